@@ -1,0 +1,25 @@
+/* The pyperfmap command line: one entry point per subcommand, shared helpers. */
+#ifndef PPM_CMD_H
+#define PPM_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* "pyperfmap: <msg>" on stderr. Messages are lowercase with the subject quoted. */
+void ppm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ppm_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Routes library log messages to stderr (warnings always, debug with -v). */
+void ppm_cmd_setup_log(int verbose);
+
+/* Why opening an event failed, with what to do about it (EACCES, EMFILE, no PMU). */
+void ppm_advice_open_error(char *buf, size_t len, const char *event, int cpu, int err, int mmap);
+/* Raises the soft open-file limit to the hard one (one fd per CPU per event). */
+void ppm_raise_nofile(void);
+
+int ppm_parse_u64(const char *s, uint64_t *out);
+const char *ppm_human_size(uint64_t bytes, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,266 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdULL;
+}
+
+static int grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t cap2;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	cap2 = *cap ? *cap : 64;
+	while (cap2 < need)
+		cap2 *= 2;
+	p = realloc(*v, cap2 * elem);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = cap2;
+	return 0;
+}
+
+/* Open-addressing index over an array: slots hold index+1. */
+static int rehash(uint32_t **slots, size_t *nslots, size_t nr,
+		  uint64_t (*hash_of)(const void *ctx, uint32_t idx), const void *ctx)
+{
+	size_t n = *nslots ? *nslots * 2 : 1024;
+	uint32_t *s;
+
+	if ((nr + 1) * 2 <= *nslots)
+		return 0;
+	while ((nr + 1) * 2 > n)
+		n *= 2;
+	s = calloc(n, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nr; i++) {
+		size_t k = hash_of(ctx, i) & (n - 1);
+
+		while (s[k])
+			k = (k + 1) & (n - 1);
+		s[k] = i + 1;
+	}
+	free(*slots);
+	*slots = s;
+	*nslots = n;
+	return 0;
+}
+
+static uint64_t frame_hash(const struct hist_frame *f)
+{
+	uint64_t h = mix(0, (uintptr_t)f->dso);
+
+	h = mix(h, f->sym ? (uintptr_t)f->sym : f->rel);
+	return mix(h, (uint64_t)f->kernel);
+}
+
+static int frame_eq(const struct hist_frame *a, const struct hist_frame *b)
+{
+	return a->dso == b->dso && a->sym == b->sym && a->kernel == b->kernel &&
+	       (a->sym || a->rel == b->rel);
+}
+
+static uint64_t frame_hash_idx(const void *ctx, uint32_t i)
+{
+	return frame_hash(&((const struct hist_frames *)ctx)->v[i]);
+}
+
+int hist_frames__intern(struct hist_frames *f, const struct hist_frame *fr, uint32_t *id)
+{
+	size_t k;
+
+	if (rehash(&f->slots, &f->nslots, f->nr, frame_hash_idx, f))
+		return -ENOMEM;
+	for (k = frame_hash(fr) & (f->nslots - 1); f->slots[k]; k = (k + 1) & (f->nslots - 1))
+		if (frame_eq(&f->v[f->slots[k] - 1], fr)) {
+			*id = f->slots[k] - 1;
+			return 0;
+		}
+	if (grow((void **)&f->v, &f->cap, f->nr + 1, sizeof(*f->v)))
+		return -ENOMEM;
+	f->v[f->nr] = *fr;
+	f->slots[k] = (uint32_t)(f->nr + 1);
+	*id = (uint32_t)f->nr++;
+	return 0;
+}
+
+void hist_frames__release(struct hist_frames *f)
+{
+	free(f->v);
+	free(f->slots);
+	memset(f, 0, sizeof(*f));
+}
+
+int hist__init(struct hist *h, struct hist_frames *frames, int sort)
+{
+	memset(h, 0, sizeof(*h));
+	h->frames = frames;
+	h->sort = sort;
+	return 0;
+}
+
+void hist__release(struct hist *h)
+{
+	free(h->entries);
+	free(h->entry_slots);
+	free(h->stacks);
+	free(h->stack_slots);
+	free(h->arena);
+	memset(h, 0, sizeof(*h));
+}
+
+static void make_key(const struct hist *h, const char *comm, pid_t pid, uint32_t frame,
+		     struct hist_key *k)
+{
+	const struct hist_frame *f = &h->frames->v[frame];
+
+	memset(k, 0, sizeof(*k));
+	k->comm = h->sort & SORT_COMM ? comm : NULL;
+	k->pid = h->sort & SORT_PID ? pid : -1;
+	k->has_dso = !!(h->sort & SORT_DSO);
+	k->dso = k->has_dso ? f->dso : NULL;
+	k->frame = h->sort & SORT_SYM ? frame : UINT32_MAX;
+}
+
+static uint64_t key_hash(const struct hist_key *k)
+{
+	uint64_t x = mix(0, (uintptr_t)k->comm);
+
+	x = mix(x, (uint64_t)(uint32_t)k->pid);
+	x = mix(x, (uintptr_t)k->dso);
+	return mix(x, k->frame);
+}
+
+static uint64_t entry_hash_idx(const void *ctx, uint32_t i)
+{
+	return key_hash(&((const struct hist *)ctx)->entries[i].key);
+}
+
+static int key_eq(const struct hist_key *a, const struct hist_key *b)
+{
+	return a->comm == b->comm && a->pid == b->pid && a->dso == b->dso && a->frame == b->frame;
+}
+
+static struct hist_entry *find_entry(struct hist *h, const struct hist_key *key, uint32_t frame,
+				     uint32_t *idx)
+{
+	size_t k;
+
+	if (rehash(&h->entry_slots, &h->entry_nslots, h->nr_entries, entry_hash_idx, h))
+		return NULL;
+	for (k = key_hash(key) & (h->entry_nslots - 1); h->entry_slots[k];
+	     k = (k + 1) & (h->entry_nslots - 1)) {
+		struct hist_entry *e = &h->entries[h->entry_slots[k] - 1];
+
+		if (key_eq(&e->key, key)) {
+			*idx = h->entry_slots[k] - 1;
+			return e;
+		}
+	}
+	if (grow((void **)&h->entries, &h->cap_entries, h->nr_entries + 1, sizeof(*h->entries)))
+		return NULL;
+	memset(&h->entries[h->nr_entries], 0, sizeof(h->entries[0]));
+	h->entries[h->nr_entries].key = *key;
+	h->entries[h->nr_entries].frame = frame;
+	h->entry_slots[k] = (uint32_t)(h->nr_entries + 1);
+	*idx = (uint32_t)h->nr_entries;
+	return &h->entries[h->nr_entries++];
+}
+
+static uint64_t stack_hash(const char *comm, pid_t pid, const uint32_t *fr, size_t nr)
+{
+	uint64_t x = mix((uintptr_t)comm, (uint64_t)(uint32_t)pid);
+
+	for (size_t i = 0; i < nr; i++)
+		x = mix(x, fr[i]);
+	return mix(x, nr);
+}
+
+static uint64_t stack_hash_idx(const void *ctx, uint32_t i)
+{
+	const struct hist *h = ctx;
+	const struct hist_stack *s = &h->stacks[i];
+
+	return stack_hash(s->comm, s->pid, h->arena + s->off, s->nr);
+}
+
+/* frames are leaf first; stacks are stored root first. */
+static struct hist_stack *find_stack(struct hist *h, const char *comm, pid_t pid,
+				     const uint32_t *leaf_first, size_t nr)
+{
+	uint32_t root_first[512];
+	size_t k;
+
+	if (nr > 512)
+		nr = 512;
+	for (size_t i = 0; i < nr; i++)
+		root_first[i] = leaf_first[nr - 1 - i];
+	if (rehash(&h->stack_slots, &h->stack_nslots, h->nr_stacks, stack_hash_idx, h))
+		return NULL;
+	for (k = stack_hash(comm, pid, root_first, nr) & (h->stack_nslots - 1); h->stack_slots[k];
+	     k = (k + 1) & (h->stack_nslots - 1)) {
+		struct hist_stack *s = &h->stacks[h->stack_slots[k] - 1];
+
+		if (s->comm == comm && s->pid == pid && s->nr == nr &&
+		    !memcmp(h->arena + s->off, root_first, nr * sizeof(uint32_t)))
+			return s;
+	}
+	if (grow((void **)&h->stacks, &h->cap_stacks, h->nr_stacks + 1, sizeof(*h->stacks)) ||
+	    grow((void **)&h->arena, &h->arena_cap, h->arena_used + nr, sizeof(*h->arena)))
+		return NULL;
+	memcpy(h->arena + h->arena_used, root_first, nr * sizeof(uint32_t));
+	h->stacks[h->nr_stacks] = (struct hist_stack){ comm, pid, (uint32_t)nr,
+						       (uint32_t)h->arena_used, 0, 0, 0 };
+	h->arena_used += nr;
+	h->stack_slots[k] = (uint32_t)(h->nr_stacks + 1);
+	return &h->stacks[h->nr_stacks++];
+}
+
+int hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames, size_t nr,
+	      uint64_t period)
+{
+	struct hist_key key;
+	struct hist_entry *e;
+	struct hist_stack *s;
+	uint32_t idx;
+
+	if (!nr)
+		return 0;
+	h->sample_no++;
+	h->total_period += period;
+	h->total_samples++;
+	make_key(h, comm, pid, frames[0], &key);
+	e = find_entry(h, &key, frames[0], &idx);
+	if (!e)
+		return -ENOMEM;
+	e->self_period += period;
+	e->self_samples++;
+	s = find_stack(h, comm, pid, frames, nr);
+	if (!s)
+		return -ENOMEM;
+	s->period += period;
+	s->samples++;
+	s->leaf_entry = idx;
+	/* Children: every row on the stack counts the sample once, recursion or not. */
+	for (size_t i = 0; i < nr; i++) {
+		make_key(h, comm, pid, frames[i], &key);
+		e = find_entry(h, &key, frames[i], &idx);
+		if (!e)
+			return -ENOMEM;
+		if (e->stamp == h->sample_no)
+			continue;
+		e->stamp = h->sample_no;
+		e->children_period += period;
+		e->children_samples++;
+	}
+	return 0;
+}

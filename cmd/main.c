@@ -1,0 +1,53 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char usage[] =
+	"usage: pyperfmap [--version] [--help] <command> [<args>]\n"
+	"\n"
+	"A perf_event_open profiler that names Python functions.\n"
+	"\n"
+	"commands:\n"
+	"  record    run a command (or attach with -p) and sample it into perf.data\n"
+	"  report    read perf.data and print where the time went\n"
+	"\n"
+	"'pyperfmap <command> --help' describes a command's options.\n";
+
+struct subcmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct subcmd subcmds[] = {
+	{ "record", cmd_record },
+	{ "report", cmd_report },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		if (argc > 2 && strcmp(argv[1], "help") == 0) {
+			char *sub[] = { argv[2], "--help", NULL };
+
+			for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
+				if (!strcmp(argv[2], subcmds[i].name))
+					return subcmds[i].fn(2, sub);
+		}
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("pyperfmap %s\n", PPM_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
+		if (!strcmp(argv[1], subcmds[i].name))
+			return subcmds[i].fn(argc - 1, argv + 1);
+	ppm_err("unknown command '%s' (see 'pyperfmap --help')", argv[1]);
+	return 2;
+}

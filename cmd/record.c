@@ -1,0 +1,550 @@
+/* pyperfmap record: run a command (or attach to a process) and sample it into perf.data. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "../lib/event.h"
+#include "../lib/record.h"
+
+static const char record_usage[] =
+	"usage: pyperfmap record [options] -- <command> [<args>...]\n"
+	"   or: pyperfmap record [options] -p <pid>\n"
+	"\n"
+	"Samples a command and every process it starts, on every online CPU, into a\n"
+	"perf.data file that 'pyperfmap report' and 'perf report' both read.\n"
+	"\n"
+	"  -F, --freq <hz>        samples per second per CPU (default 4000)\n"
+	"  -c, --count <n>        sample every n events instead of a frequency\n"
+	"  -g                     record the kernel's frame-pointer callchains\n"
+	"  -e, --event <event>    event to sample (default cycles; falls back to cpu-clock\n"
+	"                         without a hardware PMU); a comma-separated list samples several\n"
+	"  -o, --output <file>    output file (default perf.data; an old one becomes <file>.old)\n"
+	"  -m, --mmap-pages <n>   ring buffer data pages per CPU, a power of two (default 256)\n"
+	"  -p, --pid <pid>        attach to a running process and its threads until it exits\n"
+	"                         or Ctrl-C\n"
+	"  -q, --quiet            no summary line\n"
+	"  -v, --verbose          more messages\n"
+	"  -h, --help             this text\n"
+	"\n"
+	"The command's stdin, stdout, stderr and exit status pass through unchanged\n"
+	"(128+N when it is killed by signal N). Ctrl-C reaches the command; the file is\n"
+	"still completed. /tmp/perf-PID.map files of the recorded processes are copied\n"
+	"into the output so Python frames stay named after the maps are gone.\n";
+
+static volatile sig_atomic_t got_sigchld, got_stop;
+static volatile pid_t child_pid;
+
+static void on_signal(int sig, siginfo_t *si, void *uctx)
+{
+	(void)uctx;
+	if (sig == SIGCHLD) {
+		got_sigchld = 1;
+		return;
+	}
+	got_stop = sig;
+	/*
+	 * A Ctrl-C from the terminal reaches the whole foreground group, the command
+	 * included; a signal sent to pyperfmap alone is passed on.
+	 */
+	if (child_pid > 0 && si && si->si_code != SI_KERNEL)
+		kill(child_pid, sig);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: poll() must wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+}
+
+struct workload {
+	pid_t pid;
+	int go_fd;   /* writing one byte lets the child exec */
+	int err_fd;  /* the child writes errno here when exec fails */
+};
+
+/* Forks the command, held before exec until the counters are enabled. */
+static int workload_prepare(struct workload *wl, char **argv)
+{
+	int go[2], errp[2];
+
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+		return -errno;
+	wl->pid = fork();
+	if (wl->pid < 0)
+		return -errno;
+	if (wl->pid == 0) {
+		char c;
+		int e;
+
+		close(go[1]);
+		close(errp[0]);
+		signal(SIGINT, SIG_DFL);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127); /* pyperfmap gave up before starting us */
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(errp[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(errp[1]);
+	wl->go_fd = go[1];
+	wl->err_fd = errp[0];
+	return 0;
+}
+
+/* Returns 0 once the command has exec'd, or the child's exec errno (negated). */
+static int workload_start(struct workload *wl)
+{
+	int e = 0;
+	ssize_t n;
+
+	if (write(wl->go_fd, "g", 1) != 1)
+		return -errno;
+	close(wl->go_fd);
+	wl->go_fd = -1;
+	n = read(wl->err_fd, &e, sizeof(e));
+	close(wl->err_fd);
+	wl->err_fd = -1;
+	return n == sizeof(e) ? -e : 0;
+}
+
+static void workload_abort(struct workload *wl)
+{
+	if (wl->pid <= 0)
+		return;
+	if (wl->go_fd >= 0)
+		close(wl->go_fd); /* the child reads EOF and exits */
+	if (wl->err_fd >= 0)
+		close(wl->err_fd);
+	waitpid(wl->pid, NULL, 0);
+	wl->pid = 0;
+}
+
+static int process_alive(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/* Turns hardware events this machine cannot count into what perf would do. */
+static int check_events(struct ppm_event *evs, int nr)
+{
+	int have_pmu = ppm_event__have_pmu();
+
+	for (int i = 0; i < nr; i++) {
+		int err = ppm_event__probe(&evs[i]);
+		char msg[512];
+
+		if (err && ppm_event__is_hardware(&evs[i]) &&
+		    (!have_pmu || err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV)) {
+			char *old = strdup(evs[i].name);
+
+			if (old && ppm_event__fallback(&evs[i]) == 0) {
+				ppm_notice("no hardware PMU on this machine: '%s' falls back to '%s'",
+					   old, evs[i].name);
+				free(old);
+				err = ppm_event__probe(&evs[i]);
+			} else {
+				free(old);
+				ppm_err("event '%s' needs a hardware PMU, which this machine does not "
+					"have (software events such as cpu-clock still work)", evs[i].name);
+				return -1;
+			}
+		}
+		if ((err == -EACCES || err == -EPERM) && !evs[i].attr.exclude_kernel) {
+			/* Like perf: without the right to see the kernel, sample user space. */
+			evs[i].attr.exclude_kernel = 1;
+			if (ppm_event__probe(&evs[i]) == 0) {
+				ppm_notice("kernel profiling is not allowed here "
+					   "(perf_event_paranoid): sampling user space only");
+				err = 0;
+			} else {
+				evs[i].attr.exclude_kernel = 0;
+			}
+		}
+		if (err) {
+			ppm_advice_open_error(msg, sizeof(msg), evs[i].name, -1, err, 0);
+			ppm_err("%s", msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static uint64_t limit_freq(uint64_t freq)
+{
+	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "r");
+	unsigned long long max = 0;
+
+	if (!f)
+		return freq;
+	if (fscanf(f, "%llu", &max) != 1)
+		max = 0;
+	fclose(f);
+	if (max && freq > max) {
+		ppm_notice("-F %llu is above the kernel's limit of %llu Hz "
+			   "(kernel.perf_event_max_sample_rate): sampling at %llu Hz",
+			   (unsigned long long)freq, max, max);
+		return max;
+	}
+	return freq;
+}
+
+struct output {
+	char path[PATH_MAX];
+	char tmp[PATH_MAX];
+	int fd;
+};
+
+static int output_create(struct output *out, const char *path)
+{
+	snprintf(out->path, sizeof(out->path), "%s", path);
+	if (snprintf(out->tmp, sizeof(out->tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(out->tmp))
+		return -ENAMETOOLONG;
+	out->fd = mkostemp(out->tmp, O_CLOEXEC);
+	if (out->fd < 0)
+		return -errno;
+	fchmod(out->fd, 0600);
+	return 0;
+}
+
+static void output_discard(struct output *out)
+{
+	if (out->fd >= 0) {
+		close(out->fd);
+		unlink(out->tmp);
+		out->fd = -1;
+	}
+}
+
+/* The old file survives as <path>.old; the new one appears only complete. */
+static int output_commit(struct output *out)
+{
+	struct stat st;
+	char old[PATH_MAX + 8];
+
+	if (fsync(out->fd) < 0 && errno != EINVAL)
+		return -errno;
+	close(out->fd);
+	out->fd = -1;
+	if (stat(out->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		snprintf(old, sizeof(old), "%s.old", out->path);
+		if (rename(out->path, old) < 0)
+			return -errno;
+	}
+	if (rename(out->tmp, out->path) < 0)
+		return -errno;
+	return 0;
+}
+
+struct record_args {
+	const char *events;
+	const char *output;
+	uint64_t freq, period;
+	uint64_t pages;
+	pid_t pid;
+	int callchain, quiet, verbose;
+	char **argv;
+};
+
+static int parse_args(int argc, char **argv, struct record_args *a)
+{
+	static const struct option longopts[] = {
+		{ "freq", required_argument, NULL, 'F' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "event", required_argument, NULL, 'e' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "mmap-pages", required_argument, NULL, 'm' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "call-graph", required_argument, NULL, 'G' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt, have_f = 0, have_c = 0;
+	uint64_t v;
+
+	memset(a, 0, sizeof(*a));
+	a->events = "cycles";
+	a->output = "perf.data";
+	a->freq = 4000;
+	a->pages = 256;
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+F:c:ge:o:m:p:qvh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'F':
+			if (ppm_parse_u64(optarg, &a->freq) || !a->freq) {
+				ppm_err("invalid frequency '%s' (want a number of Hz above 0)", optarg);
+				return -1;
+			}
+			have_f = 1;
+			break;
+		case 'c':
+			if (ppm_parse_u64(optarg, &a->period) || !a->period) {
+				ppm_err("invalid period '%s' (want a count above 0)", optarg);
+				return -1;
+			}
+			have_c = 1;
+			break;
+		case 'g':
+			a->callchain = 1;
+			break;
+		case 'G':
+			if (strcmp(optarg, "fp")) {
+				ppm_err("unsupported call graph mode '%s' (only 'fp' is available)", optarg);
+				return -1;
+			}
+			a->callchain = 1;
+			break;
+		case 'e':
+			a->events = optarg;
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case 'm':
+			if (ppm_parse_u64(optarg, &v) || !v || (v & (v - 1)) || v > (1u << 20)) {
+				ppm_err("invalid ring size '%s' (want a power of two number of pages)",
+					optarg);
+				return -1;
+			}
+			a->pages = v;
+			break;
+		case 'p':
+			if (ppm_parse_u64(optarg, &v) || !v || v > INT_MAX) {
+				ppm_err("invalid pid '%s'", optarg);
+				return -1;
+			}
+			a->pid = (pid_t)v;
+			break;
+		case 'q':
+			a->quiet = 1;
+			break;
+		case 'v':
+			a->verbose = 1;
+			break;
+		case 'h':
+			fputs(record_usage, stdout);
+			return 1;
+		default:
+			if (optopt)
+				ppm_err("unknown or incomplete option '-%c' (see 'pyperfmap record --help')",
+					optopt);
+			else
+				ppm_err("unknown option '%s' (see 'pyperfmap record --help')",
+					argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (have_f && have_c) {
+		ppm_err("-F and -c exclude each other");
+		return -1;
+	}
+	if (have_c)
+		a->freq = 0;
+	a->argv = argv + optind;
+	if (!a->pid && !*a->argv) {
+		ppm_err("no command to record (usage: pyperfmap record [options] -- <command>)");
+		return -1;
+	}
+	if (a->pid && *a->argv) {
+		ppm_err("give either -p or a command, not both");
+		return -1;
+	}
+	return 0;
+}
+
+static int exit_status_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record_args a;
+	struct ppm_record_opts opts;
+	struct ppm_open_error oerr;
+	struct ppm_record *rec = NULL;
+	struct ppm_event *evs = NULL;
+	struct workload wl = { 0, -1, -1 };
+	struct output out = { .fd = -1 };
+	struct rusage ru;
+	struct timespec t0, t1;
+	char msg[512], bad[256] = "", size[32];
+	int nr_ev, err, status = 0, ret = 1, exited = 0;
+
+	err = parse_args(argc, argv, &a);
+	if (err)
+		return err > 0 ? 0 : 2;
+	ppm_cmd_setup_log(a.verbose);
+	nr_ev = ppm_event__parse_list(a.events, &evs, bad, sizeof(bad));
+	if (nr_ev < 0) {
+		ppm_err("unknown event '%s' (events are perf's names, e.g. cycles, cpu-clock, "
+			"task-clock)", bad);
+		return 2;
+	}
+	if (a.pid && !process_alive(a.pid)) {
+		ppm_err("no such process: %d", a.pid);
+		goto out;
+	}
+	if (check_events(evs, nr_ev))
+		goto out;
+	if (a.freq)
+		a.freq = limit_freq(a.freq);
+	ppm_raise_nofile();
+	err = output_create(&out, a.output);
+	if (err) {
+		ppm_err("cannot create '%s': %s", a.output, strerror(-err));
+		goto out;
+	}
+	install_signals();
+	if (!a.pid) {
+		err = workload_prepare(&wl, a.argv);
+		if (err) {
+			ppm_err("cannot start '%s': %s", a.argv[0], strerror(-err));
+			goto out;
+		}
+		child_pid = wl.pid;
+	}
+	memset(&opts, 0, sizeof(opts));
+	opts.events = evs;
+	opts.nr_events = nr_ev;
+	opts.freq = a.freq;
+	opts.period = a.period;
+	opts.callchain = a.callchain;
+	opts.mmap_pages = (unsigned int)a.pages;
+	opts.pid = a.pid ? a.pid : wl.pid;
+	opts.attach = !!a.pid;
+	opts.cmdline = (const char *const *)argv;
+	opts.cmdline_nr = argc;
+	rec = ppm_record__new(&opts);
+	if (!rec) {
+		ppm_err("cannot read the online CPUs: %s", strerror(errno));
+		goto out;
+	}
+	err = ppm_record__open(rec, &oerr);
+	if (err) {
+		if (a.pid && (err == -ESRCH || err == -ENOENT) && !process_alive(a.pid))
+			snprintf(msg, sizeof(msg), "no such process: %d", a.pid);
+		else if (a.pid && (err == -EACCES || err == -EPERM))
+			snprintf(msg, sizeof(msg), "cannot attach to process %d: permission denied "
+				 "(it belongs to another user, or perf_event_paranoid forbids it; "
+				 "run as root)", a.pid);
+		else
+			ppm_advice_open_error(msg, sizeof(msg), evs[oerr.event].name, oerr.cpu, err,
+					      oerr.mmap);
+		ppm_err("%s", msg);
+		goto out;
+	}
+	err = ppm_record__start(rec, out.fd);
+	if (err) {
+		ppm_err("cannot write '%s': %s", a.output, strerror(-err));
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!a.pid) {
+		err = workload_start(&wl);
+		if (err) {
+			waitpid(wl.pid, NULL, 0);
+			wl.pid = 0;
+			ppm_err("cannot run '%s': %s", a.argv[0], strerror(-err));
+			ret = err == -ENOENT ? 127 : 126;
+			goto out;
+		}
+	}
+	while (!exited) {
+		err = ppm_record__poll(rec, 200);
+		if (err < 0) {
+			ppm_err("cannot write '%s': %s", a.output, strerror(-err));
+			goto out;
+		}
+		if (a.pid) {
+			exited = got_stop || !process_alive(a.pid);
+			continue;
+		}
+		if (got_sigchld || got_stop) {
+			got_sigchld = 0;
+			if (wait4(wl.pid, &status, WNOHANG, &ru) == wl.pid)
+				exited = 1;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	child_pid = 0;
+	wl.pid = 0;
+	err = ppm_record__finish(rec);
+	if (!err)
+		err = output_commit(&out);
+	if (err) {
+		ppm_err("cannot write '%s': %s", a.output, strerror(-err));
+		goto out;
+	}
+	if (!a.quiet) {
+		const struct ppm_record_stats *st = ppm_record__stats(rec);
+		double cpu = a.pid ? 0 : (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+					 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+		char rate[64] = "";
+
+		if (cpu > 0.05 && a.freq)
+			snprintf(rate, sizeof(rate), ", %.0f Hz per CPU-second",
+				 (double)st->samples / cpu);
+		fprintf(stderr, "pyperfmap: %llu samples written, %llu lost, %s to '%s'%s%s\n",
+			(unsigned long long)st->samples, (unsigned long long)st->lost,
+			ppm_human_size(st->bytes, size, sizeof(size)), a.output, rate,
+			st->perfmaps ? ", perf maps embedded" : "");
+		if (st->throttled)
+			ppm_notice("the kernel throttled sampling %llu times: fewer samples than -F "
+				   "asked for (see kernel.perf_cpu_time_max_percent)",
+				   (unsigned long long)st->throttled);
+		(void)t0;
+		(void)t1;
+	}
+	ret = a.pid ? 0 : exit_status_of(status);
+out:
+	if (wl.pid > 0)
+		workload_abort(&wl);
+	output_discard(&out);
+	ppm_record__free(rec);
+	ppm_event__free_list(evs, nr_ev > 0 ? nr_ev : 0);
+	return ret;
+}

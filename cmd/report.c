@@ -1,0 +1,538 @@
+/* pyperfmap report: perf.data -> where the time went, with native, kernel and py:: frames. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cmd.h"
+#include "hist.h"
+#include "report_out.h"
+#include "../lib/data_reader.h"
+#include "../maps/machine.h"
+
+static const char report_usage[] =
+	"usage: pyperfmap report [options]\n"
+	"\n"
+	"Reads a perf.data file (from pyperfmap record or perf record) and prints where the\n"
+	"samples fell: Python functions (py::name:file) from perf maps, native functions\n"
+	"from ELF symbol tables, kernel functions from /proc/kallsyms.\n"
+	"\n"
+	"  -i, --input <file>       input file (default perf.data)\n"
+	"      --stdio              text output (the only interface; accepted for perf users)\n"
+	"      --children           add each function's callees' samples (default with callchains)\n"
+	"      --no-children        only the samples taken in each function\n"
+	"  -s, --sort <keys>        comma-separated row keys among comm, pid, dso, sym\n"
+	"                           (default comm,dso,sym)\n"
+	"  -g, --call-graph         print the callers under each row (default with callchains)\n"
+	"  -G, --no-call-graph      do not print call graphs\n"
+	"      --percent-limit <p>  hide call graph branches under p%% (default 0.5)\n"
+	"  -F, --format <fmt>       text (default) or folded: one line per distinct stack,\n"
+	"                           root first, frames joined by ';', then the sample count\n"
+	"      --kallsyms <file>    kernel symbols from this file instead of /proc/kallsyms\n"
+	"  -h, --help               this text\n";
+
+struct report_args {
+	const char *input;
+	const char *kallsyms;
+	int sort;
+	int children;       /* -1: decide from the file */
+	int graph;          /* -1: decide from the file */
+	int folded;
+	double graph_min;
+};
+
+static int parse_sort(const char *keys, int *sort)
+{
+	char *copy = strdup(keys), *tok, *save = NULL;
+	int s = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "comm"))
+			s |= SORT_COMM;
+		else if (!strcmp(tok, "pid"))
+			s |= SORT_PID;
+		else if (!strcmp(tok, "dso"))
+			s |= SORT_DSO;
+		else if (!strcmp(tok, "sym") || !strcmp(tok, "symbol"))
+			s |= SORT_SYM;
+		else {
+			ppm_err("unknown sort key '%s' (use comm, pid, dso, sym)", tok);
+			free(copy);
+			return -EINVAL;
+		}
+	}
+	free(copy);
+	if (!s) {
+		ppm_err("empty sort key list");
+		return -EINVAL;
+	}
+	*sort = s;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct report_args *a)
+{
+	enum { OPT_STDIO = 256, OPT_CHILDREN, OPT_NO_CHILDREN, OPT_KALLSYMS, OPT_PCT };
+	static const struct option longopts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "stdio", no_argument, NULL, OPT_STDIO },
+		{ "children", no_argument, NULL, OPT_CHILDREN },
+		{ "no-children", no_argument, NULL, OPT_NO_CHILDREN },
+		{ "sort", required_argument, NULL, 's' },
+		{ "call-graph", no_argument, NULL, 'g' },
+		{ "no-call-graph", no_argument, NULL, 'G' },
+		{ "percent-limit", required_argument, NULL, OPT_PCT },
+		{ "format", required_argument, NULL, 'F' },
+		{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+	char *end;
+
+	memset(a, 0, sizeof(*a));
+	a->input = "perf.data";
+	a->sort = SORT_COMM | SORT_DSO | SORT_SYM;
+	a->children = -1;
+	a->graph = -1;
+	a->graph_min = 0.5;
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "i:s:gGF:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			a->input = optarg;
+			break;
+		case OPT_STDIO:
+			break;
+		case OPT_CHILDREN:
+			a->children = 1;
+			break;
+		case OPT_NO_CHILDREN:
+			a->children = 0;
+			break;
+		case 's':
+			if (parse_sort(optarg, &a->sort))
+				return -1;
+			break;
+		case 'g':
+			a->graph = 1;
+			break;
+		case 'G':
+			a->graph = 0;
+			break;
+		case OPT_PCT:
+			a->graph_min = strtod(optarg, &end);
+			if (*end || a->graph_min < 0 || a->graph_min > 100) {
+				ppm_err("invalid percentage '%s'", optarg);
+				return -1;
+			}
+			break;
+		case 'F':
+			if (!strcmp(optarg, "folded"))
+				a->folded = 1;
+			else if (strcmp(optarg, "text")) {
+				ppm_err("unknown format '%s' (use text or folded)", optarg);
+				return -1;
+			}
+			break;
+		case OPT_KALLSYMS:
+			a->kallsyms = optarg;
+			break;
+		case 'h':
+			fputs(report_usage, stdout);
+			return 1;
+		default:
+			if (optopt)
+				ppm_err("unknown or incomplete option '-%c' (see 'pyperfmap report --help')",
+					optopt);
+			else
+				ppm_err("unknown option '%s' (see 'pyperfmap report --help')",
+					argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		ppm_err("unexpected argument '%s' (see 'pyperfmap report --help')", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+struct rec_ref {
+	uint64_t time;
+	uint64_t off;
+};
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const struct rec_ref *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* perf processes records in time order; records without a time keep their neighbour's. */
+static int index_records(const struct ppm_data *d, struct rec_ref **out, size_t *nr)
+{
+	struct rec_ref *refs = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t pos = 0, last = 0, at;
+	const struct perf_event_header *h;
+	int rc;
+
+	for (at = pos; (h = ppm_data__next(d, &pos, &rc)); at = pos) {
+		uint64_t t = last;
+
+		if (h->type == PERF_RECORD_SAMPLE) {
+			struct ppm_sample s;
+
+			if (ppm_data__parse_sample(d, h, &s) == 0 &&
+			    (d->attrs[s.attr].attr.sample_type & PERF_SAMPLE_TIME))
+				t = s.time;
+		} else if (h->type < 64) {
+			struct ppm_sample_id id;
+
+			if (ppm_data__parse_id(d, h, &id) == 0 && id.has_time)
+				t = id.time;
+		} else if (h->type == PPM_RECORD_COMPRESSED) {
+			free(refs);
+			return -ENOTSUP;
+		} else {
+			continue;
+		}
+		if (t)
+			last = t;
+		if (n == cap) {
+			struct rec_ref *g;
+
+			cap = cap ? cap * 2 : 4096;
+			g = realloc(refs, cap * sizeof(*refs));
+			if (!g) {
+				free(refs);
+				return -ENOMEM;
+			}
+			refs = g;
+		}
+		refs[n].time = t;
+		refs[n++].off = at;
+	}
+	if (rc) {
+		free(refs);
+		return rc;
+	}
+	qsort(refs, n, sizeof(*refs), cmp_ref);
+	*out = refs;
+	*nr = n;
+	return 0;
+}
+
+static void add_embedded_perfmaps(const struct ppm_data *d, struct ppm_machine *m)
+{
+	size_t size, off = 0;
+	const unsigned char *p = ppm_data__feature(d, PPM_FEAT_PERFMAPS, &size);
+
+	while (p && off + 8 <= size) {
+		uint32_t pid, len;
+
+		memcpy(&pid, p + off, 4);
+		memcpy(&len, p + off + 4, 4);
+		if (len > size - off - 8)
+			break;
+		ppm_machine__add_perfmap_text(m, (pid_t)pid, (const char *)p + off + 8, len);
+		off += 8 + ((len + 7u) & ~7u);
+	}
+}
+
+/* Remembers recent (pid, address) -> frame id answers: stacks repeat a lot. */
+#define FCACHE_SIZE 65536
+
+struct fcache_slot {
+	uint64_t addr;
+	int32_t pid;
+	int32_t kernel;
+	uint32_t frame;
+	uint32_t valid;
+};
+
+struct report_ctx {
+	struct ppm_machine *m;
+	struct hist_frames frames;
+	struct hist *hists;
+	struct fcache_slot *fcache;
+	uint32_t *chain;
+	uint64_t unresolved, lost;
+	uint64_t generation;   /* bumped by every mmap/comm/fork so stale answers are dropped */
+};
+
+static int frame_of(struct report_ctx *c, pid_t pid, uint64_t addr, int kernel, int caller,
+		    uint32_t *id)
+{
+	uint64_t look = caller && addr ? addr - 1 : addr; /* a return address: the call is before it */
+	size_t k = (size_t)((look * 0x9E3779B97F4A7C15ULL) >> 48 ^ (uint64_t)pid) % FCACHE_SIZE;
+	struct fcache_slot *s = &c->fcache[k];
+	struct ppm_resolved r;
+	struct hist_frame f;
+	int err;
+
+	if (s->valid == (uint32_t)c->generation + 1 && s->addr == look && s->pid == pid &&
+	    s->kernel == kernel) {
+		*id = s->frame;
+		return 0;
+	}
+	ppm_machine__resolve(c->m, pid, look, kernel, &r);
+	f.dso = r.dso;
+	f.sym = r.sym;
+	f.rel = r.sym ? 0 : (r.dso ? r.rel : look) + (look != addr);
+	f.kernel = kernel;
+	err = hist_frames__intern(&c->frames, &f, id);
+	if (err)
+		return err;
+	s->addr = look;
+	s->pid = pid;
+	s->kernel = kernel;
+	s->frame = *id;
+	s->valid = (uint32_t)c->generation + 1;
+	return 0;
+}
+
+static int add_sample(struct report_ctx *c, const struct ppm_data *d, const struct ppm_sample *s)
+{
+	struct hist *h = &c->hists[s->attr];
+	const char *comm = ppm_machine__comm_of(c->m, (pid_t)s->pid, (pid_t)s->tid);
+	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+	size_t n = 0;
+	int err;
+
+	if (s->callchain && s->nr_callchain) {
+		int first_in_ctx = 1;
+
+		h->has_callchains = 1;
+		for (uint64_t i = 0; i < s->nr_callchain && n < 512; i++) {
+			uint64_t ip = s->callchain[i];
+
+			if (ip >= PERF_CONTEXT_MAX) {
+				kernel = ip == PERF_CONTEXT_KERNEL;
+				first_in_ctx = 1;
+				if (ip != PERF_CONTEXT_KERNEL && ip != PERF_CONTEXT_USER)
+					break; /* guest or hypervisor frames: not ours to name */
+				continue;
+			}
+			err = frame_of(c, (pid_t)s->pid, ip, kernel, !first_in_ctx, &c->chain[n]);
+			if (err)
+				return err;
+			first_in_ctx = 0;
+			if (!c->frames.v[c->chain[n]].sym)
+				c->unresolved++;
+			n++;
+		}
+	}
+	if (!n) {
+		err = frame_of(c, (pid_t)s->pid, s->ip, kernel, 0, &c->chain[0]);
+		if (err)
+			return err;
+		if (!c->frames.v[c->chain[0]].sym)
+			c->unresolved++;
+		n = 1;
+	}
+	(void)d;
+	return hist__add(h, comm, (pid_t)s->pid, c->chain, n, s->period);
+}
+
+static int process_record(struct report_ctx *c, const struct ppm_data *d,
+			  const struct perf_event_header *h)
+{
+	const unsigned char *p = (const unsigned char *)(h + 1);
+	size_t body = h->size - sizeof(*h);
+	uint32_t ids[4];
+	uint64_t v[3];
+
+	switch (h->type) {
+	case PERF_RECORD_SAMPLE: {
+		struct ppm_sample s;
+
+		if (ppm_data__parse_sample(d, h, &s))
+			return -EINVAL;
+		return add_sample(c, d, &s);
+	}
+	case PERF_RECORD_MMAP:
+	case PERF_RECORD_MMAP2: {
+		size_t fixed = h->type == PERF_RECORD_MMAP ? 32 : 32 + 24 + 8;
+		uint32_t prot = 0;
+		char name[4096];
+		size_t nlen;
+
+		if (body < fixed + 1)
+			return -EINVAL;
+		memcpy(ids, p, 8);
+		memcpy(v, p + 8, 24);
+		if (h->type == PERF_RECORD_MMAP2) {
+			memcpy(&prot, p + 56, 4);
+			if (!(prot & PROT_EXEC))
+				return 0;
+		} else if (h->misc & PERF_RECORD_MISC_MMAP_DATA) {
+			return 0;
+		}
+		nlen = strnlen((const char *)p + fixed, body - fixed);
+		if (nlen >= sizeof(name))
+			nlen = sizeof(name) - 1;
+		memcpy(name, p + fixed, nlen);
+		name[nlen] = '\0';
+		c->generation++;
+		return ppm_machine__mmap(c->m, (pid_t)ids[0], v[0], v[1], v[2], name,
+					 (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) ==
+						 PERF_RECORD_MISC_KERNEL) == -ENOMEM ? -ENOMEM : 0;
+	}
+	case PERF_RECORD_COMM: {
+		char comm[64];
+		size_t nlen;
+
+		if (body < 9)
+			return -EINVAL;
+		memcpy(ids, p, 8);
+		nlen = strnlen((const char *)p + 8, body - 8);
+		if (nlen >= sizeof(comm))
+			nlen = sizeof(comm) - 1;
+		memcpy(comm, p + 8, nlen);
+		comm[nlen] = '\0';
+		c->generation++;
+		return ppm_machine__comm(c->m, (pid_t)ids[0], (pid_t)ids[1], comm,
+					 !!(h->misc & PERF_RECORD_MISC_COMM_EXEC));
+	}
+	case PERF_RECORD_FORK:
+		if (body < 16)
+			return -EINVAL;
+		memcpy(ids, p, 16);
+		c->generation++;
+		return ppm_machine__fork(c->m, (pid_t)ids[0], (pid_t)ids[1], (pid_t)ids[2]);
+	case PERF_RECORD_EXIT:
+		if (body < 16)
+			return -EINVAL;
+		memcpy(ids, p, 16);
+		ppm_machine__exit(c->m, (pid_t)ids[0], (pid_t)ids[2]);
+		return 0;
+	case PERF_RECORD_LOST:
+		if (body < 16)
+			return -EINVAL;
+		memcpy(v, p, 16);
+		c->lost += v[1];
+		return 0;
+	case PERF_RECORD_LOST_SAMPLES:
+		if (body < 8)
+			return -EINVAL;
+		memcpy(v, p, 8);
+		c->lost += v[0];
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_args a;
+	struct report_ctx c;
+	struct ppm_data *d = NULL;
+	struct ppm_err perr;
+	struct rec_ref *refs = NULL;
+	size_t nr_refs = 0;
+	int err, ret = 1, any_chain = 0;
+	static char outbuf[1 << 16];
+
+	err = parse_args(argc, argv, &a);
+	if (err)
+		return err > 0 ? 0 : 2;
+	ppm_cmd_setup_log(0);
+	memset(&c, 0, sizeof(c));
+	err = ppm_data__open(&d, a.input, &perr);
+	if (err) {
+		ppm_err("%s", perr.msg);
+		return 1;
+	}
+	if (d->data_size == 0 && d->size > sizeof(struct ppm_file_header) + 4096) {
+		ppm_err("'%s' was not finished (its recording was interrupted)", a.input);
+		goto out;
+	}
+	c.m = ppm_machine__new();
+	c.hists = calloc((size_t)d->nr_attrs, sizeof(*c.hists));
+	c.fcache = calloc(FCACHE_SIZE, sizeof(*c.fcache));
+	c.chain = malloc(512 * sizeof(*c.chain));
+	if (!c.m || !c.hists || !c.fcache || !c.chain) {
+		ppm_err("out of memory");
+		goto out;
+	}
+	if (a.kallsyms)
+		ppm_machine__set_kallsyms(c.m, a.kallsyms);
+	add_embedded_perfmaps(d, c.m);
+	for (int i = 0; i < d->nr_attrs; i++)
+		hist__init(&c.hists[i], &c.frames, a.sort);
+	err = index_records(d, &refs, &nr_refs);
+	if (err) {
+		ppm_err(err == -ENOTSUP ? "'%s' is compressed (perf record -z), which pyperfmap cannot "
+					  "read yet; record without -z" :
+					  "'%s' is corrupt: a record runs past the end of its data",
+			a.input);
+		goto out;
+	}
+	for (size_t i = 0; i < nr_refs; i++) {
+		const struct perf_event_header *h = (const void *)(d->data + refs[i].off);
+
+		err = process_record(&c, d, h);
+		if (err == -ENOMEM) {
+			ppm_err("out of memory");
+			goto out;
+		}
+		if (err) {
+			ppm_err("'%s' is corrupt: bad record of type %u at offset %llu", a.input,
+				h->type, (unsigned long long)(refs[i].off + (uint64_t)(d->data - d->map)));
+			goto out;
+		}
+	}
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	for (int i = 0; i < d->nr_attrs; i++)
+		any_chain |= c.hists[i].has_callchains;
+	for (int i = 0; i < d->nr_attrs; i++) {
+		struct report_view v = { 0 };
+		const struct ppm_machine_stats *ms = ppm_machine__stats(c.m);
+
+		if (!c.hists[i].total_samples && d->nr_attrs > 1)
+			continue;
+		if (a.folded) {
+			report_print_folded(stdout, &c.hists[i]);
+			continue;
+		}
+		v.event = d->attrs[i].name;
+		v.lost = c.lost;
+		v.children = a.children >= 0 ? a.children : any_chain;
+		v.graph = a.graph >= 0 ? a.graph : any_chain;
+		v.graph_min = a.graph_min;
+		v.perfmap_bad = ms->perfmap_bad_lines;
+		v.kernel_hidden = ms->kernel_hidden;
+		v.unresolved = c.unresolved;
+		if (i)
+			fputc('\n', stdout);
+		report_print_text(stdout, &c.hists[i], &v);
+	}
+	if (fflush(stdout) != 0) {
+		ppm_err("cannot write the report: %s", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	free(refs);
+	if (c.hists)
+		for (int i = 0; i < d->nr_attrs; i++)
+			hist__release(&c.hists[i]);
+	free(c.hists);
+	free(c.fcache);
+	free(c.chain);
+	hist_frames__release(&c.frames);
+	ppm_machine__free(c.m);
+	ppm_data__close(d);
+	return ret;
+}

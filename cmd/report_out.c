@@ -1,0 +1,286 @@
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_out.h"
+
+const char *report_frame_name(const struct hist_frame *f, char *buf, size_t len)
+{
+	if (f->sym)
+		return f->sym->name;
+	snprintf(buf, len, "0x%016" PRIx64, f->rel);
+	return buf;
+}
+
+static const char *dso_name(const struct hist_frame *f)
+{
+	return f->dso ? f->dso->short_name : "[unknown]";
+}
+
+struct row_sort_ctx {
+	const struct hist *h;
+	int children;
+};
+
+static struct row_sort_ctx sort_ctx;
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct hist_entry *x = &sort_ctx.h->entries[*(const uint32_t *)a];
+	const struct hist_entry *y = &sort_ctx.h->entries[*(const uint32_t *)b];
+	uint64_t kx = sort_ctx.children ? x->children_period : x->self_period;
+	uint64_t ky = sort_ctx.children ? y->children_period : y->self_period;
+
+	if (kx != ky)
+		return kx > ky ? -1 : 1;
+	if (x->self_period != y->self_period)
+		return x->self_period > y->self_period ? -1 : 1;
+	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+/* A node of the caller tree printed under a row. */
+struct gnode {
+	uint32_t frame;
+	uint64_t period;
+	struct gnode *child, *next;
+};
+
+static struct gnode *gnode_child(struct gnode *n, uint32_t frame)
+{
+	struct gnode *c;
+
+	for (c = n->child; c; c = c->next)
+		if (c->frame == frame)
+			return c;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->frame = frame;
+	c->next = n->child;
+	n->child = c;
+	return c;
+}
+
+static void gnode_free(struct gnode *n)
+{
+	while (n) {
+		struct gnode *next = n->next;
+
+		gnode_free(n->child);
+		free(n);
+		n = next;
+	}
+}
+
+static int cmp_gnode(const void *a, const void *b)
+{
+	const struct gnode *x = *(struct gnode *const *)a, *y = *(struct gnode *const *)b;
+
+	return x->period == y->period ? 0 : x->period > y->period ? -1 : 1;
+}
+
+static void print_graph(FILE *out, const struct hist *h, const struct gnode *n, char *prefix,
+			size_t plen, double min_pct, uint64_t total)
+{
+	struct gnode *kids[256];
+	size_t nk = 0;
+	char buf[64];
+
+	for (struct gnode *c = n->child; c && nk < 256; c = c->next)
+		if (100.0 * (double)c->period / (double)total >= min_pct)
+			kids[nk++] = c;
+	qsort(kids, nk, sizeof(kids[0]), cmp_gnode);
+	for (size_t i = 0; i < nk; i++) {
+		const struct gnode *c = kids[i];
+		const char *name = report_frame_name(&h->frames->v[c->frame], buf, sizeof(buf));
+		int last = i + 1 == nk;
+
+		if (nk == 1 && c->period == n->period) {
+			/* A straight chain: no branch to mark. */
+			fprintf(out, "%s%s\n", prefix, name);
+			print_graph(out, h, c, prefix, plen, min_pct, total);
+			continue;
+		}
+		fprintf(out, "%s|--%.2f%%--%s\n", prefix, 100.0 * (double)c->period / (double)total,
+			name);
+		if (plen + 16 < 1024) {
+			char *p2 = prefix + plen;
+
+			snprintf(p2, 1024 - plen, "%s          ", last ? " " : "|");
+			print_graph(out, h, c, prefix, plen + strlen(p2), min_pct, total);
+			prefix[plen] = '\0';
+		}
+	}
+}
+
+static void print_row_graph(FILE *out, const struct hist *h, uint32_t row, double min_pct)
+{
+	struct gnode root = { 0 };
+	char prefix[1024];
+	char buf[64];
+
+	for (size_t i = 0; i < h->nr_stacks; i++) {
+		const struct hist_stack *s = &h->stacks[i];
+		const uint32_t *fr = h->arena + s->off;
+		struct gnode *n = &root;
+
+		if (s->leaf_entry != row || s->nr < 1)
+			continue;
+		root.frame = fr[s->nr - 1];
+		root.period += s->period;
+		/* Callee order: from the row's function out to its callers. */
+		for (size_t k = s->nr - 1; k-- > 0;) {
+			n = gnode_child(n, fr[k]);
+			if (!n)
+				break;
+			n->period += s->period;
+		}
+	}
+	if (!root.period)
+		return;
+	strcpy(prefix, "               ");
+	fprintf(out, "            |\n            ---%s\n",
+		report_frame_name(&h->frames->v[root.frame], buf, sizeof(buf)));
+	print_graph(out, h, &root, prefix, strlen(prefix), min_pct, h->total_period);
+	fputc('\n', out);
+	gnode_free(root.child);
+}
+
+void report_print_text(FILE *out, const struct hist *h, const struct report_view *v)
+{
+	uint32_t *rows = malloc((h->nr_entries + 1) * sizeof(*rows));
+	size_t nr = 0;
+	int wcomm = 7, wdso = 13;
+	char buf[64];
+
+	if (!rows)
+		return;
+	for (size_t i = 0; i < h->nr_entries; i++) {
+		const struct hist_entry *e = &h->entries[i];
+		const struct hist_frame *f = &h->frames->v[e->frame];
+
+		if (!e->self_period && !(v->children && e->children_period))
+			continue;
+		rows[nr++] = (uint32_t)i;
+		if (e->key.comm && (int)strlen(e->key.comm) > wcomm)
+			wcomm = (int)strlen(e->key.comm);
+		if (e->key.has_dso && (int)strlen(dso_name(f)) > wdso)
+			wdso = (int)strlen(dso_name(f));
+	}
+	sort_ctx.h = h;
+	sort_ctx.children = v->children;
+	qsort(rows, nr, sizeof(*rows), cmp_rows);
+
+	fprintf(out, "# pyperfmap report\n#\n");
+	fprintf(out, "# Event: %s\n", v->event);
+	fprintf(out, "# Samples: %" PRIu64 "  Lost: %" PRIu64 "  Event count: %" PRIu64 "\n",
+		h->total_samples, v->lost, h->total_period);
+	if (v->unresolved)
+		fprintf(out, "# Frames without a symbol: %" PRIu64 "\n", v->unresolved);
+	if (v->perfmap_bad)
+		fprintf(out, "# Perf map lines skipped as garbage: %zu\n", v->perfmap_bad);
+	if (v->kernel_hidden)
+		fprintf(out, "# Kernel symbols: unavailable (/proc/kallsyms hidden), shown as addresses\n");
+	fprintf(out, "#\n# ");
+	if (v->children)
+		fprintf(out, "Children      Self");
+	else
+		fprintf(out, "Overhead");
+	fprintf(out, "  Samples");
+	if (h->sort & SORT_COMM)
+		fprintf(out, "  %-*s", wcomm, "Command");
+	if (h->sort & SORT_PID)
+		fprintf(out, "  %7s", "Pid");
+	if (h->sort & SORT_DSO)
+		fprintf(out, "  %-*s", wdso, "Shared Object");
+	if (h->sort & SORT_SYM)
+		fprintf(out, "  Symbol");
+	fprintf(out, "\n#\n");
+	for (size_t r = 0; r < nr; r++) {
+		const struct hist_entry *e = &h->entries[rows[r]];
+		const struct hist_frame *f = &h->frames->v[e->frame];
+		double self = h->total_period ? 100.0 * (double)e->self_period / (double)h->total_period : 0;
+
+		if (v->children)
+			fprintf(out, "  %7.2f%%  %7.2f%%",
+				100.0 * (double)e->children_period / (double)h->total_period, self);
+		else
+			fprintf(out, "  %7.2f%%", self);
+		fprintf(out, "  %7" PRIu64, e->self_samples);
+		if (h->sort & SORT_COMM)
+			fprintf(out, "  %-*s", wcomm, e->key.comm ? e->key.comm : "");
+		if (h->sort & SORT_PID)
+			fprintf(out, "  %7d", e->key.pid);
+		if (h->sort & SORT_DSO)
+			fprintf(out, "  %-*s", wdso, dso_name(f));
+		if (h->sort & SORT_SYM)
+			fprintf(out, "  [%c] %s", f->kernel ? 'k' : '.',
+				report_frame_name(f, buf, sizeof(buf)));
+		fputc('\n', out);
+		if (v->graph && (h->sort & SORT_SYM) && e->self_period &&
+		    100.0 * (double)e->self_period / (double)h->total_period >= v->graph_min)
+			print_row_graph(out, h, rows[r], v->graph_min);
+	}
+	free(rows);
+}
+
+/* Folded stacks name kernel frames name_[k] and unknown ones by their dso, as
+ * FlameGraph's stackcollapse-perf.pl does, so one flame graph reads like another. */
+static void put_folded_frame(FILE *out, const struct hist_frame *f)
+{
+	if (f->sym)
+		fputs(f->sym->name, out);
+	else if (f->dso)
+		fprintf(out, "[%s]", f->dso->short_name);
+	else
+		fputs("[unknown]", out);
+	if (f->kernel)
+		fputs("_[k]", out);
+}
+
+struct folded_line {
+	char *text;
+	uint64_t samples;
+};
+
+static int cmp_folded(const void *a, const void *b)
+{
+	return strcmp(((const struct folded_line *)a)->text, ((const struct folded_line *)b)->text);
+}
+
+void report_print_folded(FILE *out, const struct hist *h)
+{
+	struct folded_line *lines = calloc(h->nr_stacks + 1, sizeof(*lines));
+	size_t n = 0;
+
+	if (!lines)
+		return;
+	/* Stacks of different pids can read the same: render, sort, then merge. */
+	for (size_t i = 0; i < h->nr_stacks; i++) {
+		const struct hist_stack *s = &h->stacks[i];
+		const uint32_t *fr = h->arena + s->off;
+		size_t len = 0;
+		FILE *mem = open_memstream(&lines[n].text, &len);
+
+		if (!mem)
+			break;
+		fputs(s->comm ? s->comm : "[unknown]", mem);
+		for (uint32_t k = 0; k < s->nr; k++) {
+			fputc(';', mem);
+			put_folded_frame(mem, &h->frames->v[fr[k]]);
+		}
+		fclose(mem);
+		lines[n++].samples = s->samples;
+	}
+	qsort(lines, n, sizeof(*lines), cmp_folded);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t total = lines[i].samples;
+
+		while (i + 1 < n && !strcmp(lines[i].text, lines[i + 1].text))
+			total += lines[++i].samples;
+		fprintf(out, "%s %" PRIu64 "\n", lines[i].text, total);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lines[i].text);
+	free(lines);
+}

@@ -1,0 +1,25 @@
+/* The report's output formats: perf-style text with call graphs, and folded stacks. */
+#ifndef PPM_REPORT_OUT_H
+#define PPM_REPORT_OUT_H
+
+#include <stdio.h>
+
+#include "hist.h"
+
+struct report_view {
+	const char *event;
+	uint64_t lost;
+	int children;       /* show the Children column */
+	int graph;          /* print the call graph under each row */
+	double graph_min;   /* hide call graph branches under this percentage */
+	size_t perfmap_bad; /* garbage perf map lines skipped */
+	int kernel_hidden;
+	uint64_t unresolved;
+};
+
+void report_print_text(FILE *out, const struct hist *h, const struct report_view *v);
+void report_print_folded(FILE *out, const struct hist *h);
+/* A frame's name as rows and stacks print it. */
+const char *report_frame_name(const struct hist_frame *f, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,138 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "cmd.h"
+#include "../lib/log.h"
+
+static int log_verbose;
+
+void ppm_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pyperfmap: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ppm_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pyperfmap: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void log_to_stderr(enum ppm_log_level level, const char *msg)
+{
+	if (level == PPM_LOG_DEBUG && !log_verbose)
+		return;
+	fprintf(stderr, "pyperfmap: %s%s\n", level == PPM_LOG_WARN ? "warning: " : "", msg);
+}
+
+void ppm_cmd_setup_log(int verbose)
+{
+	log_verbose = verbose;
+	ppm_log__set(log_to_stderr);
+}
+
+static int read_int_file(const char *path, long *out)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%ld", out) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+void ppm_advice_open_error(char *buf, size_t len, const char *event, int cpu, int err, int mmap)
+{
+	long paranoid = 2;
+	struct rlimit rl;
+	char where[32] = "";
+
+	if (cpu >= 0)
+		snprintf(where, sizeof(where), " on cpu %d", cpu);
+	switch (-err) {
+	case EACCES:
+	case EPERM:
+		read_int_file("/proc/sys/kernel/perf_event_paranoid", &paranoid);
+		snprintf(buf, len,
+			 "failed to open '%s'%s: permission denied (perf_event_paranoid is %ld; "
+			 "run as root, or 'sysctl kernel.perf_event_paranoid=1' to profile your own "
+			 "processes, -1 for everything)", event, where, paranoid);
+		break;
+	case EMFILE:
+	case ENFILE:
+		getrlimit(RLIMIT_NOFILE, &rl);
+		snprintf(buf, len,
+			 "failed to open '%s'%s: too many open files (limit %llu; one is needed per "
+			 "CPU per event: raise it with 'ulimit -n')", event, where,
+			 (unsigned long long)rl.rlim_cur);
+		break;
+	case ENOENT:
+	case EOPNOTSUPP:
+	case ENODEV:
+		snprintf(buf, len,
+			 "failed to open '%s'%s: no hardware PMU on this machine offers it "
+			 "(try -e cpu-clock)", event, where);
+		break;
+	case ESRCH:
+		snprintf(buf, len, "failed to open '%s': the process is gone", event);
+		break;
+	default:
+		snprintf(buf, len, "failed to %s '%s'%s: %s", mmap ? "map the ring buffer of" : "open",
+			 event, where, strerror(-err));
+		if (mmap && -err == EPERM)
+			snprintf(buf, len, "failed to map the ring buffer of '%s'%s: over the locked "
+				 "memory limit (use a smaller -m, or raise 'ulimit -l')", event, where);
+	}
+}
+
+void ppm_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int ppm_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+const char *ppm_human_size(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes >= 10ULL << 20)
+		snprintf(buf, len, "%.1f MB", (double)bytes / (1 << 20));
+	else if (bytes >= 10ULL << 10)
+		snprintf(buf, len, "%.1f KB", (double)bytes / (1 << 10));
+	else
+		snprintf(buf, len, "%llu bytes", (unsigned long long)bytes);
+	return buf;
+}

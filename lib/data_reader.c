@@ -1,0 +1,386 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "data_reader.h"
+
+static int fail(struct ppm_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int in_file(const struct ppm_data *d, uint64_t off, uint64_t len)
+{
+	return off <= d->size && len <= d->size - off;
+}
+
+const char *ppm_event_generic_name(uint32_t type, uint64_t config)
+{
+	static const char *const hw[] = {
+		"cycles", "instructions", "cache-references", "cache-misses",
+		"branches", "branch-misses", "bus-cycles", "stalled-cycles-frontend",
+		"stalled-cycles-backend", "ref-cycles",
+	};
+	static const char *const sw[] = {
+		"cpu-clock", "task-clock", "page-faults", "context-switches",
+		"cpu-migrations", "minor-faults", "major-faults", "alignment-faults",
+		"emulation-faults", "dummy", "bpf-output", "cgroup-switches",
+	};
+
+	if (type == PERF_TYPE_HARDWARE && config < sizeof(hw) / sizeof(hw[0]))
+		return hw[config];
+	if (type == PERF_TYPE_SOFTWARE && config < sizeof(sw) / sizeof(sw[0]))
+		return sw[config];
+	return NULL;
+}
+
+/* HEADER_EVENT_DESC gives the names the user typed; match them to attrs by position. */
+static void read_event_names(struct ppm_data *d)
+{
+	size_t size, off = 8;
+	const unsigned char *p = ppm_data__feature(d, PPM_FEAT_EVENT_DESC, &size);
+	uint32_t nr, asz;
+
+	if (!p || size < 8)
+		return;
+	memcpy(&nr, p, 4);
+	memcpy(&asz, p + 4, 4);
+	for (uint32_t i = 0; i < nr && (int)i < d->nr_attrs; i++) {
+		uint32_t nids, slen;
+
+		if (off + asz + 8 > size)
+			return;
+		off += asz;
+		memcpy(&nids, p + off, 4);
+		memcpy(&slen, p + off + 4, 4);
+		off += 8;
+		if (slen == 0 || slen > size - off)
+			return;
+		d->attrs[i].name = strndup((const char *)p + off, slen);
+		off += slen;
+		if ((uint64_t)nids * 8 > size - off)
+			return;
+		off += (size_t)nids * 8;
+	}
+}
+
+static int read_attrs(struct ppm_data *d, const struct ppm_file_header *h, struct ppm_err *err)
+{
+	uint64_t asz = h->attr_size;
+
+	if (asz < PERF_ATTR_SIZE_VER0 + sizeof(struct ppm_file_section) || asz > 4096 ||
+	    h->attrs.size % asz || !in_file(d, h->attrs.offset, h->attrs.size))
+		return fail(err, -EINVAL, "corrupt attribute section");
+	d->nr_attrs = (int)(h->attrs.size / asz);
+	if (d->nr_attrs < 1 || d->nr_attrs > 4096)
+		return fail(err, -EINVAL, "file has %d events", d->nr_attrs);
+	d->attrs = calloc((size_t)d->nr_attrs, sizeof(*d->attrs));
+	if (!d->attrs)
+		return fail(err, -ENOMEM, "out of memory");
+	for (int i = 0; i < d->nr_attrs; i++) {
+		const unsigned char *e = d->map + h->attrs.offset + (uint64_t)i * asz;
+		size_t alen = asz - sizeof(struct ppm_file_section);
+		struct ppm_file_section ids;
+
+		memcpy(&d->attrs[i].attr, e,
+		       alen < sizeof(d->attrs[i].attr) ? alen : sizeof(d->attrs[i].attr));
+		memcpy(&ids, e + alen, sizeof(ids));
+		if (ids.size % 8 || !in_file(d, ids.offset, ids.size) || ids.offset % 8)
+			return fail(err, -EINVAL, "corrupt sample id list of event %d", i);
+		d->attrs[i].ids = (const uint64_t *)(d->map + ids.offset);
+		d->attrs[i].nr_ids = ids.size / 8;
+		if (i && d->attrs[i].attr.sample_id_all != d->attrs[0].attr.sample_id_all)
+			return fail(err, -EINVAL, "events disagree on sample_id_all");
+	}
+	return 0;
+}
+
+/* Where the event id sits, so records of several events can be told apart. */
+static void find_id_positions(struct ppm_data *d)
+{
+	uint64_t st = d->attrs[0].attr.sample_type;
+	int pos = 0;
+
+	d->sample_id_pos = d->trailer_id_pos = -1;
+	if (st & PERF_SAMPLE_IDENTIFIER) {
+		d->sample_id_pos = 0;
+		d->trailer_id_pos = 0;
+		return;
+	}
+	if (!(st & PERF_SAMPLE_ID))
+		return;
+	pos += !!(st & PERF_SAMPLE_IP) + !!(st & PERF_SAMPLE_TID) + !!(st & PERF_SAMPLE_TIME) +
+	       !!(st & PERF_SAMPLE_ADDR);
+	d->sample_id_pos = pos;
+	/* Trailer order: tid, time, id, stream_id, cpu, identifier; counted from the end. */
+	d->trailer_id_pos = !!(st & PERF_SAMPLE_CPU) + !!(st & PERF_SAMPLE_STREAM_ID);
+}
+
+int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
+{
+	struct ppm_file_header h;
+	struct ppm_data *d;
+	struct stat st;
+	int rc, nfeat = 0;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return fail(err, -ENOMEM, "out of memory");
+	d->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (d->fd < 0) {
+		rc = fail(err, -errno, "cannot open '%s': %s", path, strerror(errno));
+		goto error;
+	}
+	if (fstat(d->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rc = fail(err, -EINVAL, "'%s' is not a regular file", path);
+		goto error;
+	}
+	d->size = (size_t)st.st_size;
+	if (d->size < sizeof(h)) {
+		rc = fail(err, -EINVAL, "'%s' is %s, not a perf.data file", path,
+			  d->size ? "truncated" : "empty");
+		goto error;
+	}
+	d->map = mmap(NULL, d->size, PROT_READ, MAP_PRIVATE, d->fd, 0);
+	if (d->map == MAP_FAILED) {
+		d->map = NULL;
+		rc = fail(err, -errno, "cannot map '%s': %s", path, strerror(errno));
+		goto error;
+	}
+	memcpy(&h, d->map, sizeof(h));
+	if (h.magic == PPM_PERF_MAGIC_SWAPPED) {
+		rc = fail(err, -ENOTSUP, "'%s' was written on a machine of the other byte order",
+			  path);
+		goto error;
+	}
+	if (h.magic != PPM_PERF_MAGIC) {
+		rc = fail(err, -EINVAL, "'%s' is not a perf.data file (bad magic)", path);
+		goto error;
+	}
+	if (h.size != sizeof(h)) {
+		rc = fail(err, -ENOTSUP, h.size == 16 ?
+			  "'%s' is in perf's pipe format; write it to a file with 'perf record -o'" :
+			  "'%s' has an unknown header size", path);
+		goto error;
+	}
+	if (!in_file(d, h.data.offset, h.data.size) || h.data.offset % 8) {
+		rc = fail(err, -EINVAL, "'%s' is truncated or corrupt (data section out of bounds)",
+			  path);
+		goto error;
+	}
+	d->data = d->map + h.data.offset;
+	d->data_size = h.data.size;
+	rc = read_attrs(d, &h, err);
+	if (rc)
+		goto error;
+	for (int b = 0; b < PPM_FEAT_BITS; b++)
+		nfeat += !!(h.features[b / 64] & (1ULL << (b % 64)));
+	if (nfeat) {
+		uint64_t idx = h.data.offset + h.data.size;
+		int k = 0;
+
+		if (!in_file(d, idx, (uint64_t)nfeat * sizeof(struct ppm_file_section))) {
+			rc = fail(err, -EINVAL, "'%s' is truncated (feature sections missing)", path);
+			goto error;
+		}
+		for (int b = 0; b < PPM_FEAT_BITS; b++) {
+			struct ppm_file_section s;
+
+			if (!(h.features[b / 64] & (1ULL << (b % 64))))
+				continue;
+			memcpy(&s, d->map + idx + (uint64_t)k++ * sizeof(s), sizeof(s));
+			if (in_file(d, s.offset, s.size))
+				d->feat[b] = s;  /* a bad one is ignored, like perf does */
+		}
+	}
+	read_event_names(d);
+	for (int i = 0; i < d->nr_attrs; i++) {
+		const char *g = ppm_event_generic_name(d->attrs[i].attr.type, d->attrs[i].attr.config);
+		char buf[64];
+
+		if (d->attrs[i].name)
+			continue;
+		snprintf(buf, sizeof(buf), "%s", g ? g : "");
+		if (!g)
+			snprintf(buf, sizeof(buf), "event-%u:%llx", d->attrs[i].attr.type,
+				 (unsigned long long)d->attrs[i].attr.config);
+		d->attrs[i].name = strdup(buf);
+	}
+	find_id_positions(d);
+	*out = d;
+	return 0;
+error:
+	ppm_data__close(d);
+	return rc;
+}
+
+void ppm_data__close(struct ppm_data *d)
+{
+	if (!d)
+		return;
+	if (d->map)
+		munmap((void *)d->map, d->size);
+	if (d->fd >= 0)
+		close(d->fd);
+	for (int i = 0; i < d->nr_attrs; i++)
+		free(d->attrs[i].name);
+	free(d->attrs);
+	free(d);
+}
+
+const void *ppm_data__feature(const struct ppm_data *d, int feat, size_t *size)
+{
+	if (feat <= 0 || feat >= PPM_FEAT_BITS || !d->feat[feat].offset)
+		return NULL;
+	*size = d->feat[feat].size;
+	return d->map + d->feat[feat].offset;
+}
+
+const struct perf_event_header *ppm_data__next(const struct ppm_data *d, uint64_t *pos, int *rc)
+{
+	const struct perf_event_header *h;
+
+	*rc = 0;
+	if (*pos + sizeof(*h) > d->data_size)
+		return NULL;
+	h = (const void *)(d->data + *pos);
+	if (h->size < sizeof(*h) || h->size > d->data_size - *pos) {
+		*rc = -EINVAL;
+		return NULL;
+	}
+	*pos += h->size;
+	return h;
+}
+
+static int attr_of_id(const struct ppm_data *d, uint64_t id)
+{
+	for (int i = 0; i < d->nr_attrs; i++)
+		for (size_t k = 0; k < d->attrs[i].nr_ids; k++)
+			if (d->attrs[i].ids[k] == id)
+				return i;
+	return 0; /* perf also falls back to the first event */
+}
+
+int ppm_data__parse_sample(const struct ppm_data *d, const struct perf_event_header *h,
+			   struct ppm_sample *s)
+{
+	const uint64_t *p = (const uint64_t *)(h + 1);
+	const uint64_t *end = (const uint64_t *)((const unsigned char *)h + h->size);
+	uint64_t st;
+
+	memset(s, 0, sizeof(*s));
+	s->misc = h->misc;
+	if (d->nr_attrs > 1 && d->sample_id_pos >= 0) {
+		if (p + d->sample_id_pos >= end)
+			return -EINVAL;
+		s->attr = attr_of_id(d, p[d->sample_id_pos]);
+	}
+	st = d->attrs[s->attr].attr.sample_type;
+#define TAKE(v) do { if (p >= end) return -EINVAL; (v) = *p++; } while (0)
+	if (st & PERF_SAMPLE_IDENTIFIER)
+		TAKE(s->id);
+	if (st & PERF_SAMPLE_IP)
+		TAKE(s->ip);
+	if (st & PERF_SAMPLE_TID) {
+		uint64_t v;
+
+		TAKE(v);
+		s->pid = (uint32_t)v;
+		s->tid = (uint32_t)(v >> 32);
+	}
+	if (st & PERF_SAMPLE_TIME)
+		TAKE(s->time);
+	if (st & PERF_SAMPLE_ADDR)
+		TAKE(s->addr);
+	if (st & PERF_SAMPLE_ID)
+		TAKE(s->id);
+	if (st & PERF_SAMPLE_STREAM_ID)
+		p++;
+	if (st & PERF_SAMPLE_CPU) {
+		uint64_t v;
+
+		TAKE(v);
+		s->cpu = (uint32_t)v;
+	}
+	s->period = 1;
+	if (st & PERF_SAMPLE_PERIOD)
+		TAKE(s->period);
+	if (st & PERF_SAMPLE_READ) {
+		uint64_t rf = d->attrs[s->attr].attr.read_format, n = 1, per;
+
+		per = 1 + !!(rf & PERF_FORMAT_ID) + !!(rf & PERF_FORMAT_LOST);
+		if (rf & PERF_FORMAT_GROUP)
+			TAKE(n);
+		if (n > 4096)
+			return -EINVAL;
+		p += !!(rf & PERF_FORMAT_TOTAL_TIME_ENABLED) + !!(rf & PERF_FORMAT_TOTAL_TIME_RUNNING);
+		p += n * per;
+		if (p > end)
+			return -EINVAL;
+	}
+	if (st & PERF_SAMPLE_CALLCHAIN) {
+		TAKE(s->nr_callchain);
+		if (s->nr_callchain > (uint64_t)(end - p))
+			return -EINVAL;
+		s->callchain = p;
+		p += s->nr_callchain;
+	}
+#undef TAKE
+	return 0;
+}
+
+int ppm_data__parse_id(const struct ppm_data *d, const struct perf_event_header *h,
+		       struct ppm_sample_id *id)
+{
+	const uint64_t *start = (const uint64_t *)(h + 1);
+	const uint64_t *p = (const uint64_t *)((const unsigned char *)h + h->size);
+	uint64_t st;
+
+	memset(id, 0, sizeof(*id));
+	if (!d->attrs[0].attr.sample_id_all || h->type >= 64)
+		return 0;
+	if (d->nr_attrs > 1 && d->trailer_id_pos >= 0) {
+		if (p - 1 - d->trailer_id_pos < start)
+			return -EINVAL;
+		id->attr = attr_of_id(d, p[-1 - d->trailer_id_pos]);
+	}
+	st = d->attrs[id->attr].attr.sample_type;
+	/* Walk the trailer backwards from the end of the record. */
+#define BACK(v) do { if (p <= start) return -EINVAL; (v) = *--p; } while (0)
+	{
+		uint64_t v;
+
+		if (st & PERF_SAMPLE_IDENTIFIER)
+			BACK(v);
+		if (st & PERF_SAMPLE_CPU) {
+			BACK(v);
+			id->cpu = (uint32_t)v;
+		}
+		if (st & PERF_SAMPLE_STREAM_ID)
+			BACK(v);
+		if (st & PERF_SAMPLE_ID)
+			BACK(v);
+		if (st & PERF_SAMPLE_TIME) {
+			BACK(id->time);
+			id->has_time = 1;
+		}
+		if (st & PERF_SAMPLE_TID) {
+			BACK(v);
+			id->pid = (uint32_t)v;
+			id->tid = (uint32_t)(v >> 32);
+		}
+	}
+#undef BACK
+	return 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * Reads a perf.data file (PERFILE2) written by pyperfmap or by perf record.
+ *
+ * Usage:
+ *	struct ppm_err err;
+ *	if (ppm_data__open(&d, path, &err) < 0) { puts(err.msg); ... }
+ *	for (pos = 0; (h = ppm_data__next(d, &pos, &rc)); ) {
+ *		if (h->type == PERF_RECORD_SAMPLE) ppm_data__parse_sample(d, h, &s);
+ *		else ppm_data__parse_id(d, h, &id);
+ *	}
+ *	ppm_data__close(d);
+ */
+#ifndef PPM_DATA_READER_H
+#define PPM_DATA_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/perf_event.h>
+
+#include "perf_file.h"
+
+struct ppm_err {
+	char msg[256];
+};
+
+struct ppm_evsel_desc {
+	struct perf_event_attr attr;
+	char *name;
+	const uint64_t *ids;   /* points into the mapped file */
+	size_t nr_ids;
+};
+
+struct ppm_data {
+	int fd;
+	const unsigned char *map;
+	size_t size;
+	struct ppm_evsel_desc *attrs;
+	int nr_attrs;
+	const unsigned char *data;
+	uint64_t data_size;
+	struct ppm_file_section feat[PPM_FEAT_BITS];
+	int sample_id_pos;      /* u64 index of the id in a sample, -1 when absent */
+	int trailer_id_pos;     /* u64 index of the id counted from a trailer's end, -1 when absent */
+};
+
+/* The sample_id fields every record carries when sample_id_all is set. */
+struct ppm_sample_id {
+	int attr;               /* index into d->attrs */
+	uint32_t pid, tid, cpu;
+	uint64_t time;
+	int has_time;
+};
+
+struct ppm_sample {
+	int attr;
+	uint16_t misc;
+	uint64_t ip, time, addr, period, id;
+	uint32_t pid, tid, cpu;
+	uint64_t nr_callchain;
+	const uint64_t *callchain; /* unaligned-safe: records are 8-byte aligned in the file */
+};
+
+int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err);
+void ppm_data__close(struct ppm_data *d);
+
+/* The next record of the data section, or NULL at its end (*rc < 0 when the file is corrupt). */
+const struct perf_event_header *ppm_data__next(const struct ppm_data *d, uint64_t *pos, int *rc);
+int ppm_data__parse_sample(const struct ppm_data *d, const struct perf_event_header *h,
+			   struct ppm_sample *s);
+int ppm_data__parse_id(const struct ppm_data *d, const struct perf_event_header *h,
+		       struct ppm_sample_id *id);
+/* A feature section's bytes, or NULL when the file has none. */
+const void *ppm_data__feature(const struct ppm_data *d, int feat, size_t *size);
+
+/* perf's name for a generic event ("cpu-clock"), or NULL. */
+const char *ppm_event_generic_name(uint32_t type, uint64_t config);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * The perf.data (PERFILE2) on-disk format, as tools/perf reads it.
+ * Facts from tools/perf/Documentation/perf.data-file-format.txt.
+ */
+#ifndef PPM_PERF_FILE_H
+#define PPM_PERF_FILE_H
+
+#include <stdint.h>
+#include <linux/perf_event.h>
+
+#define PPM_PERF_MAGIC 0x32454c4946524550ULL     /* "PERFILE2" read as a little-endian u64 */
+#define PPM_PERF_MAGIC_SWAPPED 0x50455246494c4532ULL
+
+struct ppm_file_section {
+	uint64_t offset;
+	uint64_t size;
+};
+
+#define PPM_FEAT_BITS 256
+
+struct ppm_file_header {
+	uint64_t magic;
+	uint64_t size;        /* sizeof(struct ppm_file_header) */
+	uint64_t attr_size;   /* sizeof one entry of the attrs section */
+	struct ppm_file_section attrs;
+	struct ppm_file_section data;
+	struct ppm_file_section event_types; /* unused since 2012, kept zero */
+	uint64_t features[PPM_FEAT_BITS / 64];
+};
+
+/* One entry of the attrs section: the attr, then where its sample ids are. */
+struct ppm_file_attr {
+	struct perf_event_attr attr;
+	struct ppm_file_section ids;
+};
+
+/* Feature bits that perf defines and that pyperfmap writes or reads. */
+enum {
+	PPM_FEAT_HOSTNAME = 3,
+	PPM_FEAT_OSRELEASE = 4,
+	PPM_FEAT_VERSION = 5,
+	PPM_FEAT_ARCH = 6,
+	PPM_FEAT_NRCPUS = 7,
+	PPM_FEAT_CMDLINE = 11,
+	PPM_FEAT_EVENT_DESC = 12,
+	/*
+	 * pyperfmap's own section: copies of /tmp/perf-PID.map. perf walks only the
+	 * feature bits it knows and skips the rest, so a high bit is safe for it.
+	 * Payload: repeated { u32 pid; u32 len; char text[len]; pad to 8 }.
+	 */
+	PPM_FEAT_PERFMAPS = 240,
+};
+
+/* Records that perf itself puts in the data section (user types, >= 64). */
+enum {
+	PPM_RECORD_FINISHED_ROUND = 68,
+	PPM_RECORD_COMPRESSED = 81,
+};
+
+#endif

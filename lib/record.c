@@ -1,0 +1,415 @@
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpumap.h"
+#include "data_writer.h"
+#include "log.h"
+#include "perf_file.h"
+#include "record.h"
+#include "ring.h"
+#include "synth.h"
+
+struct ppm_record {
+	struct ppm_record_opts opts;
+	struct ppm_cpumap *cpus;
+	pid_t *tids;              /* threads opened per CPU: one (command) or all (attach) */
+	int nr_tids;
+	int *fds;                 /* [cpu index][event][tid] */
+	int nr_fds;
+	struct ppm_ring *rings;   /* one per CPU */
+	struct pollfd *pfds;
+	struct perf_event_attr *attrs;
+	uint64_t **ids;           /* per event */
+	size_t *nr_ids;
+	struct ppm_data_writer *w;
+	struct ppm_record_stats stats;
+	struct ppm_pidset pids;   /* processes seen, whose perf maps are embedded */
+	struct timespec start;
+};
+
+static int fd_index(const struct ppm_record *rec, int cpu_idx, int ev, int t)
+{
+	return (cpu_idx * rec->opts.nr_events + ev) * rec->nr_tids + t;
+}
+
+struct ppm_record *ppm_record__new(const struct ppm_record_opts *opts)
+{
+	struct ppm_record *rec = calloc(1, sizeof(*rec));
+
+	if (!rec)
+		return NULL;
+	rec->opts = *opts;
+	if (!rec->opts.mmap_pages)
+		rec->opts.mmap_pages = 256;
+	rec->cpus = ppm_cpumap__new_online();
+	if (!rec->cpus) {
+		free(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+static void build_attr(const struct ppm_record *rec, int ev, struct perf_event_attr *attr)
+{
+	const struct ppm_record_opts *o = &rec->opts;
+
+	*attr = o->events[ev].attr;
+	attr->size = sizeof(*attr);
+	attr->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+			    PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+	if (o->nr_events > 1)
+		attr->sample_type |= PERF_SAMPLE_IDENTIFIER;
+	if (o->callchain)
+		attr->sample_type |= PERF_SAMPLE_CALLCHAIN;
+	attr->read_format = PERF_FORMAT_ID;
+	if (o->freq) {
+		attr->freq = 1;
+		attr->sample_freq = o->freq;
+	} else {
+		attr->sample_period = o->period;
+	}
+	attr->disabled = 1;
+	attr->enable_on_exec = !o->attach;
+	attr->inherit = 1;
+	attr->exclude_hv = 1;
+	attr->exclude_guest = 1;
+	attr->sample_id_all = 1;
+	/* Side-band records (maps, names, forks) come from the first event only. */
+	if (ev == 0) {
+		attr->mmap = 1;
+		attr->mmap2 = 1;
+		attr->comm = 1;
+		attr->comm_exec = 1;
+		attr->task = 1;
+	}
+	/* Wake the reader when a quarter of the ring is full, not per sample. */
+	attr->watermark = 1;
+	attr->wakeup_watermark = (uint32_t)(rec->opts.mmap_pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
+}
+
+static int list_threads(struct ppm_record *rec)
+{
+	char path[64];
+	DIR *dir;
+	struct dirent *de;
+
+	if (!rec->opts.attach) {
+		rec->tids = malloc(sizeof(pid_t));
+		if (!rec->tids)
+			return -ENOMEM;
+		rec->tids[0] = rec->opts.pid;
+		rec->nr_tids = 1;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/task", rec->opts.pid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		pid_t tid = (pid_t)atoi(de->d_name);
+		pid_t *grown;
+
+		if (tid <= 0)
+			continue;
+		grown = realloc(rec->tids, (size_t)(rec->nr_tids + 1) * sizeof(pid_t));
+		if (!grown) {
+			closedir(dir);
+			return -ENOMEM;
+		}
+		rec->tids = grown;
+		rec->tids[rec->nr_tids++] = tid;
+	}
+	closedir(dir);
+	return rec->nr_tids ? 0 : -ESRCH;
+}
+
+int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
+{
+	int ncpu = rec->cpus->nr, nev = rec->opts.nr_events, err, i;
+
+	memset(oerr, 0, sizeof(*oerr));
+	err = list_threads(rec);
+	if (err)
+		return oerr->err = err;
+	rec->nr_fds = ncpu * nev * rec->nr_tids;
+	rec->fds = malloc((size_t)rec->nr_fds * sizeof(int));
+	rec->rings = calloc((size_t)ncpu, sizeof(*rec->rings));
+	rec->pfds = calloc((size_t)ncpu, sizeof(*rec->pfds));
+	rec->attrs = calloc((size_t)nev, sizeof(*rec->attrs));
+	rec->ids = calloc((size_t)nev, sizeof(*rec->ids));
+	rec->nr_ids = calloc((size_t)nev, sizeof(*rec->nr_ids));
+	if (!rec->fds || !rec->rings || !rec->pfds || !rec->attrs || !rec->ids || !rec->nr_ids)
+		return oerr->err = -ENOMEM;
+	for (i = 0; i < rec->nr_fds; i++)
+		rec->fds[i] = -1;
+	for (int e = 0; e < nev; e++) {
+		build_attr(rec, e, &rec->attrs[e]);
+		rec->ids[e] = calloc((size_t)(ncpu * rec->nr_tids), sizeof(uint64_t));
+		if (!rec->ids[e])
+			return oerr->err = -ENOMEM;
+	}
+	for (int c = 0; c < ncpu; c++) {
+		struct ppm_cpu cpu = rec->cpus->cpus[c];
+		int leader = -1;
+
+		for (int e = 0; e < nev; e++) {
+			for (int t = 0; t < rec->nr_tids; t++) {
+				long fd = syscall(SYS_perf_event_open, &rec->attrs[e], rec->tids[t],
+						  cpu.cpu, -1, PERF_FLAG_FD_CLOEXEC);
+				uint64_t id = 0;
+
+				if (fd < 0) {
+					/* A thread that exited since we listed it is not an error. */
+					if (errno == ESRCH && rec->opts.attach && rec->nr_tids > 1)
+						continue;
+					oerr->err = -errno;
+					oerr->event = e;
+					oerr->cpu = cpu.cpu;
+					return oerr->err;
+				}
+				rec->fds[fd_index(rec, c, e, t)] = (int)fd;
+				if (ioctl((int)fd, PERF_EVENT_IOC_ID, &id) == 0)
+					rec->ids[e][rec->nr_ids[e]++] = id;
+				if (leader < 0) {
+					leader = (int)fd;
+					err = ppm_ring__mmap(&rec->rings[c], leader, rec->opts.mmap_pages);
+					if (err) {
+						oerr->err = err;
+						oerr->cpu = cpu.cpu;
+						oerr->mmap = 1;
+						return err;
+					}
+					rec->pfds[c].fd = leader;
+					rec->pfds[c].events = POLLIN;
+				} else if (ioctl((int)fd, PERF_EVENT_IOC_SET_OUTPUT, leader) < 0) {
+					oerr->err = -errno;
+					oerr->event = e;
+					oerr->cpu = cpu.cpu;
+					return oerr->err;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* Appends the sample_id trailer our attrs promise on every non-sample record. */
+static size_t put_trailer(const struct ppm_record *rec, unsigned char *p, uint32_t pid,
+			  uint32_t tid)
+{
+	uint64_t v[4];
+	size_t n = 0;
+
+	v[n++] = (uint64_t)pid | ((uint64_t)tid << 32);
+	v[n++] = 0; /* time: synthesized records come before everything */
+	v[n++] = 0; /* cpu */
+	if (rec->opts.nr_events > 1)
+		v[n++] = rec->nr_ids[0] ? rec->ids[0][0] : 0;
+	memcpy(p, v, n * 8);
+	return n * 8;
+}
+
+static int emit(void *ctx, struct perf_event_header *h, uint32_t pid, uint32_t tid)
+{
+	struct ppm_record *rec = ctx;
+
+	h->size = (uint16_t)(h->size + put_trailer(rec, (unsigned char *)h + h->size, pid, tid));
+	return ppm_data_writer__write(rec->w, h, h->size);
+}
+
+int ppm_record__start(struct ppm_record *rec, int out_fd)
+{
+	struct ppm_writer_attr *wa;
+	int err;
+
+	clock_gettime(CLOCK_REALTIME, &rec->start);
+	wa = calloc((size_t)rec->opts.nr_events, sizeof(*wa));
+	if (!wa)
+		return -ENOMEM;
+	for (int e = 0; e < rec->opts.nr_events; e++) {
+		wa[e].attr = rec->attrs[e];
+		wa[e].name = rec->opts.events[e].name;
+		wa[e].ids = rec->ids[e];
+		wa[e].nr_ids = rec->nr_ids[e];
+	}
+	rec->w = ppm_data_writer__new(out_fd, wa, (size_t)rec->opts.nr_events);
+	free(wa);
+	if (!rec->w)
+		return -errno;
+	err = ppm_synth__kernel_mmap(emit, rec);
+	if (err && err != -ENOENT)
+		return err;
+	if (rec->opts.attach) {
+		err = ppm_synth__process(rec->opts.pid, emit, rec);
+		if (err)
+			return err;
+		ppm_pidset__add(&rec->pids, rec->opts.pid);
+		for (int i = 0; i < rec->nr_fds; i++)
+			if (rec->fds[i] >= 0 && ioctl(rec->fds[i], PERF_EVENT_IOC_ENABLE, 0) < 0)
+				return -errno;
+	}
+	return 0;
+}
+
+static void note_record(struct ppm_record *rec, const struct perf_event_header *h)
+{
+	const uint64_t *u = (const uint64_t *)(h + 1);
+	const uint32_t *w = (const uint32_t *)(h + 1);
+
+	switch (h->type) {
+	case PERF_RECORD_SAMPLE:
+		rec->stats.samples++;
+		break;
+	case PERF_RECORD_LOST:
+		rec->stats.lost += u[1];
+		break;
+	case PERF_RECORD_LOST_SAMPLES:
+		rec->stats.lost += u[0];
+		break;
+	case PERF_RECORD_THROTTLE:
+		rec->stats.throttled++;
+		break;
+	case PERF_RECORD_COMM:
+	case PERF_RECORD_FORK:
+		ppm_pidset__add(&rec->pids, (pid_t)w[0]);
+		break;
+	}
+}
+
+static int drain(struct ppm_record *rec)
+{
+	int written = 0, err;
+
+	for (int c = 0; c < rec->cpus->nr; c++) {
+		struct ppm_ring *ring = &rec->rings[c];
+		const struct perf_event_header *h;
+
+		if (!ring->meta || ppm_ring__read_init(ring))
+			continue;
+		while ((h = ppm_ring__read_event(ring))) {
+			note_record(rec, h);
+			err = ppm_data_writer__write(rec->w, h, h->size);
+			if (err) {
+				ppm_ring__read_done(ring);
+				return err;
+			}
+			written++;
+		}
+		ppm_ring__read_done(ring);
+		rec->stats.corrupt = 0;
+		for (int k = 0; k < rec->cpus->nr; k++)
+			rec->stats.corrupt += rec->rings[k].corrupt;
+	}
+	if (written) {
+		/* perf sorts what lies between two round marks; give it the same hint. */
+		struct perf_event_header round = { PPM_RECORD_FINISHED_ROUND, 0, sizeof(round) };
+
+		err = ppm_data_writer__write(rec->w, &round, sizeof(round));
+		if (err)
+			return err;
+	}
+	return written;
+}
+
+int ppm_record__poll(struct ppm_record *rec, int timeout_ms)
+{
+	int n = poll(rec->pfds, (nfds_t)rec->cpus->nr, timeout_ms);
+
+	if (n < 0 && errno != EINTR)
+		return -errno;
+	return drain(rec);
+}
+
+static int add_header_features(struct ppm_record *rec)
+{
+	struct utsname u;
+	uint32_t nrcpus[2];
+	long conf = sysconf(_SC_NPROCESSORS_CONF);
+	char host[256];
+	int err = 0;
+
+	if (uname(&u) == 0) {
+		err = err ?: ppm_data_writer__add_string(rec->w, PPM_FEAT_OSRELEASE, u.release);
+		err = err ?: ppm_data_writer__add_string(rec->w, PPM_FEAT_ARCH, u.machine);
+	}
+	if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		err = err ?: ppm_data_writer__add_string(rec->w, PPM_FEAT_HOSTNAME, host);
+	}
+	err = err ?: ppm_data_writer__add_string(rec->w, PPM_FEAT_VERSION, "pyperfmap " PPM_VERSION);
+	nrcpus[0] = (uint32_t)(conf > 0 ? conf : rec->cpus->nr);
+	nrcpus[1] = (uint32_t)rec->cpus->nr;
+	err = err ?: ppm_data_writer__add_feature(rec->w, PPM_FEAT_NRCPUS, nrcpus, sizeof(nrcpus));
+	if (rec->opts.cmdline_nr)
+		err = err ?: ppm_data_writer__add_strings(rec->w, PPM_FEAT_CMDLINE, rec->opts.cmdline,
+							 rec->opts.cmdline_nr);
+	return err;
+}
+
+int ppm_record__finish(struct ppm_record *rec)
+{
+	void *maps = NULL;
+	size_t maps_size = 0;
+	int err;
+
+	for (int i = 0; i < rec->nr_fds; i++)
+		if (rec->fds[i] >= 0)
+			ioctl(rec->fds[i], PERF_EVENT_IOC_DISABLE, 0);
+	do {
+		err = drain(rec);
+	} while (err > 0);
+	if (err < 0)
+		return err;
+	err = add_header_features(rec);
+	if (err)
+		return err;
+	err = ppm_synth__collect_perfmaps(&rec->pids, rec->start.tv_sec, &maps, &maps_size,
+					  &rec->stats.perfmaps);
+	if (!err && maps_size)
+		err = ppm_data_writer__add_feature(rec->w, PPM_FEAT_PERFMAPS, maps, maps_size);
+	free(maps);
+	if (err)
+		return err;
+	err = ppm_data_writer__finish(rec->w);
+	rec->stats.bytes = ppm_data_writer__size(rec->w);
+	return err;
+}
+
+const struct ppm_record_stats *ppm_record__stats(const struct ppm_record *rec)
+{
+	return &rec->stats;
+}
+
+void ppm_record__free(struct ppm_record *rec)
+{
+	if (!rec)
+		return;
+	if (rec->rings)
+		for (int c = 0; c < rec->cpus->nr; c++)
+			ppm_ring__release(&rec->rings[c]);
+	for (int i = 0; rec->fds && i < rec->nr_fds; i++)
+		if (rec->fds[i] >= 0)
+			close(rec->fds[i]);
+	for (int e = 0; rec->ids && e < rec->opts.nr_events; e++)
+		free(rec->ids[e]);
+	ppm_data_writer__free(rec->w);
+	ppm_pidset__release(&rec->pids);
+	ppm_cpumap__free(rec->cpus);
+	free(rec->ids);
+	free(rec->nr_ids);
+	free(rec->attrs);
+	free(rec->pfds);
+	free(rec->rings);
+	free(rec->fds);
+	free(rec->tids);
+	free(rec);
+}

@@ -1,0 +1,62 @@
+/*
+ * A recording session: sampling events on every online CPU for one target
+ * (a launched command or an existing process), drained into a perf.data file.
+ *
+ * Usage:
+ *	rec = ppm_record__new(&opts);
+ *	ppm_record__open(rec, &oerr);        // perf_event_open + mmap; before the target runs
+ *	ppm_record__start(rec, out_fd);      // file header, synthesized records, enable (-p)
+ *	while (running) ppm_record__poll(rec, 200);
+ *	ppm_record__finish(rec);             // drain, embed perf maps, write the header
+ *	ppm_record__free(rec);
+ */
+#ifndef PPM_RECORD_H
+#define PPM_RECORD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "event.h"
+
+struct ppm_record_opts {
+	struct ppm_event *events;
+	int nr_events;
+	uint64_t freq;            /* samples per second; 0 means use period */
+	uint64_t period;
+	int callchain;            /* kernel frame-pointer callchains */
+	unsigned int mmap_pages;  /* data pages per ring, a power of two */
+	pid_t pid;                /* the target process */
+	int attach;               /* 1: an existing process (-p), 0: a command held before exec */
+	const char *const *cmdline; /* written to the file header */
+	int cmdline_nr;
+};
+
+struct ppm_record_stats {
+	uint64_t samples;
+	uint64_t lost;
+	uint64_t throttled;
+	uint64_t corrupt;
+	uint64_t bytes;
+	int perfmaps;
+};
+
+/* Which open failed and why, so cmd/ can explain it. */
+struct ppm_open_error {
+	int err;        /* -errno */
+	int event;      /* index in opts.events */
+	int cpu;
+	int mmap;       /* 1 when mmap, not perf_event_open, failed */
+};
+
+struct ppm_record;
+
+struct ppm_record *ppm_record__new(const struct ppm_record_opts *opts);
+int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr);
+int ppm_record__start(struct ppm_record *rec, int out_fd);
+/* Waits up to timeout_ms for data and drains every ring. Returns records written or -errno. */
+int ppm_record__poll(struct ppm_record *rec, int timeout_ms);
+int ppm_record__finish(struct ppm_record *rec);
+const struct ppm_record_stats *ppm_record__stats(const struct ppm_record *rec);
+void ppm_record__free(struct ppm_record *rec);
+
+#endif

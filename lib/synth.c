@@ -1,0 +1,276 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "synth.h"
+
+#define MAX_PERFMAP (64u << 20)  /* a map larger than this is not a perf map */
+
+int ppm_pidset__add(struct ppm_pidset *set, pid_t pid)
+{
+	size_t i;
+
+	if (pid <= 0)
+		return 0;
+	if ((set->nr + 1) * 2 > set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		pid_t *slots = calloc(cap, sizeof(pid_t));
+
+		if (!slots)
+			return -ENOMEM;
+		for (i = 0; i < set->cap; i++) {
+			if (!set->slots[i])
+				continue;
+			size_t j = (size_t)set->slots[i] * 2654435761u % cap;
+
+			while (slots[j])
+				j = (j + 1) % cap;
+			slots[j] = set->slots[i];
+		}
+		free(set->slots);
+		set->slots = slots;
+		set->cap = cap;
+	}
+	for (i = (size_t)pid * 2654435761u % set->cap; set->slots[i]; i = (i + 1) % set->cap)
+		if (set->slots[i] == pid)
+			return 0;
+	set->slots[i] = pid;
+	set->nr++;
+	return 1;
+}
+
+void ppm_pidset__release(struct ppm_pidset *set)
+{
+	free(set->slots);
+	memset(set, 0, sizeof(*set));
+}
+
+union rec_buf {
+	struct perf_event_header h;
+	unsigned char bytes[PATH_MAX + 256];
+};
+
+static size_t pad8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+int ppm_synth__kernel_mmap(ppm_emit_fn emit, void *ctx)
+{
+	static const char name[] = "[kernel.kallsyms]_text";
+	FILE *f = fopen("/proc/kallsyms", "r");
+	union rec_buf r;
+	unsigned long long text = 0;
+	char line[512];
+	size_t off;
+
+	if (!f)
+		return -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long addr;
+		char type, sym[256];
+
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 && !strcmp(sym, "_text")) {
+			text = addr;
+			break;
+		}
+	}
+	fclose(f);
+	if (!text)
+		return -ENOENT; /* kptr_restrict hides addresses */
+	memset(&r, 0, sizeof(r));
+	r.h.type = PERF_RECORD_MMAP;
+	r.h.misc = PERF_RECORD_MISC_KERNEL;
+	off = sizeof(r.h);
+	{
+		uint32_t pidtid[2] = { UINT32_MAX, 0 };
+		uint64_t range[3] = { text, ~0ULL - text, text }; /* start, len, pgoff */
+
+		memcpy(r.bytes + off, pidtid, sizeof(pidtid));
+		off += sizeof(pidtid);
+		memcpy(r.bytes + off, range, sizeof(range));
+		off += sizeof(range);
+	}
+	memcpy(r.bytes + off, name, sizeof(name));
+	off += pad8(sizeof(name));
+	r.h.size = (uint16_t)off;
+	return emit(ctx, &r.h, UINT32_MAX, 0);
+}
+
+static int synth_comm(pid_t pid, pid_t tid, ppm_emit_fn emit, void *ctx)
+{
+	union rec_buf r;
+	char path[64], comm[32] = "";
+	uint32_t ids[2] = { (uint32_t)pid, (uint32_t)tid };
+	FILE *f;
+	size_t off = sizeof(r.h), len;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0; /* the thread is gone */
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	memset(&r, 0, sizeof(r));
+	r.h.type = PERF_RECORD_COMM;
+	memcpy(r.bytes + off, ids, sizeof(ids));
+	off += sizeof(ids);
+	len = strlen(comm) + 1;
+	memcpy(r.bytes + off, comm, len);
+	off += pad8(len);
+	r.h.size = (uint16_t)off;
+	return emit(ctx, &r.h, (uint32_t)pid, (uint32_t)tid);
+}
+
+static int synth_maps(pid_t pid, ppm_emit_fn emit, void *ctx)
+{
+	char path[64], line[PATH_MAX + 128];
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (!err && fgets(line, sizeof(line), f)) {
+		unsigned long long start, end, pgoff, ino;
+		unsigned int maj, min;
+		char perms[8], file[PATH_MAX] = "";
+		union rec_buf r;
+		size_t off = sizeof(r.h), len;
+		int n = sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %4095[^\n]", &start, &end, perms,
+			       &pgoff, &maj, &min, &ino, file);
+
+		if (n < 7 || perms[2] != 'x')
+			continue;
+		char *name = file + strspn(file, " ");
+
+		if (!*name)
+			name = "//anon";
+		memset(&r, 0, sizeof(r));
+		r.h.type = PERF_RECORD_MMAP2;
+		r.h.misc = PERF_RECORD_MISC_USER;
+		{
+			uint32_t ids[2] = { (uint32_t)pid, (uint32_t)pid };
+			uint64_t range[3] = { start, end - start, pgoff };
+			uint32_t dev[2] = { maj, min };
+			uint64_t inode[2] = { ino, 0 };
+			uint32_t prot = (perms[0] == 'r' ? PROT_READ : 0) |
+					(perms[1] == 'w' ? PROT_WRITE : 0) | PROT_EXEC;
+			uint32_t flags = perms[3] == 's' ? MAP_SHARED : MAP_PRIVATE;
+
+			memcpy(r.bytes + off, ids, 8);
+			off += 8;
+			memcpy(r.bytes + off, range, 24);
+			off += 24;
+			memcpy(r.bytes + off, dev, 8);
+			off += 8;
+			memcpy(r.bytes + off, inode, 16);
+			off += 16;
+			memcpy(r.bytes + off, &prot, 4);
+			memcpy(r.bytes + off + 4, &flags, 4);
+			off += 8;
+		}
+		len = strlen(name) + 1;
+		memcpy(r.bytes + off, name, len);
+		off += pad8(len);
+		r.h.size = (uint16_t)off;
+		err = emit(ctx, &r.h, (uint32_t)pid, (uint32_t)pid);
+	}
+	fclose(f);
+	return err;
+}
+
+int ppm_synth__process(pid_t pid, ppm_emit_fn emit, void *ctx)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *dir;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while (!err && (de = readdir(dir))) {
+		pid_t tid = (pid_t)atoi(de->d_name);
+
+		if (tid > 0)
+			err = synth_comm(pid, tid, emit, ctx);
+	}
+	closedir(dir);
+	return err ? err : synth_maps(pid, emit, ctx);
+}
+
+static int append_map(pid_t pid, time_t since, unsigned char **buf, size_t *size)
+{
+	char path[64];
+	struct stat st;
+	unsigned char *grown;
+	uint32_t hdr[2];
+	size_t need;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", pid);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	/* A map older than this recording belongs to an earlier process with the same pid. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_mtime < since - 1 ||
+	    st.st_size > MAX_PERFMAP) {
+		close(fd);
+		return 0;
+	}
+	need = 8 + pad8((size_t)st.st_size);
+	grown = realloc(*buf, *size + need);
+	if (!grown) {
+		close(fd);
+		return -ENOMEM;
+	}
+	*buf = grown;
+	memset(grown + *size, 0, need);
+	n = pread(fd, grown + *size + 8, (size_t)st.st_size, 0);
+	close(fd);
+	if (n < 0)
+		return 0;
+	hdr[0] = (uint32_t)pid;
+	hdr[1] = (uint32_t)n;
+	memcpy(grown + *size, hdr, 8);
+	*size += 8 + pad8((size_t)n);
+	return 1;
+}
+
+int ppm_synth__collect_perfmaps(const struct ppm_pidset *set, time_t since, void **buf,
+				size_t *size, int *nr_maps)
+{
+	unsigned char *out = NULL;
+	size_t used = 0;
+
+	*nr_maps = 0;
+	for (size_t i = 0; i < set->cap; i++) {
+		int rc;
+
+		if (!set->slots[i])
+			continue;
+		rc = append_map(set->slots[i], since, &out, &used);
+		if (rc < 0) {
+			free(out);
+			return rc;
+		}
+		*nr_maps += rc;
+	}
+	*buf = out;
+	*size = used;
+	return 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * Records pyperfmap writes itself rather than the kernel: the kernel's text mapping,
+ * the state of a process attached with -p, and copies of the perf maps.
+ */
+#ifndef PPM_SYNTH_H
+#define PPM_SYNTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+#include <linux/perf_event.h>
+
+/* Receives a record with room for a 32-byte sample_id trailer after h->size. */
+typedef int (*ppm_emit_fn)(void *ctx, struct perf_event_header *h, uint32_t pid, uint32_t tid);
+
+struct ppm_pidset {
+	pid_t *slots;
+	size_t cap, nr;
+};
+
+int ppm_pidset__add(struct ppm_pidset *set, pid_t pid);
+void ppm_pidset__release(struct ppm_pidset *set);
+
+/* PERF_RECORD_MMAP "[kernel.kallsyms]_text", as perf writes it. -ENOENT when hidden. */
+int ppm_synth__kernel_mmap(ppm_emit_fn emit, void *ctx);
+/* COMM of every thread and MMAP2 of every executable mapping of a running process. */
+int ppm_synth__process(pid_t pid, ppm_emit_fn emit, void *ctx);
+/*
+ * Reads /tmp/perf-PID.map of every pid in the set written since 'since' into one
+ * buffer in the PPM_FEAT_PERFMAPS layout.
+ */
+int ppm_synth__collect_perfmaps(const struct ppm_pidset *set, time_t since, void **buf,
+				size_t *size, int *nr_maps);
+
+#endif

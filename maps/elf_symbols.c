@@ -1,0 +1,220 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "elf_symbols.h"
+
+static int elf_ready;
+
+static int elf_init(void)
+{
+	if (!elf_ready) {
+		if (elf_version(EV_CURRENT) == EV_NONE)
+			return -ENOSYS;
+		elf_ready = 1;
+	}
+	return 0;
+}
+
+static void read_loads(Elf *elf, struct ppm_elf_info *info)
+{
+	size_t n;
+
+	if (elf_getphdrnum(elf, &n) != 0)
+		return;
+	for (size_t i = 0; i < n && info->nr_loads < PPM_ELF_MAX_LOADS; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		info->loads[info->nr_loads].offset = ph.p_offset;
+		info->loads[info->nr_loads].vaddr = ph.p_vaddr;
+		info->loads[info->nr_loads].filesz = ph.p_filesz;
+		info->nr_loads++;
+	}
+}
+
+static void read_build_id(Elf *elf, struct ppm_elf_info *info)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		GElf_Nhdr nh;
+		size_t off = 0, name_off, desc_off;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		data = elf_getdata(scn, NULL);
+		while (data && (off = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    !memcmp((char *)data->d_buf + name_off, "GNU", 4) && nh.n_descsz <= 20) {
+				memcpy(info->build_id, (char *)data->d_buf + desc_off, nh.n_descsz);
+				info->build_id_size = (int)nh.n_descsz;
+				return;
+			}
+		}
+	}
+}
+
+static int read_symbols(Elf *elf, Elf64_Word want, struct ppm_symtab *syms)
+{
+	Elf_Scn *scn = NULL;
+	int found = 0;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t count;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != want || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		count = sh.sh_size / sh.sh_entsize;
+		found = 1;
+		for (size_t i = 0; i < count; i++) {
+			GElf_Sym sym;
+			const char *name;
+			int type, bind;
+
+			if (!gelf_getsym(data, (int)i, &sym))
+				break;
+			type = GELF_ST_TYPE(sym.st_info);
+			bind = GELF_ST_BIND(sym.st_info);
+			if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
+			    !sym.st_value)
+				continue;
+			name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!name || !*name)
+				continue;
+			/* Prefer global names over weak and local aliases at the same address. */
+			if (ppm_symtab__add(syms, sym.st_value, sym.st_size, name, strlen(name),
+					    bind == STB_GLOBAL ? 2 : bind == STB_WEAK ? 1 : 0))
+				return -ENOMEM;
+		}
+	}
+	return found;
+}
+
+static int load_elf(Elf *elf, struct ppm_symtab *syms, struct ppm_elf_info *info, int want_info)
+{
+	GElf_Ehdr eh;
+	int rc;
+
+	if (elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
+		return -ENOEXEC;
+	if (want_info) {
+		memset(info, 0, sizeof(*info));
+		info->is_exec = eh.e_type == ET_EXEC;
+		read_loads(elf, info);
+		read_build_id(elf, info);
+	}
+	rc = read_symbols(elf, SHT_SYMTAB, syms);
+	if (rc < 0)
+		return rc;
+	if (rc > 0) {
+		if (want_info)
+			info->has_symtab = 1;
+		return 0;
+	}
+	return want_info ? (read_symbols(elf, SHT_DYNSYM, syms) < 0 ? -ENOMEM : 0) : -ENOENT;
+}
+
+/* Debian's -dbgsym packages keep .symtab under /usr/lib/debug/.build-id/xx/yyyy.debug. */
+static void load_debug_file(const struct ppm_elf_info *info, struct ppm_symtab *syms)
+{
+	char path[128];
+	size_t off;
+	struct ppm_symtab dbg = { 0 };
+	int fd;
+	Elf *elf;
+
+	if (info->build_id_size < 2)
+		return;
+	off = (size_t)snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%02x/",
+			       info->build_id[0]);
+	for (int i = 1; i < info->build_id_size; i++)
+		off += (size_t)snprintf(path + off, sizeof(path) - off, "%02x", info->build_id[i]);
+	snprintf(path + off, sizeof(path) - off, ".debug");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (elf && load_elf(elf, &dbg, NULL, 0) == 0 && dbg.nr) {
+		ppm_symtab__release(syms);
+		*syms = dbg;
+	} else {
+		ppm_symtab__release(&dbg);
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+}
+
+int ppm_elf__load(const char *path, struct ppm_symtab *syms, struct ppm_elf_info *info)
+{
+	Elf *elf;
+	int fd, err;
+
+	err = elf_init();
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf) {
+		close(fd);
+		return -ENOEXEC;
+	}
+	err = load_elf(elf, syms, info, 1);
+	elf_end(elf);
+	close(fd);
+	if (!err && !info->has_symtab)
+		load_debug_file(info, syms);
+	return err;
+}
+
+int ppm_elf__load_mem(const void *image, size_t size, struct ppm_symtab *syms,
+		      struct ppm_elf_info *info)
+{
+	Elf *elf;
+	int err = elf_init();
+
+	if (err)
+		return err;
+	elf = elf_memory((char *)image, size);
+	if (!elf)
+		return -ENOEXEC;
+	err = load_elf(elf, syms, info, 1);
+	elf_end(elf);
+	return err;
+}
+
+int ppm_elf__offset_to_vaddr(const struct ppm_elf_info *info, uint64_t off, uint64_t *vaddr)
+{
+	for (int i = 0; i < info->nr_loads; i++) {
+		uint64_t o = info->loads[i].offset;
+
+		if (off >= o && off < o + info->loads[i].filesz) {
+			*vaddr = off - o + info->loads[i].vaddr;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+size_t ppm_elf__image_size(const void *image)
+{
+	const Elf64_Ehdr *eh = image;
+
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64)
+		return 0;
+	return eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
+}

@@ -1,0 +1,37 @@
+/* Function symbols and load segments of an ELF file, through libelf. */
+#ifndef PPM_ELF_SYMBOLS_H
+#define PPM_ELF_SYMBOLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "symtab.h"
+
+#define PPM_ELF_MAX_LOADS 16
+
+struct ppm_elf_info {
+	int is_exec;    /* ET_EXEC: symbol values are absolute addresses */
+	int nr_loads;
+	struct {
+		uint64_t offset, vaddr, filesz;
+	} loads[PPM_ELF_MAX_LOADS];
+	int has_symtab; /* .symtab was found (not only .dynsym) */
+	unsigned char build_id[20];
+	int build_id_size;
+};
+
+/*
+ * Reads .symtab, or .dynsym when the file is stripped, and, for a stripped file,
+ * the .symtab of its debug file under /usr/lib/debug/.build-id when installed.
+ * Returns 0 or -errno.
+ */
+int ppm_elf__load(const char *path, struct ppm_symtab *syms, struct ppm_elf_info *info);
+/* The same for an image in memory (the vdso). */
+int ppm_elf__load_mem(const void *image, size_t size, struct ppm_symtab *syms,
+		      struct ppm_elf_info *info);
+/* Translates a file offset (from a mapping's pgoff) to the ELF's virtual address. */
+int ppm_elf__offset_to_vaddr(const struct ppm_elf_info *info, uint64_t off, uint64_t *vaddr);
+/* Size of an ELF image from its headers (for the vdso), 0 when not an ELF. */
+size_t ppm_elf__image_size(const void *image);
+
+#endif

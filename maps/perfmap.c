@@ -1,0 +1,105 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "perfmap.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parses hex digits (an optional 0x is tolerated) up to a space. */
+static const char *parse_hex(const char *p, const char *end, uint64_t *out)
+{
+	uint64_t v = 0;
+	int digits = 0;
+
+	if (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	for (; p < end && *p != ' '; p++, digits++) {
+		int h = hexval(*p);
+
+		if (h < 0 || digits >= 16)
+			return NULL;
+		v = v << 4 | (uint64_t)h;
+	}
+	if (!digits || p == end)
+		return NULL;
+	*out = v;
+	return p + 1;
+}
+
+static int parse_line(struct ppm_symtab *t, const char *p, const char *end)
+{
+	uint64_t start, size;
+
+	if (end > p && end[-1] == '\r')
+		end--;
+	p = parse_hex(p, end, &start);
+	if (!p)
+		return 1;
+	p = parse_hex(p, end, &size);
+	if (!p || p == end || !size || start + size < start)
+		return 1;
+	return ppm_symtab__add(t, start, size, p, (size_t)(end - p), 0) ? -ENOMEM : 0;
+}
+
+int ppm_perfmap__parse(struct ppm_symtab *t, const char *text, size_t len, size_t *bad)
+{
+	const char *p = text, *end = text + len;
+
+	*bad = 0;
+	while (p < end) {
+		const char *nl = p;
+		int rc;
+
+		while (nl < end && *nl != '\n')
+			nl++;
+		if (nl > p) {
+			rc = parse_line(t, p, nl);
+			if (rc < 0)
+				return rc;
+			*bad += (size_t)rc;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
+int ppm_perfmap__load(struct ppm_symtab *t, const char *path, size_t *bad)
+{
+	struct stat st;
+	void *text;
+	int fd, err;
+
+	*bad = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return 0;
+	}
+	text = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (text == MAP_FAILED)
+		return -errno;
+	err = ppm_perfmap__parse(t, text, (size_t)st.st_size, bad);
+	munmap(text, (size_t)st.st_size);
+	return err;
+}

@@ -1,0 +1,17 @@
+/*
+ * /tmp/perf-PID.map: one "START SIZE NAME" line per JIT symbol, START and SIZE in hex
+ * without 0x, NAME to the end of the line (it may hold spaces and colons).
+ */
+#ifndef PPM_PERFMAP_H
+#define PPM_PERFMAP_H
+
+#include <stddef.h>
+
+#include "symtab.h"
+
+/* Adds every good line to t; lines that do not parse are skipped and counted in *bad. */
+int ppm_perfmap__parse(struct ppm_symtab *t, const char *text, size_t len, size_t *bad);
+/* -ENOENT when there is no such file. Refuses symlinks. */
+int ppm_perfmap__load(struct ppm_symtab *t, const char *path, size_t *bad);
+
+#endif
