@@ -255,7 +255,7 @@ const struct perf_event_header *ppm_data__next(const struct ppm_data *d, uint64_
 	if (*pos + sizeof(*h) > d->data_size)
 		return NULL;
 	h = (const void *)(d->data + *pos);
-	if (h->size < sizeof(*h) || h->size > d->data_size - *pos) {
+	if (h->size < sizeof(*h) || h->size > d->data_size - *pos || (h->size & 7)) {
 		*rc = -EINVAL;
 		return NULL;
 	}

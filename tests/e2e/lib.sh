@@ -1,0 +1,43 @@
+# Shared helpers for the end-to-end tests. Each test is a bash script run by ctest;
+# exit 77 is a SKIP (ctest's SKIP_RETURN_CODE) and always says why.
+set -u
+: "${PYPERFMAP:?run through ctest}"
+
+TMP=$(mktemp -d /tmp/ppm-e2e.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+FAILS=0
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+pass() { echo "ok: $*"; }
+finish() {
+	if [ "$FAILS" -ne 0 ]; then echo "$FAILS check(s) failed"; exit 1; fi
+	exit 0
+}
+need_perf() { command -v perf >/dev/null 2>&1 || skip "no perf binary (apt-get install linux-perf)"; }
+
+# The first interpreter found for a CPython version: pyenv's, then the system's.
+find_python() {
+	local v=$1 p
+	for p in /root/.pyenv/versions/"$v".*/bin/python"$v" "$(command -v python"$v" 2>/dev/null)"; do
+		[ -n "$p" ] && [ -x "$p" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# "SYMBOL<TAB>PERCENT" for the top N rows of a perf-style --stdio --no-children report.
+top_symbols() {
+	awk -v n="$2" '
+		/^#/ || !/%/ { next }
+		/^ +[0-9.]+%/ {
+			pct = $1; sub("%", "", pct)
+			i = index($0, "] "); if (!i) next
+			sym = substr($0, i + 2); sub(/ +$/, "", sym)
+			print sym "\t" pct; if (++k == n) exit
+		}' "$1"
+}
+
+# The percentage of SYMBOL in such a report, 0 when absent.
+pct_of() {
+	awk -v s="$2" -F'\t' '$1 == s { print $2; found = 1; exit } END { if (!found) print 0 }' "$1"
+}

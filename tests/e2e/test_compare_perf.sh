@@ -1,0 +1,45 @@
+#!/bin/bash
+# The same perf.data read by perf report and by pyperfmap report: the top 5 symbols
+# agree within 1 point, for files made by pyperfmap record and by perf record.
+. "$(dirname "$0")/lib.sh"
+need_perf
+
+cd "$TMP"
+compare() { # file label
+	perf report -i "$1" --stdio --no-children -g none --percent-limit 0 2>/dev/null >perf.txt
+	"$PYPERFMAP" report -i "$1" --stdio --no-children -G >ours.txt 2>&1
+	top_symbols perf.txt 5 >perf_top.txt
+	top_symbols ours.txt 50 >ours_all.txt
+	top_symbols ours.txt 5 >ours_top.txt
+	top_symbols perf.txt 50 >perf_all.txt
+	[ -s perf_top.txt ] || { fail "$2: perf printed no rows"; return; }
+	local bad=0 sym p o
+	while IFS=$'\t' read -r sym p; do
+		o=$(pct_of ours_all.txt "$sym")
+		awk -v a="$p" -v b="$o" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1.0) }' \
+			|| { fail "$2: '$sym' perf $p% vs pyperfmap $o%"; bad=1; }
+	done <perf_top.txt
+	while IFS=$'\t' read -r sym o; do
+		p=$(pct_of perf_all.txt "$sym")
+		awk -v a="$p" -v b="$o" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1.0) }' \
+			|| { fail "$2: '$sym' pyperfmap $o% vs perf $p%"; bad=1; }
+	done <ours_top.txt
+	[ "$(head -1 perf_top.txt | cut -f1)" = "$(head -1 ours_top.txt | cut -f1)" ] \
+		|| { fail "$2: top symbol differs"; bad=1; }
+	[ $bad -eq 0 ] && pass "$2: top 5 agree within 1 point ($(head -2 ours_top.txt | tr '\t\n' '= '))"
+}
+
+"$PYPERFMAP" record -q -F 3000 -o ours_plain.data -- "$HOT_C" 0.5 >/dev/null 2>&1
+compare ours_plain.data "pyperfmap record"
+"$PYPERFMAP" record -q -g -F 3000 -o ours_g.data -- "$HOT_C" 0.5 >/dev/null 2>&1
+compare ours_g.data "pyperfmap record -g"
+perf record -q -F 3000 -o perf_plain.data -- "$HOT_C" 0.5 >/dev/null 2>&1
+compare perf_plain.data "perf record"
+perf record -q -g -F 3000 -o perf_g.data -- "$HOT_C" 0.5 >/dev/null 2>&1
+compare perf_g.data "perf record -g"
+# A workload with kernel time and shared libraries.
+perf record -q -g -F 3000 -o perf_sys.data -- sh -c 'for i in $(seq 300); do ls -la /usr/lib >/dev/null; done' >/dev/null 2>&1
+compare perf_sys.data "perf record -g of ls"
+"$PYPERFMAP" record -q -g -F 3000 -o ours_sys.data -- sh -c 'for i in $(seq 300); do ls -la /usr/lib >/dev/null; done' >/dev/null 2>&1
+compare ours_sys.data "pyperfmap record -g of ls"
+finish

@@ -1,0 +1,166 @@
+/*
+ * Fuzz targets for every parser: the perf.data reader (header, attrs, features,
+ * records, samples), perf maps and kallsyms-format files.
+ *
+ * Built two ways: with -fsanitize=fuzzer (clang) LLVMFuzzerTestOneInput is the
+ * libFuzzer entry; otherwise main() is a deterministic driver for ctest that
+ * mutates a valid file (bit flips, truncations, spliced garbage) a fixed number
+ * of times. A crash or sanitizer report fails the test.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../../lib/data_reader.h"
+#include "../../maps/kallsyms.h"
+#include "../../maps/perfmap.h"
+#include "../unit/sample_file.h"
+
+static uint64_t checksum; /* keeps the reads from being optimized away */
+
+static void read_everything(const char *path)
+{
+	struct ppm_data *d;
+	struct ppm_err err;
+	const struct perf_event_header *h;
+	uint64_t pos = 0;
+	int rc;
+
+	if (ppm_data__open(&d, path, &err))
+		return;
+	while ((h = ppm_data__next(d, &pos, &rc))) {
+		if (h->type == PERF_RECORD_SAMPLE) {
+			struct ppm_sample s;
+
+			if (ppm_data__parse_sample(d, h, &s) == 0)
+				for (uint64_t i = 0; i < s.nr_callchain; i++)
+					checksum += s.callchain[i];
+		} else {
+			struct ppm_sample_id id;
+
+			if (ppm_data__parse_id(d, h, &id) == 0)
+				checksum += id.time;
+		}
+	}
+	for (int f = 1; f < PPM_FEAT_BITS; f++) {
+		size_t size;
+		const unsigned char *p = ppm_data__feature(d, f, &size);
+
+		if (p && size)
+			checksum += p[size - 1];
+	}
+	ppm_data__close(d);
+}
+
+static void parse_text(const uint8_t *data, size_t size)
+{
+	struct ppm_symtab t = { 0 };
+	size_t bad;
+
+	ppm_perfmap__parse(&t, (const char *)data, size, &bad);
+	ppm_symtab__finalize(&t, 0);
+	for (size_t i = 0; i < 64; i++)
+		checksum += ppm_symtab__find(&t, (uint64_t)i * 0x1000) != NULL;
+	ppm_symtab__release(&t);
+}
+
+static int run_one(const uint8_t *data, size_t size)
+{
+	int fd = memfd_create("fuzz", MFD_CLOEXEC);
+	char path[64];
+
+	if (fd < 0)
+		return 0;
+	if (size && write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	read_everything(path);
+	{
+		struct ppm_symtab t = { 0 };
+
+		if (ppm_kallsyms__load(&t, path) == 0)
+			checksum += t.nr;
+		ppm_symtab__release(&t);
+	}
+	close(fd);
+	parse_text(data, size);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return run_one(data, size);
+}
+
+#ifndef PPM_LIBFUZZER
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+int main(int argc, char **argv)
+{
+	struct sample_file_spec spec = { .nr_events = 2, .nr_samples = 40, .callchain = 1 };
+	int iterations = argc > 1 ? atoi(argv[1]) : 4000;
+	int fd = memfd_create("seed", 0);
+	uint8_t *seed, *buf;
+	off_t size;
+
+	if (fd < 0 || sample_file_write(fd, &spec)) {
+		fprintf(stderr, "cannot make the seed file\n");
+		return 1;
+	}
+	size = lseek(fd, 0, SEEK_END);
+	seed = malloc((size_t)size);
+	buf = malloc((size_t)size + 4096);
+	if (pread(fd, seed, (size_t)size, 0) != size)
+		return 1;
+	close(fd);
+	for (int it = 0; it < iterations; it++) {
+		size_t len = (size_t)size;
+		int kind = it % 4;
+
+		memcpy(buf, seed, len);
+		if (kind == 0) {          /* flip a few bits */
+			for (int k = 0; k < 1 + (int)(next_rand() % 8); k++)
+				buf[next_rand() % len] ^= (uint8_t)(1u << (next_rand() % 8));
+		} else if (kind == 1) {   /* truncate */
+			len = (size_t)(next_rand() % len);
+		} else if (kind == 2) {   /* overwrite a run with random bytes */
+			size_t at = next_rand() % len, n = 1 + next_rand() % 64;
+
+			for (size_t k = 0; k < n && at + k < len; k++)
+				buf[at + k] = (uint8_t)next_rand();
+		} else {                  /* random words where sizes and offsets live */
+			size_t at = (next_rand() % (len / 8)) * 8;
+			uint64_t v = next_rand() % 3 ? next_rand() : (uint64_t)-1;
+
+			memcpy(buf + at, &v, 8);
+		}
+		run_one(buf, len);
+	}
+	/* Pure garbage of all sizes, and the seed itself. */
+	for (size_t n = 0; n < 300; n++) {
+		for (size_t k = 0; k < n * 7; k++)
+			buf[k] = (uint8_t)next_rand();
+		run_one(buf, n * 7);
+	}
+	run_one(seed, (size_t)size);
+	printf("fuzz: %d mutations survived (checksum %llx)\n", iterations,
+	       (unsigned long long)checksum);
+	free(seed);
+	free(buf);
+	return 0;
+}
+#endif

@@ -1,0 +1,180 @@
+/* The address-space model: overlapping maps, fork, exec, perf maps across fork. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../lib/cpumap.h"
+#include "../../maps/machine.h"
+#include "../../maps/symtab.h"
+
+static const char map_1000[] = "7f0000001000 100 py::parent_func:/p.py\n"
+			       "garbage line\n";
+static const char map_1001[] = "7f0000002000 100 py::child_func:/c.py\n";
+
+static void machine_overlapping_mmap_trims(void **state)
+{
+	struct ppm_machine *m = ppm_machine__new();
+	struct ppm_resolved r;
+
+	assert_int_equal(ppm_machine__mmap(m, 1, 0x1000, 0x9000, 0, "/big.so", 0), 0);
+	/* A new mapping in the middle splits the old one in two. */
+	assert_int_equal(ppm_machine__mmap(m, 1, 0x4000, 0x1000, 0, "/small.so", 0), 0);
+	ppm_machine__resolve(m, 1, 0x2000, 0, &r);
+	assert_string_equal(r.dso->short_name, "big.so");
+	assert_int_equal(r.rel, 0x1000);
+	ppm_machine__resolve(m, 1, 0x4800, 0, &r);
+	assert_string_equal(r.dso->short_name, "small.so");
+	ppm_machine__resolve(m, 1, 0x6000, 0, &r);
+	assert_string_equal(r.dso->short_name, "big.so");
+	assert_int_equal(r.rel, 0x5000); /* the right part keeps its file offset */
+	ppm_machine__resolve(m, 1, 0xa000, 0, &r);
+	assert_null(r.dso);
+	ppm_machine__free(m);
+}
+
+static void machine_fork_inherits_and_exec_clears(void **state)
+{
+	struct ppm_machine *m = ppm_machine__new();
+	struct ppm_resolved r;
+
+	assert_int_equal(ppm_machine__comm(m, 10, 10, "parent", 1), 0);
+	assert_int_equal(ppm_machine__mmap(m, 10, 0x1000, 0x1000, 0, "/lib.so", 0), 0);
+	assert_int_equal(ppm_machine__fork(m, 11, 10, 11), 0);
+	assert_string_equal(ppm_machine__comm_of(m, 11, 11), "parent");
+	ppm_machine__resolve(m, 11, 0x1800, 0, &r);
+	assert_non_null(r.dso);
+	assert_int_equal(ppm_machine__comm(m, 11, 11, "child", 1), 0);
+	ppm_machine__resolve(m, 11, 0x1800, 0, &r);
+	assert_null(r.dso);
+	assert_string_equal(ppm_machine__comm_of(m, 11, 11), "child");
+	ppm_machine__resolve(m, 10, 0x1800, 0, &r);
+	assert_non_null(r.dso);
+	/* A thread takes its process's name; names are interned. */
+	assert_int_equal(ppm_machine__fork(m, 10, 10, 12), 0);
+	assert_ptr_equal(ppm_machine__comm_of(m, 10, 12), ppm_machine__comm_of(m, 10, 10));
+	ppm_machine__free(m);
+}
+
+static void machine_perfmap_stub_inherited_across_fork(void **state)
+{
+	struct ppm_machine *m = ppm_machine__new();
+	struct ppm_resolved r;
+
+	ppm_machine__set_disk_perfmaps(m, 0);
+	ppm_machine__add_perfmap_text(m, 1000, map_1000, strlen(map_1000));
+	ppm_machine__add_perfmap_text(m, 1001, map_1001, strlen(map_1001));
+	assert_int_equal(ppm_machine__mmap(m, 1000, 0x7f0000000000, 0x10000, 0, "//anon", 0), 0);
+	assert_int_equal(ppm_machine__fork(m, 1001, 1000, 1001), 0);
+	assert_int_equal(ppm_machine__mmap(m, 1001, 0x7f0000002000, 0x1000, 0, "//anon", 0), 0);
+	/* The child's own stub: its own map. */
+	ppm_machine__resolve(m, 1001, 0x7f0000002010, 0, &r);
+	assert_non_null(r.sym);
+	assert_string_equal(r.sym->name, "py::child_func:/c.py");
+	/* A stub the child inherited: only the parent's map names it. */
+	ppm_machine__resolve(m, 1001, 0x7f0000001010, 0, &r);
+	assert_non_null(r.sym);
+	assert_string_equal(r.sym->name, "py::parent_func:/p.py");
+	assert_string_equal(r.dso->short_name, "perf-1000.map");
+	ppm_machine__resolve(m, 1000, 0x7f0000003000, 0, &r);
+	assert_null(r.sym);
+	assert_int_equal(ppm_machine__stats(m)->perfmap_bad_lines, 1);
+	ppm_machine__free(m);
+}
+
+static void machine_kernel_symbols_from_file(void **state)
+{
+	struct ppm_machine *m = ppm_machine__new();
+	struct ppm_resolved r;
+	char path[] = "/tmp/ppm-kallsyms-XXXXXX";
+	int fd = mkstemp(path);
+	static const char text[] = "ffffffff81000000 T _text\n"
+				   "ffffffff81001000 T do_syscall_64\n"
+				   "ffffffff81002000 t helper\n"
+				   "ffffffff81003000 D some_data\n"
+				   "ffffffffc0000000 t mod_func\t[mymod]\n";
+
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	ppm_machine__set_kallsyms(m, path);
+	ppm_machine__resolve(m, 1, 0xffffffff81001234, 1, &r);
+	assert_non_null(r.sym);
+	assert_string_equal(r.sym->name, "do_syscall_64");
+	assert_string_equal(r.dso->short_name, "[kernel.kallsyms]");
+	ppm_machine__resolve(m, 1, 0xffffffffc0000010, 1, &r);
+	assert_string_equal(r.sym->name, "mod_func");
+	unlink(path);
+	ppm_machine__free(m);
+}
+
+static void machine_hidden_kallsyms(void **state)
+{
+	struct ppm_machine *m = ppm_machine__new();
+	struct ppm_resolved r;
+	char path[] = "/tmp/ppm-kallsyms-XXXXXX";
+	int fd = mkstemp(path);
+	static const char text[] = "0000000000000000 T _text\n0000000000000000 T do_syscall_64\n";
+
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	ppm_machine__set_kallsyms(m, path);
+	ppm_machine__resolve(m, 1, 0xffffffff81001234, 1, &r);
+	assert_null(r.sym);
+	assert_true(ppm_machine__stats(m)->kernel_hidden);
+	unlink(path);
+	ppm_machine__free(m);
+}
+
+static void symtab_aliases_and_zero_sizes(void **state)
+{
+	struct ppm_symtab t = { 0 };
+
+	ppm_symtab__add(&t, 0x100, 0x10, "local_alias", 11, 0);
+	ppm_symtab__add(&t, 0x100, 0x10, "global_name", 11, 2);
+	ppm_symtab__add(&t, 0x200, 0, "asm_no_size", 11, 2);
+	ppm_symtab__add(&t, 0x300, 0x20, "next", 4, 2);
+	ppm_symtab__finalize(&t, 0);
+	assert_int_equal(t.nr, 3);
+	assert_string_equal(ppm_symtab__find(&t, 0x105)->name, "global_name");
+	assert_null(ppm_symtab__find(&t, 0x110));
+	assert_string_equal(ppm_symtab__find(&t, 0x2ff)->name, "asm_no_size");
+	assert_string_equal(ppm_symtab__find(&t, 0x300)->name, "next");
+	assert_null(ppm_symtab__find(&t, 0x320));
+	ppm_symtab__release(&t);
+}
+
+static void cpumap_lists(void **state)
+{
+	struct ppm_cpumap *m = ppm_cpumap__parse("0-3,5,7-8\n");
+	static const char *bad[] = { "", "a", "3-1", "1,1", "0-", "-1", "1;2" };
+
+	assert_non_null(m);
+	assert_int_equal(m->nr, 7);
+	assert_int_equal(m->cpus[4].cpu, 5);
+	assert_int_equal(m->cpus[6].cpu, 8);
+	ppm_cpumap__free(m);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_null(ppm_cpumap__parse(bad[i]));
+	m = ppm_cpumap__new_online();
+	assert_non_null(m);
+	assert_true(m->nr >= 1);
+	ppm_cpumap__free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(machine_overlapping_mmap_trims),
+		cmocka_unit_test(machine_fork_inherits_and_exec_clears),
+		cmocka_unit_test(machine_perfmap_stub_inherited_across_fork),
+		cmocka_unit_test(machine_kernel_symbols_from_file),
+		cmocka_unit_test(machine_hidden_kallsyms),
+		cmocka_unit_test(symtab_aliases_and_zero_sizes),
+		cmocka_unit_test(cpumap_lists),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
