@@ -16,6 +16,10 @@ void ppm_cmd_setup_log(int verbose);
 
 /* Why opening an event failed, with what to do about it (EACCES, EMFILE, no PMU). */
 void ppm_advice_open_error(char *buf, size_t len, const char *event, int cpu, int err, int mmap);
+/* "<what>: too many open files (limit N; ... 'ulimit -n')". */
+void ppm_advice_emfile(char *buf, size_t len, const char *what);
+/* -q: notices are dropped; errors and warnings still print. */
+void ppm_set_quiet(int on);
 /* Raises the soft open-file limit to the hard one (one fd per CPU per event). */
 void ppm_raise_nofile(void);
 

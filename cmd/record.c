@@ -391,6 +391,49 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	return 0;
 }
 
+static long read_paranoid(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
+	long v = 2;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = 2;
+		fclose(f);
+	}
+	return v;
+}
+
+/* "<what>: <strerror>", or the open-files advice when that is the reason. */
+static void report_errno(const char *what, int err)
+{
+	char msg[512];
+
+	if (err == -EMFILE || err == -ENFILE) {
+		ppm_advice_emfile(msg, sizeof(msg), what);
+		ppm_err("%s", msg);
+	} else {
+		ppm_err("%s: %s", what, strerror(-err));
+	}
+}
+
+/* One fd per CPU per event (per thread with -p) plus a handful for pipes and the file. */
+static int check_nofile(int nr_events)
+{
+	struct rlimit rl;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long long need = (unsigned long long)(cpus > 0 ? cpus : 1) * nr_events + 8;
+	char msg[512];
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < need) {
+		ppm_advice_emfile(msg, sizeof(msg), "cannot record");
+		ppm_err("%s", msg);
+		return -1;
+	}
+	return 0;
+}
+
 static int exit_status_of(int status)
 {
 	if (WIFEXITED(status))
@@ -418,6 +461,7 @@ int cmd_record(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : 2;
 	ppm_cmd_setup_log(a.verbose);
+	ppm_set_quiet(a.quiet);
 	nr_ev = ppm_event__parse_list(a.events, &evs, bad, sizeof(bad));
 	if (nr_ev < 0) {
 		ppm_err("unknown event '%s' (events are perf's names, e.g. cycles, cpu-clock, "
@@ -433,16 +477,20 @@ int cmd_record(int argc, char **argv)
 	if (a.freq)
 		a.freq = limit_freq(a.freq);
 	ppm_raise_nofile();
+	if (check_nofile(nr_ev))
+		goto out;
 	err = output_create(&out, a.output);
 	if (err) {
-		ppm_err("cannot create '%s': %s", a.output, strerror(-err));
+		snprintf(msg, sizeof(msg), "cannot create '%s'", a.output);
+		report_errno(msg, err);
 		goto out;
 	}
 	install_signals();
 	if (!a.pid) {
 		err = workload_prepare(&wl, a.argv);
 		if (err) {
-			ppm_err("cannot start '%s': %s", a.argv[0], strerror(-err));
+			snprintf(msg, sizeof(msg), "cannot start '%s'", a.argv[0]);
+			report_errno(msg, err);
 			goto out;
 		}
 		child_pid = wl.pid;
@@ -469,8 +517,8 @@ int cmd_record(int argc, char **argv)
 			snprintf(msg, sizeof(msg), "no such process: %d", a.pid);
 		else if (a.pid && (err == -EACCES || err == -EPERM))
 			snprintf(msg, sizeof(msg), "cannot attach to process %d: permission denied "
-				 "(it belongs to another user, or perf_event_paranoid forbids it; "
-				 "run as root)", a.pid);
+				 "(it belongs to another user, and perf_event_paranoid is %ld; run as "
+				 "root or with CAP_PERFMON)", a.pid, read_paranoid());
 		else
 			ppm_advice_open_error(msg, sizeof(msg), evs[oerr.event].name, oerr.cpu, err,
 					      oerr.mmap);

@@ -21,10 +21,19 @@ void ppm_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static int quiet;
+
+void ppm_set_quiet(int on)
+{
+	quiet = on;
+}
+
 void ppm_notice(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (quiet)
+		return;
 	fputs("pyperfmap: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -34,7 +43,7 @@ void ppm_notice(const char *fmt, ...)
 
 static void log_to_stderr(enum ppm_log_level level, const char *msg)
 {
-	if (level == PPM_LOG_DEBUG && !log_verbose)
+	if ((level == PPM_LOG_DEBUG && !log_verbose) || (level != PPM_LOG_WARN && quiet))
 		return;
 	fprintf(stderr, "pyperfmap: %s%s\n", level == PPM_LOG_WARN ? "warning: " : "", msg);
 }
@@ -60,7 +69,6 @@ static int read_int_file(const char *path, long *out)
 void ppm_advice_open_error(char *buf, size_t len, const char *event, int cpu, int err, int mmap)
 {
 	long paranoid = 2;
-	struct rlimit rl;
 	char where[32] = "";
 
 	if (cpu >= 0)
@@ -75,13 +83,13 @@ void ppm_advice_open_error(char *buf, size_t len, const char *event, int cpu, in
 			 "processes, -1 for everything)", event, where, paranoid);
 		break;
 	case EMFILE:
-	case ENFILE:
-		getrlimit(RLIMIT_NOFILE, &rl);
-		snprintf(buf, len,
-			 "failed to open '%s'%s: too many open files (limit %llu; one is needed per "
-			 "CPU per event: raise it with 'ulimit -n')", event, where,
-			 (unsigned long long)rl.rlim_cur);
+	case ENFILE: {
+		char what[128];
+
+		snprintf(what, sizeof(what), "failed to open '%s'%s", event, where);
+		ppm_advice_emfile(buf, len, what);
 		break;
+	}
 	case ENOENT:
 	case EOPNOTSUPP:
 	case ENODEV:
@@ -99,6 +107,16 @@ void ppm_advice_open_error(char *buf, size_t len, const char *event, int cpu, in
 			snprintf(buf, len, "failed to map the ring buffer of '%s'%s: over the locked "
 				 "memory limit (use a smaller -m, or raise 'ulimit -l')", event, where);
 	}
+}
+
+void ppm_advice_emfile(char *buf, size_t len, const char *what)
+{
+	struct rlimit rl;
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	snprintf(buf, len, "%s: too many open files (limit %llu; pyperfmap needs one per CPU per "
+		 "event and a few more: raise it with 'ulimit -n')", what,
+		 (unsigned long long)rl.rlim_cur);
 }
 
 void ppm_raise_nofile(void)

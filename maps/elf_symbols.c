@@ -61,6 +61,16 @@ static void read_build_id(Elf *elf, struct ppm_elf_info *info)
 	}
 }
 
+static uint64_t section_end(Elf *elf, size_t shndx)
+{
+	Elf_Scn *scn = elf_getscn(elf, shndx);
+	GElf_Shdr sh;
+
+	if (!scn || !gelf_getshdr(scn, &sh))
+		return 0;
+	return sh.sh_addr + sh.sh_size;
+}
+
 static int read_symbols(Elf *elf, Elf64_Word want, struct ppm_symtab *syms)
 {
 	Elf_Scn *scn = NULL;
@@ -81,6 +91,7 @@ static int read_symbols(Elf *elf, Elf64_Word want, struct ppm_symtab *syms)
 		for (size_t i = 0; i < count; i++) {
 			GElf_Sym sym;
 			const char *name;
+			uint64_t size;
 			int type, bind;
 
 			if (!gelf_getsym(data, (int)i, &sym))
@@ -88,18 +99,97 @@ static int read_symbols(Elf *elf, Elf64_Word want, struct ppm_symtab *syms)
 			type = GELF_ST_TYPE(sym.st_info);
 			bind = GELF_ST_BIND(sym.st_info);
 			if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
-			    !sym.st_value)
+			    sym.st_shndx >= SHN_LORESERVE || !sym.st_value)
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			if (!name || !*name)
 				continue;
+			size = sym.st_size;
+			if (!size) {
+				/* No size (assembly, _init): it may not run past its section. */
+				uint64_t end = section_end(elf, sym.st_shndx);
+
+				size = end > sym.st_value ? end - sym.st_value : 1;
+			}
 			/* Prefer global names over weak and local aliases at the same address. */
-			if (ppm_symtab__add(syms, sym.st_value, sym.st_size, name, strlen(name),
+			if (ppm_symtab__add(syms, sym.st_value, size, name, strlen(name),
 					    bind == STB_GLOBAL ? 2 : bind == STB_WEAK ? 1 : 0))
 				return -ENOMEM;
 		}
 	}
 	return found;
+}
+
+static Elf_Scn *find_section(Elf *elf, const char *want, GElf_Shdr *out)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *name;
+
+		if (!gelf_getshdr(scn, out))
+			continue;
+		name = elf_strptr(elf, shstrndx, out->sh_name);
+		if (name && !strcmp(name, want))
+			return scn;
+	}
+	return NULL;
+}
+
+/*
+ * Names PLT entries "func@plt", as perf does: entry i of .rela.plt jumps through
+ * slot i of .plt.sec when the binary has one (IBT), else slot i+1 of .plt (slot 0
+ * is the resolver). Only x86-64's 16-byte layout is known here.
+ */
+static int synthesize_plt(Elf *elf, struct ppm_symtab *syms)
+{
+	GElf_Shdr plt, rela, dynsym;
+	Elf_Scn *plt_scn, *rela_scn, *dynsym_scn;
+	Elf_Data *rdata, *sdata;
+	GElf_Ehdr eh;
+	uint64_t first;
+	char name[512];
+
+	if (!gelf_getehdr(elf, &eh) || eh.e_machine != EM_X86_64)
+		return 0;
+	rela_scn = find_section(elf, ".rela.plt", &rela);
+	plt_scn = find_section(elf, ".plt.sec", &plt);
+	first = 0;
+	if (!plt_scn) {
+		plt_scn = find_section(elf, ".plt", &plt);
+		first = 16;
+	}
+	if (!rela_scn || !plt_scn || rela.sh_type != SHT_RELA || !rela.sh_entsize)
+		return 0;
+	dynsym_scn = elf_getscn(elf, rela.sh_link);
+	if (!dynsym_scn || !gelf_getshdr(dynsym_scn, &dynsym))
+		return 0;
+	rdata = elf_getdata(rela_scn, NULL);
+	sdata = elf_getdata(dynsym_scn, NULL);
+	if (!rdata || !sdata)
+		return 0;
+	for (size_t i = 0; i < rela.sh_size / rela.sh_entsize; i++) {
+		uint64_t addr = plt.sh_addr + first + 16 * i;
+		GElf_Rela r;
+		GElf_Sym sym;
+		const char *sname;
+
+		if (addr + 16 > plt.sh_addr + plt.sh_size)
+			break;
+		if (!gelf_getrela(rdata, (int)i, &r) || !GELF_R_SYM(r.r_info) ||
+		    !gelf_getsym(sdata, (int)GELF_R_SYM(r.r_info), &sym))
+			continue;
+		sname = elf_strptr(elf, dynsym.sh_link, sym.st_name);
+		if (!sname || !*sname)
+			continue;
+		snprintf(name, sizeof(name), "%s@plt", sname);
+		if (ppm_symtab__add(syms, addr, 16, name, strlen(name), 0))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 static int load_elf(Elf *elf, struct ppm_symtab *syms, struct ppm_elf_info *info, int want_info)
@@ -115,6 +205,8 @@ static int load_elf(Elf *elf, struct ppm_symtab *syms, struct ppm_elf_info *info
 		read_loads(elf, info);
 		read_build_id(elf, info);
 	}
+	if (want_info && synthesize_plt(elf, syms))
+		return -ENOMEM;
 	rc = read_symbols(elf, SHT_SYMTAB, syms);
 	if (rc < 0)
 		return rc;
@@ -131,7 +223,6 @@ static void load_debug_file(const struct ppm_elf_info *info, struct ppm_symtab *
 {
 	char path[128];
 	size_t off;
-	struct ppm_symtab dbg = { 0 };
 	int fd;
 	Elf *elf;
 
@@ -146,12 +237,9 @@ static void load_debug_file(const struct ppm_elf_info *info, struct ppm_symtab *
 	if (fd < 0)
 		return;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (elf && load_elf(elf, &dbg, NULL, 0) == 0 && dbg.nr) {
-		ppm_symtab__release(syms);
-		*syms = dbg;
-	} else {
-		ppm_symtab__release(&dbg);
-	}
+	/* Its symbols join the stripped file's; finalize keeps one name per address. */
+	if (elf)
+		load_elf(elf, syms, NULL, 0);
 	if (elf)
 		elf_end(elf);
 	close(fd);
