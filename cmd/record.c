@@ -278,7 +278,7 @@ struct record_args {
 	uint64_t freq, period;
 	uint64_t pages;
 	pid_t pid;
-	int callchain, quiet, verbose;
+	int callchain, quiet, verbose, pages_set;
 	char **argv;
 };
 
@@ -346,6 +346,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 				return -1;
 			}
 			a->pages = v;
+			a->pages_set = 1;
 			break;
 		case 'p':
 			if (ppm_parse_u64(optarg, &v) || !v || v > INT_MAX) {
@@ -506,12 +507,25 @@ int cmd_record(int argc, char **argv)
 	opts.attach = !!a.pid;
 	opts.cmdline = (const char *const *)argv;
 	opts.cmdline_nr = argc;
-	rec = ppm_record__new(&opts);
-	if (!rec) {
-		ppm_err("cannot read the online CPUs: %s", strerror(errno));
-		goto out;
+	for (;;) {
+		rec = ppm_record__new(&opts);
+		if (!rec) {
+			ppm_err("cannot read the online CPUs: %s", strerror(errno));
+			goto out;
+		}
+		err = ppm_record__open(rec, &oerr);
+		/* Unprivileged users may lock only perf_event_mlock_kb per CPU: shrink the rings. */
+		if (err == -EPERM && oerr.mmap && !a.pages_set && opts.mmap_pages > 8) {
+			opts.mmap_pages /= 2;
+			ppm_record__free(rec);
+			rec = NULL;
+			continue;
+		}
+		break;
 	}
-	err = ppm_record__open(rec, &oerr);
+	if (!err && opts.mmap_pages != a.pages)
+		ppm_notice("ring buffers reduced to %u pages per CPU (the locked-memory allowance)",
+			   opts.mmap_pages);
 	if (err) {
 		if (a.pid && (err == -ESRCH || err == -ENOENT) && !process_alive(a.pid))
 			snprintf(msg, sizeof(msg), "no such process: %d", a.pid);

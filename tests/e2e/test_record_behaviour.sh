@@ -51,6 +51,17 @@ lost=$(sed -n 's/.* \([0-9]*\) lost.*/\1/p' err.txt)
 max=$(cat /proc/sys/kernel/perf_event_max_sample_rate)
 "$PYPERFMAP" record -F $((max + 1000)) -o m.data -- true >/dev/null 2>err.txt
 grep -q "above the kernel's limit of $max Hz" err.txt && pass "-F above the kernel limit is lowered with a notice" || fail "$(cat err.txt)"
+# An unprivileged user with no locked-memory allowance still records: smaller rings.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null && command -v prlimit >/dev/null; then
+	mkdir -p nb && chmod 777 nb
+	(cd nb && setpriv --reuid=nobody --regid=nogroup --clear-groups prlimit --memlock=0:0 \
+		"$PYPERFMAP" record -o nb.data -- "$HOT_C" 0.1 >/dev/null 2>err.txt)
+	rc=$?
+	[ $rc -eq 0 ] && grep -q "ring buffers reduced" nb/err.txt && "$PYPERFMAP" report -i nb/nb.data >/dev/null 2>&1 \
+		&& pass "unprivileged, no mlock allowance: rings shrink by themselves" || fail "unprivileged record: rc=$rc $(cat nb/err.txt)"
+else
+	echo "SKIP (part): the unprivileged check needs root, 'nobody', setpriv and prlimit"
+fi
 "$PYPERFMAP" --version | grep -Eq '^pyperfmap [0-9]+\.[0-9]+' && pass "--version" || fail "--version"
 for c in "" record report; do
 	"$PYPERFMAP" $c --help >help.txt 2>&1 && [ -s help.txt ] && pass "help for '${c:-pyperfmap}'" || fail "--help $c"
