@@ -22,7 +22,7 @@ demo: build
 test: test-deps build
 	@cd $(BUILD) && ctest --output-on-failure -j 2
 
-bench: build
+bench: test-deps build
 	@bench/run_all.sh $(BUILD)
 
 clean:

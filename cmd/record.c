@@ -33,7 +33,9 @@ static const char record_usage[] =
 	"  -m, --mmap-pages <n>   ring buffer data pages per CPU, a power of two (default 256)\n"
 	"  -p, --pid <pid>        attach to a running process and its threads until it exits\n"
 	"                         or Ctrl-C\n"
-	"  -q, --quiet            no summary line\n"
+	"      --no-sample-cpu    leave the CPU number out of samples (8 bytes less each,\n"
+	"                         as perf records a command)\n"
+	"  -q, --quiet            no summary line and no notices\n"
 	"  -v, --verbose          more messages\n"
 	"  -h, --help             this text\n"
 	"\n"
@@ -278,7 +280,7 @@ struct record_args {
 	uint64_t freq, period;
 	uint64_t pages;
 	pid_t pid;
-	int callchain, quiet, verbose, pages_set;
+	int callchain, quiet, verbose, pages_set, no_sample_cpu;
 	char **argv;
 };
 
@@ -293,6 +295,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "call-graph", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-sample-cpu", no_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -357,6 +360,9 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			break;
 		case 'q':
 			a->quiet = 1;
+			break;
+		case 'C':
+			a->no_sample_cpu = 1;
 			break;
 		case 'v':
 			a->verbose = 1;
@@ -502,6 +508,7 @@ int cmd_record(int argc, char **argv)
 	opts.freq = a.freq;
 	opts.period = a.period;
 	opts.callchain = a.callchain;
+	opts.no_sample_cpu = a.no_sample_cpu;
 	opts.mmap_pages = (unsigned int)a.pages;
 	opts.pid = a.pid ? a.pid : wl.pid;
 	opts.attach = !!a.pid;

@@ -66,6 +66,8 @@ static void build_attr(const struct ppm_record *rec, int ev, struct perf_event_a
 	attr->size = sizeof(*attr);
 	attr->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 			    PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD;
+	if (o->no_sample_cpu)
+		attr->sample_type &= ~(uint64_t)PERF_SAMPLE_CPU;
 	if (o->nr_events > 1)
 		attr->sample_type |= PERF_SAMPLE_IDENTIFIER;
 	if (o->callchain)
@@ -211,7 +213,8 @@ static size_t put_trailer(const struct ppm_record *rec, unsigned char *p, uint32
 
 	v[n++] = (uint64_t)pid | ((uint64_t)tid << 32);
 	v[n++] = 0; /* time: synthesized records come before everything */
-	v[n++] = 0; /* cpu */
+	if (!rec->opts.no_sample_cpu)
+		v[n++] = 0; /* cpu */
 	if (rec->opts.nr_events > 1)
 		v[n++] = rec->nr_ids[0] ? rec->ids[0][0] : 0;
 	memcpy(p, v, n * 8);

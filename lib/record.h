@@ -24,6 +24,7 @@ struct ppm_record_opts {
 	uint64_t freq;            /* samples per second; 0 means use period */
 	uint64_t period;
 	int callchain;            /* kernel frame-pointer callchains */
+	int no_sample_cpu;        /* leave PERF_SAMPLE_CPU out (perf's default for a command) */
 	unsigned int mmap_pages;  /* data pages per ring, a power of two */
 	pid_t pid;                /* the target process */
 	int attach;               /* 1: an existing process (-p), 0: a command held before exec */

@@ -1,0 +1,32 @@
+# Helpers for the benchmarks: medians of repeated runs, wall time and peak memory.
+set -euo pipefail
+BUILD=${1:-build}
+PYPERFMAP=$(cd "$BUILD" && pwd)/pyperfmap
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TMP=$(mktemp -d /tmp/ppm-bench.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+command -v perf >/dev/null || { echo "bench: no perf binary: the anchor is missing (apt-get install linux-perf)"; exit 1; }
+
+# timed LABEL CMD...: appends "wall_s peak_kb" of one run to $TMP/LABEL.
+timed() {
+	local label=$1; shift
+	/usr/bin/time -f "%e %M %U %S" -o "$TMP/time.$$" "$@" >/dev/null 2>"$TMP/stderr.$label" || {
+		echo "bench: '$*' failed: $(tail -2 "$TMP/stderr.$label")" >&2; return 1; }
+	cat "$TMP/time.$$" >>"$TMP/$label"
+}
+# median LABEL FIELD: the median of a field (1 wall, 2 memory) over the runs.
+median() { sort -n -k"$2" "$TMP/$1" | awk -v f="$2" '{ v[NR] = $f } END { print v[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+find_python() {
+	local v p
+	for v in 3.12 3.13 3.11; do
+		for p in /root/.pyenv/versions/$v.*/bin/python$v "$(command -v python$v 2>/dev/null || true)"; do
+			[ -n "$p" ] && [ -x "$p" ] && { echo "$p"; return; }
+		done
+	done
+	command -v python3
+}
+samples_of() { "$PYPERFMAP" report -i "$1" --no-children -G 2>/dev/null | sed -n 's/^# Samples: \([0-9]*\).*/\1/p'; }
+data_size_of() { perf report -i "$1" --header-only 2>/dev/null | sed -n 's/^# data size *: *\([0-9]*\).*/\1/p'; }
+# mean CPU seconds (user + system) of a label's runs
+mean_cpu() { awk '{ s += $3 + $4 } END { printf "%.3f", s / NR }' "$TMP/$1"; }

@@ -1,0 +1,7 @@
+#!/bin/bash
+# make bench: every benchmark, each against its anchor in the same run.
+set -e
+BUILD=${1:-build}
+DIR=$(dirname "$0")
+bash "$DIR/record_bench.sh" "$BUILD"
+bash "$DIR/report_bench.sh" "$BUILD"
