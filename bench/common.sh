@@ -7,12 +7,15 @@ TMP=$(mktemp -d /tmp/ppm-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 command -v perf >/dev/null || { echo "bench: no perf binary: the anchor is missing (apt-get install linux-perf)"; exit 1; }
 
-# timed LABEL CMD...: appends "wall_s peak_kb" of one run to $TMP/LABEL.
+# timed LABEL CMD...: appends "wall_s peak_kb user_s sys_s" of one run to $TMP/LABEL.
+# Wall time from the shell's microsecond clock (time(1)'s %e has 10 ms steps).
 timed() {
 	local label=$1; shift
-	/usr/bin/time -f "%e %M %U %S" -o "$TMP/time.$$" "$@" >/dev/null 2>"$TMP/stderr.$label" || {
+	local t0=$EPOCHREALTIME t1
+	/usr/bin/time -f "%M %U %S" -o "$TMP/time.$$" "$@" >/dev/null 2>"$TMP/stderr.$label" || {
 		echo "bench: '$*' failed: $(tail -2 "$TMP/stderr.$label")" >&2; return 1; }
-	cat "$TMP/time.$$" >>"$TMP/$label"
+	t1=$EPOCHREALTIME
+	echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }') $(cat "$TMP/time.$$")" >>"$TMP/$label"
 }
 # median LABEL FIELD: the median of a field (1 wall, 2 memory) over the runs.
 median() { sort -n -k"$2" "$TMP/$1" | awk -v f="$2" '{ v[NR] = $f } END { print v[int((NR + 1) / 2)] }'; }

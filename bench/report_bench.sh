@@ -9,9 +9,9 @@ XPERF=""
 # Two CPU-bound processes for about 11 s each at 9999 Hz: one C, one Python.
 echo "report: recording the input (about 12 s)..."
 "$PYPERFMAP" record -q -g -F 9999 -o "$TMP/big.data" -- sh -c \
-	"'$(cd "$BUILD" && pwd)/tests/hot_c' 16 & '$PY' $XPERF '$SRC/bench/cpu_work.py' 1400 >/dev/null; wait" >/dev/null 2>&1 \
+	"'$(cd "$BUILD" && pwd)/tests/hot_c' 16 & '$PY' $XPERF '$SRC/bench/cpu_work.py' 8000 >/dev/null; wait" >/dev/null 2>&1 \
 	|| "$PYPERFMAP" record -q -g -F 9999 -o "$TMP/big.data" -- sh -c \
-	"'$PY' $XPERF '$SRC/bench/cpu_work.py' 1400 >/dev/null & '$PY' '$SRC/bench/cpu_work.py' 1400 >/dev/null; wait"
+	"'$PY' $XPERF '$SRC/bench/cpu_work.py' 8000 >/dev/null & '$PY' '$SRC/bench/cpu_work.py' 8000 >/dev/null; wait"
 n=$(samples_of "$TMP/big.data")
 echo "report: input has $n samples with callchains, $(stat -c %s "$TMP/big.data") bytes"
 [ "$n" -ge 200000 ] || echo "report: WARNING: fewer than 200,000 samples"

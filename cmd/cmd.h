@@ -8,6 +8,10 @@
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
+struct ppm_record;
+/* Adds the kernel symbols the recording's samples hit to its file (PPM_FEAT_KSYMS). */
+int ppm_embed_kernel_symbols(struct ppm_record *rec);
+
 /* "pyperfmap: <msg>" on stderr. Messages are lowercase with the subject quoted. */
 void ppm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ppm_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -581,7 +581,11 @@ int cmd_record(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	child_pid = 0;
 	wl.pid = 0;
-	err = ppm_record__finish(rec);
+	err = ppm_record__stop(rec);
+	if (!err)
+		err = ppm_embed_kernel_symbols(rec);
+	if (!err)
+		err = ppm_record__finish(rec);
 	if (!err)
 		err = output_commit(&out);
 	if (err) {

@@ -163,73 +163,193 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 	return 0;
 }
 
+/*
+ * Records are processed in time order, as perf does it: the recorder writes a
+ * FINISHED_ROUND mark after each pass over the rings, and once a mark is read every
+ * record older than the newest time of the round before it is known to have been
+ * read. So only about two rounds are held and sorted at a time, and the pages of
+ * the file behind them are dropped: memory stays flat however large the file.
+ * A file without marks is sorted whole.
+ */
 struct rec_ref {
 	uint64_t time;
 	uint64_t off;
 };
 
-static int cmp_ref(const void *a, const void *b)
-{
-	const struct rec_ref *x = a, *y = b;
+struct report_ctx;
+static int process_record(struct report_ctx *c, const struct ppm_data *d,
+			  const struct perf_event_header *h);
 
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	return x->off < y->off ? -1 : x->off > y->off;
+/*
+ * Each CPU's records arrive in time order, so a round is a few sorted runs: merge
+ * them (a natural merge sort) instead of sorting from scratch.
+ */
+static int less_ref(const struct rec_ref *x, const struct rec_ref *y)
+{
+	return x->time < y->time || (x->time == y->time && x->off < y->off);
 }
 
-/* perf processes records in time order; records without a time keep their neighbour's. */
-static int index_records(const struct ppm_data *d, struct rec_ref **out, size_t *nr)
+static void sort_refs(struct rec_ref *a, size_t n, struct rec_ref *tmp)
 {
-	struct rec_ref *refs = NULL;
-	size_t n = 0, cap = 0;
-	uint64_t pos = 0, last = 0, at;
+	while (n > 1) {
+		size_t out = 0, i = 0, runs = 0;
+
+		while (i < n) {
+			size_t s1 = i, e1 = i + 1, e2;
+
+			while (e1 < n && !less_ref(&a[e1], &a[e1 - 1]))
+				e1++;
+			e2 = e1;
+			if (e2 < n)
+				for (e2 = e1 + 1; e2 < n && !less_ref(&a[e2], &a[e2 - 1]); e2++)
+					;
+			/* Merge [s1, e1) and [e1, e2) into tmp. */
+			for (size_t x = s1, y = e1; x < e1 || y < e2;) {
+				if (y >= e2 || (x < e1 && !less_ref(&a[y], &a[x])))
+					tmp[out++] = a[x++];
+				else
+					tmp[out++] = a[y++];
+			}
+			i = e2;
+			runs++;
+		}
+		memcpy(a, tmp, n * sizeof(*a));
+		if (runs == 1)
+			break;
+	}
+}
+
+struct reorder {
+	struct rec_ref *q, *tmp;
+	size_t nr, cap;
+	uint64_t last_time, max_time, next_flush;
+	uint64_t dropped;      /* file bytes below this were given back to the kernel */
+};
+
+static int reorder_push(struct reorder *ro, uint64_t time, uint64_t off)
+{
+	if (ro->nr == ro->cap) {
+		size_t cap = ro->cap ? ro->cap * 2 : 4096;
+		struct rec_ref *q = realloc(ro->q, cap * sizeof(*q));
+		struct rec_ref *tmp;
+
+		if (!q)
+			return -ENOMEM;
+		ro->q = q;
+		tmp = realloc(ro->tmp, cap * sizeof(*tmp));
+		if (!tmp)
+			return -ENOMEM;
+		ro->tmp = tmp;
+		ro->cap = cap;
+	}
+	ro->q[ro->nr].time = time;
+	ro->q[ro->nr++].off = off;
+	if (time > ro->max_time)
+		ro->max_time = time;
+	return 0;
+}
+
+/* Processes the queued records with time <= limit, in time order. */
+static int reorder_flush(struct report_ctx *c, const struct ppm_data *d, struct reorder *ro,
+			 uint64_t limit, uint64_t *bad_off)
+{
+	size_t done = 0;
+	int err;
+
+	sort_refs(ro->q, ro->nr, ro->tmp);
+	while (done < ro->nr && ro->q[done].time <= limit) {
+		const struct perf_event_header *h = (const void *)(d->data + ro->q[done].off);
+
+		err = process_record(c, d, h);
+		if (err) {
+			*bad_off = ro->q[done].off;
+			return err;
+		}
+		done++;
+	}
+	memmove(ro->q, ro->q + done, (ro->nr - done) * sizeof(*ro->q));
+	ro->nr -= done;
+	return 0;
+}
+
+/* Gives back the pages of the data section that no queued record needs. */
+static void reorder_release(const struct ppm_data *d, struct reorder *ro, uint64_t pos)
+{
+	uint64_t keep = pos, page = 4096, start, end;
+	uintptr_t base = (uintptr_t)d->data;
+
+	for (size_t i = 0; i < ro->nr; i++)
+		if (ro->q[i].off < keep)
+			keep = ro->q[i].off;
+	/* In whole pages of the mapping, and only in steps worth a system call. */
+	start = ((base + ro->dropped + page - 1) & ~(page - 1)) - base;
+	end = ((base + keep) & ~(page - 1)) - base;
+	if (end > start && end - start >= (1u << 20) && end <= d->data_size) {
+		madvise((void *)(base + start), end - start, MADV_DONTNEED);
+		ro->dropped = end;
+	}
+}
+
+static uint64_t record_time(const struct ppm_data *d, const struct perf_event_header *h,
+			    uint64_t last)
+{
+	if (h->type == PERF_RECORD_SAMPLE) {
+		struct ppm_sample s;
+
+		if (ppm_data__parse_sample(d, h, &s) == 0 &&
+		    (d->attrs[s.attr].attr.sample_type & PERF_SAMPLE_TIME))
+			return s.time;
+	} else {
+		struct ppm_sample_id id;
+
+		if (ppm_data__parse_id(d, h, &id) == 0 && id.has_time)
+			return id.time;
+	}
+	return last; /* records without a time keep their neighbour's */
+}
+
+static int process_all(struct report_ctx *c, const struct ppm_data *d, const char *path)
+{
+	struct reorder ro = { 0 };
 	const struct perf_event_header *h;
-	int rc;
+	uint64_t pos = 0, at = 0, bad_off = 0;
+	int rc = 0, err = 0;
 
-	for (at = pos; (h = ppm_data__next(d, &pos, &rc)); at = pos) {
-		uint64_t t = last;
-
-		if (h->type == PERF_RECORD_SAMPLE) {
-			struct ppm_sample s;
-
-			if (ppm_data__parse_sample(d, h, &s) == 0 &&
-			    (d->attrs[s.attr].attr.sample_type & PERF_SAMPLE_TIME))
-				t = s.time;
-		} else if (h->type < 64) {
-			struct ppm_sample_id id;
-
-			if (ppm_data__parse_id(d, h, &id) == 0 && id.has_time)
-				t = id.time;
-		} else if (h->type == PPM_RECORD_COMPRESSED) {
-			free(refs);
-			return -ENOTSUP;
-		} else {
+	for (at = pos; !err && (h = ppm_data__next(d, &pos, &rc)); at = pos) {
+		if (h->type == PPM_RECORD_FINISHED_ROUND) {
+			err = reorder_flush(c, d, &ro, ro.next_flush, &bad_off);
+			ro.next_flush = ro.max_time;
+			reorder_release(d, &ro, pos);
 			continue;
 		}
-		if (t)
-			last = t;
-		if (n == cap) {
-			struct rec_ref *g;
-
-			cap = cap ? cap * 2 : 4096;
-			g = realloc(refs, cap * sizeof(*refs));
-			if (!g) {
-				free(refs);
-				return -ENOMEM;
-			}
-			refs = g;
+		if (h->type == PPM_RECORD_COMPRESSED) {
+			ppm_err("'%s' is compressed (perf record -z), which pyperfmap cannot read yet; "
+				"record without -z", path);
+			free(ro.q);
+			free(ro.tmp);
+			return -ENOTSUP;
 		}
-		refs[n].time = t;
-		refs[n++].off = at;
+		if (h->type >= 64)
+			continue;
+		ro.last_time = record_time(d, h, ro.last_time);
+		err = reorder_push(&ro, ro.last_time, at);
 	}
-	if (rc) {
-		free(refs);
+	if (!err && rc) {
+		ppm_err("'%s' is corrupt: a record runs past the end of its data", path);
+		free(ro.q);
+		free(ro.tmp);
 		return rc;
 	}
-	qsort(refs, n, sizeof(*refs), cmp_ref);
-	*out = refs;
-	*nr = n;
-	return 0;
+	if (!err)
+		err = reorder_flush(c, d, &ro, UINT64_MAX, &bad_off);
+	free(ro.q);
+	free(ro.tmp);
+	if (err == -ENOMEM)
+		ppm_err("out of memory");
+	else if (err)
+		ppm_err("'%s' is corrupt: bad record at offset %llu", path,
+			(unsigned long long)(bad_off + (uint64_t)(d->data - d->map)));
+	return err;
 }
 
 static void add_embedded_perfmaps(const struct ppm_data *d, struct ppm_machine *m)
@@ -250,7 +370,7 @@ static void add_embedded_perfmaps(const struct ppm_data *d, struct ppm_machine *
 }
 
 /* Remembers recent (pid, address) -> frame id answers: stacks repeat a lot. */
-#define FCACHE_SIZE 65536
+#define FCACHE_SIZE 8192
 
 struct fcache_slot {
 	uint64_t addr;
@@ -439,8 +559,6 @@ int cmd_report(int argc, char **argv)
 	struct report_ctx c;
 	struct ppm_data *d = NULL;
 	struct ppm_err perr;
-	struct rec_ref *refs = NULL;
-	size_t nr_refs = 0;
 	int err, ret = 1, any_chain = 0;
 	static char outbuf[1 << 16];
 
@@ -466,33 +584,20 @@ int cmd_report(int argc, char **argv)
 		ppm_err("out of memory");
 		goto out;
 	}
-	if (a.kallsyms)
+	if (a.kallsyms) {
 		ppm_machine__set_kallsyms(c.m, a.kallsyms);
+	} else {
+		size_t ksize;
+		const char *ktext = ppm_data__feature(d, PPM_FEAT_KSYMS, &ksize);
+
+		if (ktext)
+			ppm_machine__set_kernel_symbols(c.m, ktext, ksize);
+	}
 	add_embedded_perfmaps(d, c.m);
 	for (int i = 0; i < d->nr_attrs; i++)
 		hist__init(&c.hists[i], &c.frames, a.sort);
-	err = index_records(d, &refs, &nr_refs);
-	if (err) {
-		ppm_err(err == -ENOTSUP ? "'%s' is compressed (perf record -z), which pyperfmap cannot "
-					  "read yet; record without -z" :
-					  "'%s' is corrupt: a record runs past the end of its data",
-			a.input);
+	if (process_all(&c, d, a.input))
 		goto out;
-	}
-	for (size_t i = 0; i < nr_refs; i++) {
-		const struct perf_event_header *h = (const void *)(d->data + refs[i].off);
-
-		err = process_record(&c, d, h);
-		if (err == -ENOMEM) {
-			ppm_err("out of memory");
-			goto out;
-		}
-		if (err) {
-			ppm_err("'%s' is corrupt: bad record of type %u at offset %llu", a.input,
-				h->type, (unsigned long long)(refs[i].off + (uint64_t)(d->data - d->map)));
-			goto out;
-		}
-	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	for (int i = 0; i < d->nr_attrs; i++)
 		any_chain |= c.hists[i].has_callchains;
@@ -524,7 +629,6 @@ int cmd_report(int argc, char **argv)
 	}
 	ret = 0;
 out:
-	free(refs);
 	if (c.hists)
 		for (int i = 0; i < d->nr_attrs; i++)
 			hist__release(&c.hists[i]);

@@ -49,6 +49,12 @@ enum {
 	 * Payload: repeated { u32 pid; u32 len; char text[len]; pad to 8 }.
 	 */
 	PPM_FEAT_PERFMAPS = 240,
+	/*
+	 * The kernel symbols the recorded samples hit, in perf-map text ("START SIZE
+	 * NAME" lines), so a report needs no /proc/kallsyms and survives a reboot or
+	 * another machine. perf copies kallsyms into its build-id cache for the same reason.
+	 */
+	PPM_FEAT_KSYMS = 241,
 };
 
 /* Records that perf itself puts in the data section (user types, >= 64). */

@@ -33,6 +33,12 @@ struct ppm_record {
 	struct ppm_data_writer *w;
 	struct ppm_record_stats stats;
 	struct ppm_pidset pids;   /* processes seen, whose perf maps are embedded */
+	struct {                  /* kernel addresses seen, for the embedded kernel symbols */
+		uint64_t *slots;
+		size_t cap, nr;
+	} kips;
+	int callchain_pos;        /* u64 index of the callchain in our samples, -1 without */
+	int stopped;
 	struct timespec start;
 };
 
@@ -153,6 +159,10 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 		return oerr->err = -ENOMEM;
 	for (i = 0; i < rec->nr_fds; i++)
 		rec->fds[i] = -1;
+	/* Where the callchain sits in our samples: after id?, ip, tid, time, cpu?, period. */
+	rec->callchain_pos = -1;
+	if (rec->opts.callchain)
+		rec->callchain_pos = (nev > 1) + 3 + !rec->opts.no_sample_cpu + 1;
 	for (int e = 0; e < nev; e++) {
 		build_attr(rec, e, &rec->attrs[e]);
 		rec->ids[e] = calloc((size_t)(ncpu * rec->nr_tids), sizeof(uint64_t));
@@ -263,6 +273,71 @@ int ppm_record__start(struct ppm_record *rec, int out_fd)
 	return 0;
 }
 
+static void kip_add(struct ppm_record *rec, uint64_t ip)
+{
+	size_t i;
+
+	if ((rec->kips.nr + 1) * 2 > rec->kips.cap) {
+		size_t cap = rec->kips.cap ? rec->kips.cap * 2 : 1024;
+		uint64_t *slots = calloc(cap, sizeof(*slots));
+
+		if (!slots)
+			return; /* a missing kernel name is not worth failing the recording */
+		for (i = 0; i < rec->kips.cap; i++) {
+			uint64_t v = rec->kips.slots[i];
+			size_t j;
+
+			if (!v)
+				continue;
+			for (j = (v >> 4) * 0x9E3779B97F4A7C15ULL % cap; slots[j]; j = (j + 1) % cap)
+				;
+			slots[j] = v;
+		}
+		free(rec->kips.slots);
+		rec->kips.slots = slots;
+		rec->kips.cap = cap;
+	}
+	for (i = (ip >> 4) * 0x9E3779B97F4A7C15ULL % rec->kips.cap; rec->kips.slots[i];
+	     i = (i + 1) % rec->kips.cap)
+		if (rec->kips.slots[i] == ip)
+			return;
+	rec->kips.slots[i] = ip;
+	rec->kips.nr++;
+}
+
+/* Kernel addresses of a sample: its ip, or the kernel part of its callchain. */
+static void note_kernel_ips(struct ppm_record *rec, const struct perf_event_header *h)
+{
+	const uint64_t *u = (const uint64_t *)(h + 1);
+	size_t words = (h->size - sizeof(*h)) / 8;
+	int ip_pos = rec->opts.nr_events > 1;
+
+	if (rec->callchain_pos < 0 || (size_t)rec->callchain_pos >= words) {
+		if ((h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL &&
+		    (size_t)ip_pos < words)
+			kip_add(rec, u[ip_pos]);
+		return;
+	}
+	{
+		uint64_t nr = u[rec->callchain_pos];
+		const uint64_t *ips = u + rec->callchain_pos + 1;
+		int kernel = 0;
+
+		if (nr > words - (size_t)rec->callchain_pos - 1)
+			return;
+		for (uint64_t i = 0; i < nr; i++) {
+			if (ips[i] >= PERF_CONTEXT_MAX) {
+				kernel = ips[i] == PERF_CONTEXT_KERNEL;
+				if (!kernel)
+					return; /* the user part follows the kernel part */
+				continue;
+			}
+			if (kernel)
+				kip_add(rec, ips[i]);
+		}
+	}
+}
+
 static void note_record(struct ppm_record *rec, const struct perf_event_header *h)
 {
 	const uint64_t *u = (const uint64_t *)(h + 1);
@@ -271,6 +346,7 @@ static void note_record(struct ppm_record *rec, const struct perf_event_header *
 	switch (h->type) {
 	case PERF_RECORD_SAMPLE:
 		rec->stats.samples++;
+		note_kernel_ips(rec, h);
 		break;
 	case PERF_RECORD_LOST:
 		rec->stats.lost += u[1];
@@ -358,19 +434,58 @@ static int add_header_features(struct ppm_record *rec)
 	return err;
 }
 
-int ppm_record__finish(struct ppm_record *rec)
+int ppm_record__stop(struct ppm_record *rec)
 {
-	void *maps = NULL;
-	size_t maps_size = 0;
 	int err;
 
+	if (rec->stopped)
+		return 0;
+	rec->stopped = 1;
 	for (int i = 0; i < rec->nr_fds; i++)
 		if (rec->fds[i] >= 0)
 			ioctl(rec->fds[i], PERF_EVENT_IOC_DISABLE, 0);
 	do {
 		err = drain(rec);
 	} while (err > 0);
-	if (err < 0)
+	return err < 0 ? err : 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+const uint64_t *ppm_record__kernel_ips(struct ppm_record *rec, size_t *nr)
+{
+	size_t n = 0;
+
+	/* Compact the hash set in place into a sorted array; no more adds after stop. */
+	for (size_t i = 0; i < rec->kips.cap; i++)
+		if (rec->kips.slots[i])
+			rec->kips.slots[n++] = rec->kips.slots[i];
+	rec->kips.cap = n;
+	rec->kips.nr = n;
+	if (n)
+		qsort(rec->kips.slots, n, sizeof(uint64_t), cmp_u64);
+	*nr = n;
+	return rec->kips.slots;
+}
+
+int ppm_record__add_feature(struct ppm_record *rec, int feat, const void *buf, size_t size)
+{
+	return ppm_data_writer__add_feature(rec->w, feat, buf, size);
+}
+
+int ppm_record__finish(struct ppm_record *rec)
+{
+	void *maps = NULL;
+	size_t maps_size = 0;
+	int err;
+
+	err = ppm_record__stop(rec);
+	if (err)
 		return err;
 	err = add_header_features(rec);
 	if (err)
@@ -406,6 +521,7 @@ void ppm_record__free(struct ppm_record *rec)
 		free(rec->ids[e]);
 	ppm_data_writer__free(rec->w);
 	ppm_pidset__release(&rec->pids);
+	free(rec->kips.slots);
 	ppm_cpumap__free(rec->cpus);
 	free(rec->ids);
 	free(rec->nr_ids);

@@ -7,7 +7,9 @@
  *	ppm_record__open(rec, &oerr);        // perf_event_open + mmap; before the target runs
  *	ppm_record__start(rec, out_fd);      // file header, synthesized records, enable (-p)
  *	while (running) ppm_record__poll(rec, 200);
- *	ppm_record__finish(rec);             // drain, embed perf maps, write the header
+ *	ppm_record__stop(rec);               // disable and drain the rings
+ *	ppm_record__add_feature(rec, ...);   // optional extra sections (kernel symbols)
+ *	ppm_record__finish(rec);             // embed perf maps, write the header
  *	ppm_record__free(rec);
  */
 #ifndef PPM_RECORD_H
@@ -56,6 +58,10 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr);
 int ppm_record__start(struct ppm_record *rec, int out_fd);
 /* Waits up to timeout_ms for data and drains every ring. Returns records written or -errno. */
 int ppm_record__poll(struct ppm_record *rec, int timeout_ms);
+int ppm_record__stop(struct ppm_record *rec);
+/* Every distinct kernel address seen in samples and callchains, sorted. */
+const uint64_t *ppm_record__kernel_ips(struct ppm_record *rec, size_t *nr);
+int ppm_record__add_feature(struct ppm_record *rec, int feat, const void *buf, size_t size);
 int ppm_record__finish(struct ppm_record *rec);
 const struct ppm_record_stats *ppm_record__stats(const struct ppm_record *rec);
 void ppm_record__free(struct ppm_record *rec);

@@ -5,6 +5,7 @@
 
 #include "dso.h"
 #include "kallsyms.h"
+#include "perfmap.h"
 
 int ppm_dsos__init(struct ppm_dsos *dsos)
 {
@@ -83,6 +84,13 @@ static void dso_load(struct ppm_dsos *dsos, struct ppm_dso *d)
 		break;
 	}
 	case PPM_DSO_KERNEL:
+		if (dsos->kernel_text) {
+			size_t bad;
+
+			d->load_err = ppm_perfmap__parse(&d->syms, dsos->kernel_text,
+							 dsos->kernel_text_len, &bad);
+			break;
+		}
 		d->load_err = ppm_kallsyms__load(&d->syms,
 						 dsos->kallsyms_path ? dsos->kallsyms_path :
 								       "/proc/kallsyms");

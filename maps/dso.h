@@ -24,6 +24,8 @@ struct ppm_dsos {
 	struct ppm_dso **buckets;
 	size_t nr_buckets, nr;
 	const char *kallsyms_path; /* NULL means /proc/kallsyms */
+	const char *kernel_text;   /* kernel symbols as perf-map text, preferred when set */
+	size_t kernel_text_len;
 };
 
 int ppm_dsos__init(struct ppm_dsos *dsos);

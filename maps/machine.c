@@ -140,6 +140,12 @@ void ppm_machine__set_kallsyms(struct ppm_machine *m, const char *path)
 	m->dsos.kallsyms_path = path;
 }
 
+void ppm_machine__set_kernel_symbols(struct ppm_machine *m, const char *text, size_t len)
+{
+	m->dsos.kernel_text = text;
+	m->dsos.kernel_text_len = len;
+}
+
 void ppm_machine__set_disk_perfmaps(struct ppm_machine *m, int on)
 {
 	m->disk_perfmaps = on;
