@@ -39,6 +39,17 @@ grep -Eq '^ +[0-9.]+% +[0-9]+  hot_c *$' dso.txt && pass "--sort dso rows" || fa
 "$PYPERFMAP" report -i graph.data --no-children --sort pid,sym -G >pid.txt || fail "--sort pid,sym failed"
 grep -Eq '^ +[0-9.]+% +[0-9]+ +[0-9]+  \[\.\] hot_loop$' pid.txt && pass "--sort pid,sym rows" || fail "--sort pid,sym: $(grep -v '^#' pid.txt | head -2)"
 
+# Kernel symbols: the ones embedded at record time name what /proc/kallsyms names.
+"$PYPERFMAP" record -q -g -F 2000 -o sys.data -- sh -c 'for i in $(seq 200); do ls -la /usr/lib >/dev/null; done' \
+	>/dev/null 2>&1 || fail "record of ls failed"
+"$PYPERFMAP" report -i sys.data >emb.txt 2>&1
+"$PYPERFMAP" report -i sys.data --kallsyms /proc/kallsyms >kall.txt 2>&1
+if [ "$(grep -c '\[k\] [a-z_]' emb.txt)" -gt 0 ] && cmp -s emb.txt kall.txt; then
+	pass "embedded kernel symbols agree with /proc/kallsyms ($(grep -c '\[k\] [a-z_]' emb.txt) kernel rows)"
+else
+	fail "embedded kernel symbols differ: $(diff emb.txt kall.txt | head -4)"
+fi
+
 # perf reads what we wrote, with nothing to say about its structure.
 if command -v perf >/dev/null; then
 	for f in plain.data graph.data; do
