@@ -27,6 +27,8 @@ void ppm_set_quiet(int on);
 /* Raises the soft open-file limit to the hard one (one fd per CPU per event). */
 void ppm_raise_nofile(void);
 
+/* getopt's complaint, in our words: the option and where its help is. */
+void ppm_bad_option(const char *cmd, int optopt_char, const char *arg);
 int ppm_parse_u64(const char *s, uint64_t *out);
 const char *ppm_human_size(uint64_t bytes, char *buf, size_t len);
 

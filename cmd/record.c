@@ -371,12 +371,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			fputs(record_usage, stdout);
 			return 1;
 		default:
-			if (optopt)
-				ppm_err("unknown or incomplete option '-%c' (see 'pyperfmap record --help')",
-					optopt);
-			else
-				ppm_err("unknown option '%s' (see 'pyperfmap record --help')",
-					argv[optind - 1]);
+			ppm_bad_option("record", optopt, argv[optind - 1]);
 			return -1;
 		}
 	}

@@ -147,12 +147,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			fputs(report_usage, stdout);
 			return 1;
 		default:
-			if (optopt)
-				ppm_err("unknown or incomplete option '-%c' (see 'pyperfmap report --help')",
-					optopt);
-			else
-				ppm_err("unknown option '%s' (see 'pyperfmap report --help')",
-					argv[optind - 1]);
+			ppm_bad_option("report", optopt, argv[optind - 1]);
 			return -1;
 		}
 	}

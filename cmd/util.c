@@ -10,15 +10,20 @@
 
 static int log_verbose;
 
+static void vprint(const char *fmt, va_list ap)
+{
+	fputs("pyperfmap: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void ppm_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("pyperfmap: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vprint(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static int quiet;
@@ -34,11 +39,9 @@ void ppm_notice(const char *fmt, ...)
 
 	if (quiet)
 		return;
-	fputs("pyperfmap: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vprint(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void log_to_stderr(enum ppm_log_level level, const char *msg)
@@ -127,6 +130,14 @@ void ppm_raise_nofile(void)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+void ppm_bad_option(const char *cmd, int optopt_char, const char *arg)
+{
+	if (optopt_char)
+		ppm_err("unknown or incomplete option '-%c' (see 'pyperfmap %s --help')", optopt_char, cmd);
+	else
+		ppm_err("unknown option '%s' (see 'pyperfmap %s --help')", arg, cmd);
 }
 
 int ppm_parse_u64(const char *s, uint64_t *out)

@@ -165,20 +165,29 @@ int ppm_machine__add_perfmap_text(struct ppm_machine *m, pid_t pid, const char *
 	return 0;
 }
 
-static struct proc *get_proc(struct ppm_machine *m, pid_t pid)
+/* The entry for key, created zeroed (size bytes) on first use. */
+static void *id_get_or_new(struct idtab *t, pid_t key, size_t size)
 {
-	struct proc *p = id_get(&m->procs, pid);
+	void *v = id_get(t, key);
 
-	if (p)
-		return p;
-	p = calloc(1, sizeof(*p));
-	if (!p)
+	if (v)
+		return v;
+	v = calloc(1, size);
+	if (!v)
 		return NULL;
-	p->pid = pid;
-	if (id_put(&m->procs, pid, p)) {
-		free(p);
+	if (id_put(t, key, v)) {
+		free(v);
 		return NULL;
 	}
+	return v;
+}
+
+static struct proc *get_proc(struct ppm_machine *m, pid_t pid)
+{
+	struct proc *p = id_get_or_new(&m->procs, pid, sizeof(*p));
+
+	if (p)
+		p->pid = pid;
 	return p;
 }
 
@@ -296,18 +305,10 @@ static const char *intern_comm(struct ppm_machine *m, const char *comm)
 
 static struct thread *get_thread(struct ppm_machine *m, pid_t tid)
 {
-	struct thread *t = id_get(&m->threads, tid);
+	struct thread *t = id_get_or_new(&m->threads, tid, sizeof(*t));
 
 	if (t)
-		return t;
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
-	t->tid = tid;
-	if (id_put(&m->threads, tid, t)) {
-		free(t);
-		return NULL;
-	}
+		t->tid = tid;
 	return t;
 }
 

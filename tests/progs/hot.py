@@ -1,9 +1,7 @@
 """CPU work in foo, called as <module> -> baz -> bar -> foo; used by the e2e tests.
 
-Usage: python hot.py [seconds]   (PPM_TEST_GARBAGE=1 appends garbage lines to the
-process's own perf map at exit, to test that readers skip and count them)
+Usage: python hot.py [seconds]
 """
-import os
 import sys
 import time
 
@@ -30,11 +28,6 @@ def main():
     while time.monotonic() < end:
         total += baz(20000)
     print("done", total % 10)
-    if os.environ.get("PPM_TEST_GARBAGE"):
-        path = "/tmp/perf-%d.map" % os.getpid()
-        if os.path.exists(path):
-            with open(path, "a") as f:
-                f.write("this is not a perf map line\nzzzz 10 bad_hex\n")
 
 
 main()
