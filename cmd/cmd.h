@@ -7,6 +7,12 @@
 
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+
+/* The folder with pyperfmap.py, sitecustomize.py and _builds/ (build tree or install). */
+int ppm_python_dir(char *buf, size_t len);
+/* PYPERFMAP=1 and that folder in front of PYTHONPATH, for the programs we start. */
+int ppm_trampoline_env(void);
 
 struct ppm_record;
 /* Adds the kernel symbols the recording's samples hit to its file (PPM_FEAT_KSYMS). */

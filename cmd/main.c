@@ -11,6 +11,7 @@ static const char usage[] =
 	"commands:\n"
 	"  record    run a command (or attach with -p) and sample it into perf.data\n"
 	"  report    read perf.data and print where the time went\n"
+	"  exec      run a Python program with pyperfmap's trampoline, like python -X perf\n"
 	"\n"
 	"'pyperfmap <command> --help' describes a command's options.\n";
 
@@ -22,6 +23,7 @@ struct subcmd {
 static const struct subcmd subcmds[] = {
 	{ "record", cmd_record },
 	{ "report", cmd_report },
+	{ "exec", cmd_exec },
 };
 
 int main(int argc, char **argv)

@@ -35,6 +35,8 @@ static const char record_usage[] =
 	"                         or Ctrl-C\n"
 	"      --no-sample-cpu    leave the CPU number out of samples (8 bytes less each,\n"
 	"                         as perf records a command)\n"
+	"      --no-trampoline    do not switch pyperfmap's trampoline on in the command's\n"
+	"                         Python processes (it is on by default: PYPERFMAP=1)\n"
 	"  -q, --quiet            no summary line and no notices\n"
 	"  -v, --verbose          more messages\n"
 	"  -h, --help             this text\n"
@@ -85,7 +87,7 @@ struct workload {
 };
 
 /* Forks the command, held before exec until the counters are enabled. */
-static int workload_prepare(struct workload *wl, char **argv)
+static int workload_prepare(struct workload *wl, char **argv, int trampoline)
 {
 	int go[2], errp[2];
 
@@ -103,6 +105,9 @@ static int workload_prepare(struct workload *wl, char **argv)
 		signal(SIGINT, SIG_DFL);
 		if (read(go[0], &c, 1) != 1)
 			_exit(127); /* pyperfmap gave up before starting us */
+		/* Every Python process of the command tree names its functions (PYPERFMAP=1). */
+		if (trampoline)
+			ppm_trampoline_env();
 		execvp(argv[0], argv);
 		e = errno;
 		if (write(errp[1], &e, sizeof(e)) < 0)
@@ -280,7 +285,7 @@ struct record_args {
 	uint64_t freq, period;
 	uint64_t pages;
 	pid_t pid;
-	int callchain, quiet, verbose, pages_set, no_sample_cpu;
+	int callchain, quiet, verbose, pages_set, no_sample_cpu, no_trampoline;
 	char **argv;
 };
 
@@ -296,6 +301,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "call-graph", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-sample-cpu", no_argument, NULL, 'C' },
+		{ "no-trampoline", no_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -363,6 +369,9 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			break;
 		case 'C':
 			a->no_sample_cpu = 1;
+			break;
+		case 'T':
+			a->no_trampoline = 1;
 			break;
 		case 'v':
 			a->verbose = 1;
@@ -489,7 +498,7 @@ int cmd_record(int argc, char **argv)
 	}
 	install_signals();
 	if (!a.pid) {
-		err = workload_prepare(&wl, a.argv);
+		err = workload_prepare(&wl, a.argv, !a.no_trampoline);
 		if (err) {
 			snprintf(msg, sizeof(msg), "cannot start '%s'", a.argv[0]);
 			report_errno(msg, err);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "../lib/log.h"
@@ -164,4 +166,58 @@ const char *ppm_human_size(uint64_t bytes, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%llu bytes", (unsigned long long)bytes);
 	return buf;
+}
+
+/*
+ * Where the trampoline's Python files are: beside the executable in a build tree
+ * (build/python), or under the install prefix (lib/pyperfmap/python).
+ */
+int ppm_python_dir(char *buf, size_t len)
+{
+	char exe[4096], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	const char *env = getenv("PYPERFMAP_PYTHONDIR");
+	const char *tails[] = { "/python", "/../lib/pyperfmap/python" };
+	struct stat st;
+
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return stat(buf, &st) == 0 ? 0 : -ENOENT;
+	}
+	if (n <= 0)
+		return -ENOENT;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		char path[4200];
+
+		snprintf(path, sizeof(path), "%s%s/pyperfmap.py", exe, tails[i]);
+		if (stat(path, &st) == 0) {
+			snprintf(buf, len, "%s%s", exe, tails[i]);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int ppm_trampoline_env(void)
+{
+	char dir[4096], *joined;
+	const char *old = getenv("PYTHONPATH");
+	size_t len;
+
+	if (ppm_python_dir(dir, sizeof(dir)))
+		return -ENOENT;
+	len = strlen(dir) + (old ? strlen(old) : 0) + 2;
+	joined = malloc(len);
+	if (!joined)
+		return -ENOMEM;
+	snprintf(joined, len, "%s%s%s", dir, old && *old ? ":" : "", old && *old ? old : "");
+	setenv("PYTHONPATH", joined, 1);
+	free(joined);
+	setenv("PYPERFMAP", "1", 1);
+	return 0;
 }

@@ -212,6 +212,38 @@ static int cpython_trampoline_active(void)
 #endif
 }
 
+/*
+ * os._exit() skips atexit, and multiprocessing's forked workers leave through it:
+ * the wrapper writes the batched map lines first, then calls the real one.
+ */
+static PyObject *real_os_exit;
+
+static PyObject *exit_flushing(PyObject *self, PyObject *args)
+{
+	ppm_mapwriter_flush();
+	return PyObject_Call(real_os_exit, args, NULL);
+}
+
+static PyMethodDef exit_def = { "_exit", exit_flushing, METH_VARARGS,
+				"os._exit, writing pyperfmap's pending perf map lines first." };
+
+static void wrap_os_exit(void)
+{
+	PyObject *os = PyImport_ImportModule("os"), *wrapper;
+
+	if (!os) {
+		PyErr_Clear();
+		return;
+	}
+	real_os_exit = PyObject_GetAttrString(os, "_exit");
+	wrapper = real_os_exit ? PyCFunction_New(&exit_def, NULL) : NULL;
+	if (!wrapper || PyObject_SetAttrString(os, "_exit", wrapper) < 0)
+		Py_CLEAR(real_os_exit);
+	Py_XDECREF(wrapper);
+	Py_DECREF(os);
+	PyErr_Clear();
+}
+
 /* Returns 1 when active, 0 when it stepped aside (with a warning), -1 on error. */
 int ppm_trampoline_activate(void)
 {
@@ -237,6 +269,7 @@ int ppm_trampoline_activate(void)
 		}
 		check_fast_extra();
 		ppm_mapwriter_init();
+		wrap_os_exit();
 	}
 	cur = ppm_get_eval_frame();
 	if (cur != (ppm_eval_fn)hook) {

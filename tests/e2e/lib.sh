@@ -1,7 +1,7 @@
 # Shared helpers for the end-to-end tests. Each test is a bash script run by ctest;
 # exit 77 is a SKIP (ctest's SKIP_RETURN_CODE) and always says why.
 set -u
-: "${PYPERFMAP:?run through ctest}"
+: "${PPM_BIN:?run through ctest}"
 
 TMP=$(mktemp -d /tmp/ppm-e2e.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
@@ -41,3 +41,15 @@ top_symbols() {
 pct_of() {
 	awk -v s="$2" -F'\t' '$1 == s { print $2; found = 1; exit } END { if (!found) print 0 }' "$1"
 }
+
+# "version interpreter" for every CPython the trampoline was built for.
+interpreters() {
+	[ -f "${PYDIR:-}/interpreters.txt" ] && cat "$PYDIR/interpreters.txt"
+}
+need_interpreters() {
+	[ -s "${PYDIR:-}/interpreters.txt" ] || skip "the trampoline was built for no CPython 3.8-3.13 (install python3-dev)"
+}
+# Maps this test made, removed at exit (never anyone else's).
+MAPS_MADE=()
+cleanup_maps() { for p in "${MAPS_MADE[@]}"; do rm -f "/tmp/perf-$p.map"; done; }
+trap 'cleanup_maps; rm -rf "$TMP"' EXIT

@@ -7,11 +7,11 @@ cd "$TMP"
 "$THREADS_C" 3 >ready.txt &
 target=$!
 for i in $(seq 50); do grep -q ready ready.txt && break; sleep 0.05; done
-"$PYPERFMAP" record -F 2000 -o att.data -p $target >out.txt 2>err.txt
+"$PPM_BIN" record -F 2000 -o att.data -p $target >out.txt 2>err.txt
 rc=$?
 [ $rc -eq 0 ] && pass "record -p exits 0 when the process exits" || fail "exit $rc: $(cat err.txt)"
 wait $target
-"$PYPERFMAP" report -i att.data --no-children >rep.txt 2>&1 || fail "report failed"
+"$PPM_BIN" report -i att.data --no-children >rep.txt 2>&1 || fail "report failed"
 grep -Eq '\[\.\] late_thread_work$' rep.txt && pass "the thread created while recording was sampled" \
 	|| fail "late_thread_work missing: $(grep -v '^#' rep.txt | head -3)"
 grep -Eq '^ +[0-9.]+% +[0-9]+  threads_c +threads_c' rep.txt && pass "the command name comes from the synthesized COMM" \
@@ -21,7 +21,7 @@ grep -Eq '^ +[0-9.]+% +[0-9]+  threads_c +threads_c' rep.txt && pass "the comman
 "$THREADS_C" 20 >/dev/null &
 target=$!
 sleep 0.2
-"$PYPERFMAP" record -q -o int.data -p $target 2>err.txt &
+"$PPM_BIN" record -q -o int.data -p $target 2>err.txt &
 rec=$!
 sleep 1.5
 kill -INT $rec
@@ -30,5 +30,5 @@ rc=$?
 [ $rc -eq 0 ] && pass "SIGINT stops an attached recording with exit 0" || fail "exit $rc: $(cat err.txt)"
 kill -0 $target 2>/dev/null && pass "the attached process was left running" || fail "the target died"
 kill $target; wait $target 2>/dev/null
-"$PYPERFMAP" report -i int.data >/dev/null 2>&1 && pass "file valid after SIGINT" || fail "file unreadable"
+"$PPM_BIN" report -i int.data >/dev/null 2>&1 && pass "file valid after SIGINT" || fail "file unreadable"
 finish

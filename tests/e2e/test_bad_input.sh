@@ -19,30 +19,30 @@ expect_error() {
 }
 
 echo "precious" >perf.data
-expect_error "unknown option" "unknown option '--bogus'" "$PYPERFMAP" record --bogus -- true
-expect_error "unknown short option" "unknown or incomplete option '-Z'" "$PYPERFMAP" record -Z -- true
-expect_error "unknown subcommand" "unknown command 'recrod'" "$PYPERFMAP" recrod
-expect_error "no command" "no command to record" "$PYPERFMAP" record
-expect_error "-F and -c" "exclude each other" "$PYPERFMAP" record -F 10 -c 100 -- true
-expect_error "bad -m" "power of two" "$PYPERFMAP" record -m 3 -- true
-expect_error "bad -F" "invalid frequency" "$PYPERFMAP" record -F abc -- true
-expect_error "unknown event" "unknown event 'no-such-event'" "$PYPERFMAP" record -e no-such-event -- true
-expect_error "hardware event without PMU" "needs a hardware PMU|failed to open" "$PYPERFMAP" record -e instructions -- true
-expect_error "command not found" "cannot run 'no-such-command-xyz': No such file" "$PYPERFMAP" record -- no-such-command-xyz
+expect_error "unknown option" "unknown option '--bogus'" "$PPM_BIN" record --bogus -- true
+expect_error "unknown short option" "unknown or incomplete option '-Z'" "$PPM_BIN" record -Z -- true
+expect_error "unknown subcommand" "unknown command 'recrod'" "$PPM_BIN" recrod
+expect_error "no command" "no command to record" "$PPM_BIN" record
+expect_error "-F and -c" "exclude each other" "$PPM_BIN" record -F 10 -c 100 -- true
+expect_error "bad -m" "power of two" "$PPM_BIN" record -m 3 -- true
+expect_error "bad -F" "invalid frequency" "$PPM_BIN" record -F abc -- true
+expect_error "unknown event" "unknown event 'no-such-event'" "$PPM_BIN" record -e no-such-event -- true
+expect_error "hardware event without PMU" "needs a hardware PMU|failed to open" "$PPM_BIN" record -e instructions -- true
+expect_error "command not found" "cannot run 'no-such-command-xyz': No such file" "$PPM_BIN" record -- no-such-command-xyz
 [ "$(cat perf.data)" = precious ] && pass "a failed record keeps the old perf.data" || fail "perf.data was replaced"
 ls perf.data.tmp.* >/dev/null 2>&1 && fail "temporary file left behind" || pass "no temporary file left behind"
-expect_error "-p of no process" "no such process: 999999" "$PYPERFMAP" record -p 999999
-expect_error "-p with a command" "either -p or a command" "$PYPERFMAP" record -p 1 -- true
-expect_error "output dir missing" "cannot create 'no/such/dir/out.data': No such file" "$PYPERFMAP" record -o no/such/dir/out.data -- true
+expect_error "-p of no process" "no such process: 999999" "$PPM_BIN" record -p 999999
+expect_error "-p with a command" "either -p or a command" "$PPM_BIN" record -p 1 -- true
+expect_error "output dir missing" "cannot create 'no/such/dir/out.data': No such file" "$PPM_BIN" record -o no/such/dir/out.data -- true
 
 # Permission problems need an unprivileged user.
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	asnobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 	mkdir ro && chmod 755 ro
 	expect_error "unwritable output directory" "cannot create 'ro/out.data': Permission denied" \
-		"${asnobody[@]}" "$PYPERFMAP" record -o ro/out.data -- true
+		"${asnobody[@]}" "$PPM_BIN" record -o ro/out.data -- true
 	expect_error "-p of a process that may not be traced" "cannot attach to process 1: permission denied" \
-		"${asnobody[@]}" "$PYPERFMAP" record -o /tmp/ppm-nobody.data -p 1
+		"${asnobody[@]}" "$PPM_BIN" record -o /tmp/ppm-nobody.data -p 1
 	grep -q "perf_event_paranoid" err.txt && pass "the EACCES advice names perf_event_paranoid" || fail "no paranoid advice"
 	rm -f /tmp/ppm-nobody.data*
 else
@@ -53,25 +53,25 @@ fi
 if command -v prlimit >/dev/null; then
 	ok=0
 	for n in 5 6 7 8 9 10; do
-		prlimit --nofile=$n:$n "$PYPERFMAP" record -o fd.data -- true >out.txt 2>err.txt </dev/null
+		prlimit --nofile=$n:$n "$PPM_BIN" record -o fd.data -- true >out.txt 2>err.txt </dev/null
 		if grep -q "too many open files (limit $n" err.txt && grep -q "ulimit -n" err.txt; then ok=1; break; fi
 	done
 	[ $ok = 1 ] && pass "EMFILE explained: $(cat err.txt)" || fail "no EMFILE advice: $(cat err.txt)"
 fi
 
 # report: missing, empty, foreign, truncated, corrupt files.
-expect_error "report: missing file" "cannot open 'missing.data': No such file" "$PYPERFMAP" report -i missing.data
+expect_error "report: missing file" "cannot open 'missing.data': No such file" "$PPM_BIN" report -i missing.data
 : >empty.data
-expect_error "report: empty file" "'empty.data' is empty" "$PYPERFMAP" report -i empty.data
+expect_error "report: empty file" "'empty.data' is empty" "$PPM_BIN" report -i empty.data
 head -c 5000 /bin/ls >foreign.data
-expect_error "report: not perf.data" "not a perf.data file" "$PYPERFMAP" report -i foreign.data
-expect_error "report: a directory" "not a regular file" "$PYPERFMAP" report -i .
-expect_error "report: bad sort key" "unknown sort key 'colour'" "$PYPERFMAP" report --sort colour
-expect_error "report: bad format" "unknown format 'xml'" "$PYPERFMAP" report --format xml
-"$PYPERFMAP" record -q -g -F 2000 -o good.data -- "$HOT_C" 0.2 >/dev/null 2>&1 || fail "cannot make good.data"
+expect_error "report: not perf.data" "not a perf.data file" "$PPM_BIN" report -i foreign.data
+expect_error "report: a directory" "not a regular file" "$PPM_BIN" report -i .
+expect_error "report: bad sort key" "unknown sort key 'colour'" "$PPM_BIN" report --sort colour
+expect_error "report: bad format" "unknown format 'xml'" "$PPM_BIN" report --format xml
+"$PPM_BIN" record -q -g -F 2000 -o good.data -- "$HOT_C" 0.2 >/dev/null 2>&1 || fail "cannot make good.data"
 size=$(stat -c %s good.data)
 head -c $((size / 2)) good.data >trunc.data
-expect_error "report: truncated file" "truncated|corrupt" "$PYPERFMAP" report -i trunc.data
+expect_error "report: truncated file" "truncated|corrupt" "$PPM_BIN" report -i trunc.data
 
 # Mutated files: the report exits 0 or 1, never by a signal, never hangs.
 crashes=0
@@ -80,7 +80,7 @@ for i in $(seq 1 60); do
 	# Overwrite 8 random bytes somewhere in the data section.
 	off=$(( (RANDOM * 32768 + RANDOM) % (size - 8) ))
 	head -c 8 /dev/urandom | dd of=mut.data bs=1 seek=$off conv=notrunc status=none
-	timeout 30 "$PYPERFMAP" report -i mut.data >/dev/null 2>err.txt
+	timeout 30 "$PPM_BIN" report -i mut.data >/dev/null 2>err.txt
 	rc=$?
 	if [ $rc -gt 1 ]; then crashes=$((crashes + 1)); echo "mutation at $off: exit $rc $(head -1 err.txt)"; fi
 	[ $rc -eq 1 ] && [ "$(wc -l <err.txt)" -ne 1 ] && { crashes=$((crashes + 1)); echo "multi-line error"; }

@@ -7,7 +7,7 @@ need_perf
 cd "$TMP"
 compare() { # file label
 	perf report -i "$1" --stdio --no-children -g none --percent-limit 0 2>/dev/null >perf.txt
-	"$PYPERFMAP" report -i "$1" --stdio --no-children -G >ours.txt 2>&1
+	"$PPM_BIN" report -i "$1" --stdio --no-children -G >ours.txt 2>&1
 	top_symbols perf.txt 5 >perf_top.txt
 	top_symbols ours.txt 50 >ours_all.txt
 	top_symbols ours.txt 5 >ours_top.txt
@@ -29,9 +29,9 @@ compare() { # file label
 	[ $bad -eq 0 ] && pass "$2: top 5 agree within 1 point ($(head -2 ours_top.txt | tr '\t\n' '= '))"
 }
 
-"$PYPERFMAP" record -q -F 3000 -o ours_plain.data -- "$HOT_C" 0.5 >/dev/null 2>&1
+"$PPM_BIN" record -q -F 3000 -o ours_plain.data -- "$HOT_C" 0.5 >/dev/null 2>&1
 compare ours_plain.data "pyperfmap record"
-"$PYPERFMAP" record -q -g -F 3000 -o ours_g.data -- "$HOT_C" 0.5 >/dev/null 2>&1
+"$PPM_BIN" record -q -g -F 3000 -o ours_g.data -- "$HOT_C" 0.5 >/dev/null 2>&1
 compare ours_g.data "pyperfmap record -g"
 perf record -q -F 3000 -o perf_plain.data -- "$HOT_C" 0.5 >/dev/null 2>&1
 compare perf_plain.data "perf record"
@@ -40,6 +40,6 @@ compare perf_g.data "perf record -g"
 # A workload with kernel time and shared libraries.
 perf record -q -g -F 3000 -o perf_sys.data -- sh -c 'for i in $(seq 300); do ls -la /usr/lib >/dev/null; done' >/dev/null 2>&1
 compare perf_sys.data "perf record -g of ls"
-"$PYPERFMAP" record -q -g -F 3000 -o ours_sys.data -- sh -c 'for i in $(seq 300); do ls -la /usr/lib >/dev/null; done' >/dev/null 2>&1
+"$PPM_BIN" record -q -g -F 3000 -o ours_sys.data -- sh -c 'for i in $(seq 300); do ls -la /usr/lib >/dev/null; done' >/dev/null 2>&1
 compare ours_sys.data "pyperfmap record -g of ls"
 finish

@@ -10,14 +10,14 @@
 PY=$(find_python 3.12) || skip "CPython 3.12 not found (pyenv 3.12 or python3.12)"
 
 cd "$TMP"
-PPM_TEST_GARBAGE=1 "$PYPERFMAP" record -F 4000 -o py.data -- "$PY" -X perf "$PROGS/calls.py" 1.5 \
+PPM_TEST_GARBAGE=1 "$PPM_BIN" record -F 4000 -o py.data -- "$PY" -X perf "$PROGS/calls.py" 1.5 \
 	>out.txt 2>err.txt || fail "record failed: $(cat err.txt)"
 grep -q '^done' out.txt && pass "python ran" || fail "python output missing"
 grep -q 'perf maps embedded' err.txt && pass "perf map embedded" || fail "no perf map embedded: $(cat err.txt)"
-pid=$("$PYPERFMAP" report -i py.data --sort pid --no-children -G | awk '!/^#/ && NF { print $3; exit }')
+pid=$("$PPM_BIN" report -i py.data --sort pid --no-children -G | awk '!/^#/ && NF { print $3; exit }')
 
 check_report() { # label
-	"$PYPERFMAP" report -i py.data --no-children >rep.txt 2>&1 || fail "$1: report failed"
+	"$PPM_BIN" report -i py.data --no-children >rep.txt 2>&1 || fail "$1: report failed"
 	if grep -Eq "perf-[0-9]+\.map +\[\.\] py::foo:$PROGS/calls.py$" rep.txt; then
 		pass "$1: py::foo:$PROGS/calls.py is a row ($(grep -E 'py::foo' rep.txt | awk '{print $1}'))"
 	else
@@ -25,7 +25,7 @@ check_report() { # label
 	fi
 	grep -q '^# Perf map lines skipped as garbage: 2$' rep.txt && pass "$1: garbage map lines counted" \
 		|| fail "$1: garbage lines not reported: $(grep '^#' rep.txt | tr '\n' ' ')"
-	"$PYPERFMAP" report -i py.data --format folded >folded.txt
+	"$PPM_BIN" report -i py.data --format folded >folded.txt
 	grep -q ';py::foo:' folded.txt && pass "$1: folded stacks name py::foo" || fail "$1: folded lacks py::foo"
 }
 check_report "map on disk"

@@ -4,14 +4,14 @@
 . "$(dirname "$0")/lib.sh"
 
 cd "$TMP"
-"$PYPERFMAP" record -F 2000 -o plain.data -- "$HOT_C" 0.5 >out.txt 2>err.txt
+"$PPM_BIN" record -F 2000 -o plain.data -- "$HOT_C" 0.5 >out.txt 2>err.txt
 rc=$?
 [ $rc -eq 0 ] && pass "record exits 0" || fail "record exited $rc: $(cat err.txt)"
 grep -q '^done' out.txt && pass "the command's stdout passes through" || fail "stdout lost"
 grep -Eq '^pyperfmap: [0-9]+ samples written, 0 lost, .* to .plain.data.' err.txt \
 	&& pass "summary line" || fail "no summary line: $(cat err.txt)"
 
-"$PYPERFMAP" report -i plain.data --stdio >report.txt 2>rerr.txt || fail "report failed: $(cat rerr.txt)"
+"$PPM_BIN" report -i plain.data --stdio >report.txt 2>rerr.txt || fail "report failed: $(cat rerr.txt)"
 top_symbols report.txt 5 >top.txt
 hot=$(pct_of top.txt hot_loop)
 [ "$(head -1 top.txt | cut -f1)" = hot_loop ] && pass "hot_loop is the top row" || fail "top row: $(head -1 top.txt)"
@@ -21,12 +21,12 @@ grep -q '^# Samples: [1-9][0-9]*  Lost: 0' report.txt && pass "header counts sam
 grep -q 'Children' report.txt && fail "Children column without callchains" || pass "no Children column without -g"
 
 # With callchains: children, call graph, folded stacks.
-"$PYPERFMAP" record -g -F 2000 -o graph.data -- "$HOT_C" 0.5 >/dev/null 2>&1 || fail "record -g failed"
-"$PYPERFMAP" report -i graph.data >graph.txt 2>&1 || fail "report -g failed"
+"$PPM_BIN" record -g -F 2000 -o graph.data -- "$HOT_C" 0.5 >/dev/null 2>&1 || fail "record -g failed"
+"$PPM_BIN" report -i graph.data >graph.txt 2>&1 || fail "report -g failed"
 grep -q '^# Children      Self' graph.txt && pass "Children column with callchains" || fail "no Children column"
 grep -Eq '^ +[0-9.]+% +[0-9.]+% .*\[\.\] main$' graph.txt && pass "main is a row (children)" || fail "main row missing"
 grep -q -- '---hot_loop' graph.txt && pass "call graph under hot_loop" || fail "no call graph"
-"$PYPERFMAP" report -i graph.data --format folded >folded.txt || fail "folded failed"
+"$PPM_BIN" report -i graph.data --format folded >folded.txt || fail "folded failed"
 grep -Eq '^hot_c;.*main;(work;)?hot_loop [0-9]+$' folded.txt && pass "folded stack main;work;hot_loop" \
 	|| fail "folded: $(head -3 folded.txt)"
 total=$(awk '{ s += $NF } END { print s }' folded.txt)
@@ -34,16 +34,16 @@ samples=$(sed -n 's/^# Samples: \([0-9]*\).*/\1/p' graph.txt)
 [ "$total" = "$samples" ] && pass "folded counts sum to the sample count ($total)" || fail "folded sums to $total, header says $samples"
 [ "$(sort folded.txt | cut -d' ' -f1 | uniq -d | wc -l)" -eq 0 ] && pass "one line per distinct stack" || fail "duplicate stacks in folded output"
 
-"$PYPERFMAP" report -i graph.data --no-children --sort dso >dso.txt || fail "--sort dso failed"
+"$PPM_BIN" report -i graph.data --no-children --sort dso >dso.txt || fail "--sort dso failed"
 grep -Eq '^ +[0-9.]+% +[0-9]+  hot_c *$' dso.txt && pass "--sort dso rows" || fail "--sort dso: $(grep -v '^#' dso.txt | head -3)"
-"$PYPERFMAP" report -i graph.data --no-children --sort pid,sym -G >pid.txt || fail "--sort pid,sym failed"
+"$PPM_BIN" report -i graph.data --no-children --sort pid,sym -G >pid.txt || fail "--sort pid,sym failed"
 grep -Eq '^ +[0-9.]+% +[0-9]+ +[0-9]+  \[\.\] hot_loop$' pid.txt && pass "--sort pid,sym rows" || fail "--sort pid,sym: $(grep -v '^#' pid.txt | head -2)"
 
 # Kernel symbols: the ones embedded at record time name what /proc/kallsyms names.
-"$PYPERFMAP" record -q -g -F 2000 -o sys.data -- sh -c 'for i in $(seq 200); do ls -la /usr/lib >/dev/null; done' \
+"$PPM_BIN" record -q -g -F 2000 -o sys.data -- sh -c 'for i in $(seq 200); do ls -la /usr/lib >/dev/null; done' \
 	>/dev/null 2>&1 || fail "record of ls failed"
-"$PYPERFMAP" report -i sys.data >emb.txt 2>&1
-"$PYPERFMAP" report -i sys.data --kallsyms /proc/kallsyms >kall.txt 2>&1
+"$PPM_BIN" report -i sys.data >emb.txt 2>&1
+"$PPM_BIN" report -i sys.data --kallsyms /proc/kallsyms >kall.txt 2>&1
 if [ "$(grep -c '\[k\] [a-z_]' emb.txt)" -gt 0 ] && cmp -s emb.txt kall.txt; then
 	pass "embedded kernel symbols agree with /proc/kallsyms ($(grep -c '\[k\] [a-z_]' emb.txt) kernel rows)"
 else

@@ -1,4 +1,5 @@
-"""PYPERFMAP=1 switches pyperfmap's trampoline on at startup, like PYTHONPERFSUPPORT=1.
+"""PYPERFMAP=1 switches pyperfmap's trampoline on at startup, like PYTHONPERFSUPPORT=1:
+as there, a positive integer means on; anything else (unset, 0, a word) means off.
 
 Imported by sitecustomize.py (when this folder is on PYTHONPATH, as `pyperfmap exec`
 and `pyperfmap record` arrange) or by pyperfmap.pth (when installed in site-packages).
@@ -8,8 +9,13 @@ import os
 import sys
 
 
+def _wanted():
+    value = os.environ.get("PYPERFMAP", "").strip()
+    return value.isdigit() and int(value) > 0
+
+
 def _start():
-    if os.environ.get("PYPERFMAP", "") in ("", "0"):
+    if not _wanted():
         return
     try:
         import pyperfmap

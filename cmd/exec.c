@@ -1,0 +1,50 @@
+/* pyperfmap exec: run a command with pyperfmap's trampoline in every Python it starts. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+static const char exec_usage[] =
+	"usage: pyperfmap exec [--] <command> [<args>...]\n"
+	"\n"
+	"Runs the command with pyperfmap's trampoline switched on in every CPython 3.8-3.13\n"
+	"process it starts, so each Python function has its own code address named in\n"
+	"/tmp/perf-PID.map: the drop-in for 'python -X perf', on versions without it too.\n"
+	"\n"
+	"  pyperfmap exec -- python script.py args     like python -X perf script.py args\n"
+	"  pyperfmap exec -- python -m module          -m and -c work as usual\n"
+	"\n"
+	"It sets PYPERFMAP=1 and puts pyperfmap's Python folder in front of PYTHONPATH, then\n"
+	"replaces itself with the command: stdin, stdout, stderr, arguments and exit status\n"
+	"are the command's own. Interpreters that ignore the environment (-I, -E) or skip\n"
+	"site (-S) need pyperfmap-python3.X instead.\n"
+	"\n"
+	"  -h, --help   this text\n";
+
+int cmd_exec(int argc, char **argv)
+{
+	int first = 1;
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(exec_usage, stdout);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--"))
+		first = 2;
+	else if (argc > 1 && argv[1][0] == '-') {
+		ppm_bad_option("exec", 0, argv[1]);
+		return 2;
+	}
+	if (first >= argc) {
+		ppm_err("no command to run (usage: pyperfmap exec -- python script.py)");
+		return 2;
+	}
+	if (ppm_trampoline_env())
+		ppm_notice("no trampoline build found next to this pyperfmap: running '%s' without it",
+			   argv[first]);
+	execvp(argv[first], argv + first);
+	ppm_err("cannot run '%s': %s", argv[first], strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
