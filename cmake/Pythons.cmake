@@ -88,6 +88,16 @@ foreach(py ${_candidates})
     PREFIX "" OUTPUT_NAME pyperfmap SUFFIX "${_suffix}"
     LIBRARY_OUTPUT_DIRECTORY ${PPM_PYDIR}/_builds/${_ver}
     C_VISIBILITY_PRESET hidden)
+  # A stand-in for another library's PEP 523 hook, for the chaining test.
+  if(BUILD_TESTING)
+    add_library(ppm_testhook_${_id} MODULE tests/progs/testhook.c trampoline/core_access.c)
+    target_include_directories(ppm_testhook_${_id} PRIVATE ${_inc})
+    target_compile_options(ppm_testhook_${_id} PRIVATE -Wno-missing-field-initializers)
+    set_target_properties(ppm_testhook_${_id} PROPERTIES
+      PREFIX "" OUTPUT_NAME ppm_testhook SUFFIX "${_suffix}"
+      LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/python-test/${_ver}
+      C_VISIBILITY_PRESET hidden)
+  endif()
   list(APPEND PPM_PY_VERSIONS ${_ver})
   list(APPEND PPM_PY_EXES ${_real})
 

@@ -605,10 +605,14 @@ int cmd_record(int argc, char **argv)
 		if (cpu > 0.05 && a.freq)
 			snprintf(rate, sizeof(rate), ", %.0f Hz per CPU-second",
 				 (double)st->samples / cpu);
+		char maps[48] = "";
+
+		if (st->perfmaps)
+			snprintf(maps, sizeof(maps), ", %d perf map%s embedded", st->perfmaps,
+				 st->perfmaps == 1 ? "" : "s");
 		fprintf(stderr, "pyperfmap: %llu samples written, %llu lost, %s to '%s'%s%s\n",
 			(unsigned long long)st->samples, (unsigned long long)st->lost,
-			ppm_human_size(st->bytes, size, sizeof(size)), a.output, rate,
-			st->perfmaps ? ", perf maps embedded" : "");
+			ppm_human_size(st->bytes, size, sizeof(size)), a.output, rate, maps);
 		if (st->throttled)
 			ppm_notice("the kernel throttled sampling %llu times: fewer samples than -F "
 				   "asked for (see kernel.perf_cpu_time_max_percent)",

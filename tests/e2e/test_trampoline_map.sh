@@ -45,5 +45,15 @@ while read -r ver py; do
 	names=$(grep -o 'py::[^:]*:' "/tmp/perf-$pid.map" 2>/dev/null | sort | tr '\n' ' ')
 	[ $rc -eq 0 ] && [ "$names" = "py::during_one: py::during_two: " ] && pass "$ver: activate/deactivate: exactly during_one, during_two" \
 		|| fail "$ver: API run rc=$rc, map names '$names' $(cat "$TMP/err")"
+	# A PEP 523 hook installed earlier is chained to, and restored by deactivate().
+	hookdir=$BUILD/python-test/$ver
+	if [ -d "$hookdir" ]; then
+		pid=$(PYTHONPATH="$PYDIR:$hookdir" "$py" "$PROGS/tramp_chain.py" 2>"$TMP/err")
+		rc=$?
+		MAPS_MADE+=("$pid")
+		[ $rc -eq 0 ] && grep -q "py::g:$PROGS/tramp_chain.py" "/tmp/perf-$pid.map" \
+			&& pass "$ver: an earlier PEP 523 hook is chained to and given back" \
+			|| fail "$ver: chaining: rc=$rc $(tail -2 "$TMP/err")"
+	fi
 done < <(interpreters)
 finish
