@@ -5,3 +5,4 @@ BUILD=${1:-build}
 DIR=$(dirname "$0")
 bash "$DIR/record_bench.sh" "$BUILD"
 bash "$DIR/report_bench.sh" "$BUILD"
+bash "$DIR/trampoline_bench.sh" "$BUILD"

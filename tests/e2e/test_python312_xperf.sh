@@ -10,10 +10,10 @@
 PY=$(find_python 3.12) || skip "CPython 3.12 not found (pyenv 3.12 or python3.12)"
 
 cd "$TMP"
-PPM_TEST_GARBAGE=1 "$PPM_BIN" record -F 4000 -o py.data -- "$PY" -X perf "$PROGS/calls.py" 1.5 \
+PPM_TEST_GARBAGE=1 "$PPM_BIN" record --no-trampoline -F 4000 -o py.data -- "$PY" -X perf "$PROGS/calls.py" 1.5 \
 	>out.txt 2>err.txt || fail "record failed: $(cat err.txt)"
 grep -q '^done' out.txt && pass "python ran" || fail "python output missing"
-grep -q 'perf maps embedded' err.txt && pass "perf map embedded" || fail "no perf map embedded: $(cat err.txt)"
+grep -Eq 'perf maps? embedded' err.txt && pass "perf map embedded" || fail "no perf map embedded: $(cat err.txt)"
 pid=$("$PPM_BIN" report -i py.data --sort pid --no-children -G | awk '!/^#/ && NF { print $3; exit }')
 
 check_report() { # label
