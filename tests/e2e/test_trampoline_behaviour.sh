@@ -61,7 +61,10 @@ else
 fi
 # Fail open: /tmp is read-only.
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
-	unshare -m sh -c 'mount -t tmpfs -o ro tmpfs /tmp && exec env PYPERFMAP=1 PYTHONPATH="$1" "$2" -c "def f(): return 7
+	# In a private mount namespace: pyperfmap's folder (which may itself live under
+	# /tmp) is bound to /mnt first, then /tmp becomes an empty read-only tmpfs.
+	unshare -m sh -c 'mount --bind "$1" /mnt && mount -t tmpfs -o ro tmpfs /tmp &&
+		exec env PYPERFMAP=1 PYTHONPATH=/mnt "$2" -c "def f(): return 7
 print(f())"' sh "$PYDIR" "$py" >o.txt 2>e.txt
 	rc=$?
 	[ $rc -eq 0 ] && [ "$(cat o.txt)" = 7 ] && [ "$(wc -l <e.txt)" -eq 1 ] && grep -q "cannot write '/tmp/perf-" e.txt \
