@@ -72,6 +72,27 @@ print(f())"' sh "$PYDIR" "$py" >o.txt 2>e.txt
 else
 	echo "SKIP (part): the read-only /tmp check needs root and unshare"
 fi
+# Fail open: no memory for the stubs' arena.
+if [ -n "${FAILMMAP:-}" ] && [ -f "$FAILMMAP" ]; then
+	LD_PRELOAD=$FAILMMAP PYPERFMAP=1 PYTHONPATH="$PYDIR" "$py" -c 'def f(): return 7
+print(f())' >o.txt 2>e.txt
+	rc=$?
+	[ $rc -eq 0 ] && [ "$(cat o.txt)" = 7 ] && [ "$(wc -l <e.txt)" -eq 1 ] && grep -q "cannot map memory for trampolines" e.txt \
+		&& pass "no memory: one warning, the program runs on: $(cat e.txt)" || fail "no memory: rc=$rc $(cat o.txt) $(cat e.txt)"
+fi
+# Installed in site-packages (a virtualenv): the .pth starts it with PYPERFMAP=1.
+if "$py" -m venv --without-pip venv >/dev/null 2>&1; then
+	site=$(venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+	cp -r "$PYDIR/pyperfmap.py" "$PYDIR/pyperfmap_autostart.py" "$PYDIR/pyperfmap.pth" "$PYDIR/_builds" "$site/"
+	out=$(PYPERFMAP=1 venv/bin/python -c 'import pyperfmap, os; print(pyperfmap.is_active(), os.getpid())' 2>&1)
+	set -- $out
+	MAPS_MADE+=("${2:-0}")
+	off=$(venv/bin/python -c 'import pyperfmap; print(pyperfmap.is_active())' 2>&1)
+	[ "$1" = True ] && [ "$off" = False ] && pass "installed in site-packages: PYPERFMAP=1 switches it on, nothing else does" \
+		|| fail "site-packages install: '$out' / '$off'"
+else
+	echo "SKIP (part): $py cannot make a virtualenv"
+fi
 # Fail open: an interpreter with no build (3.7, or 3.6).
 old=$(ls /root/.pyenv/versions/3.7*/bin/python3.7 /root/.pyenv/versions/3.6*/bin/python3.6 2>/dev/null | head -1)
 if [ -n "$old" ]; then

@@ -18,10 +18,11 @@ c0 = ppm_testhook.count()
 assert c0 >= 1, c0
 assert pyperfmap.activate() is True
 assert not ppm_testhook.is_installed()      # ours sits on top...
-for _ in range(10):
+for _ in range(100000):
     g()
 c1 = ppm_testhook.count()
-assert c1 >= c0 + 10, (c0, c1)              # ...and the earlier hook still sees every frame
+# ...and the earlier hook still sees every frame: on 3.11+ no call was inlined past us.
+assert c1 >= c0 + 100000, (c0, c1)
 pyperfmap.deactivate()
 assert ppm_testhook.is_installed()          # given back
 g()
