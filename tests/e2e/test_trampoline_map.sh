@@ -43,7 +43,7 @@ while read -r ver py; do
 	rc=$?
 	MAPS_MADE+=("$pid")
 	names=$(grep -o 'py::[^:]*:' "/tmp/perf-$pid.map" 2>/dev/null | sort | tr '\n' ' ')
-	[ $rc -eq 0 ] && [ "$names" = "py::during_one: py::during_two: " ] && pass "$ver: activate/deactivate: exactly during_one, during_two" \
+	[ $rc -eq 0 ] && [ "$names" = "py::again: py::during_one: py::during_two: " ] && pass "$ver: activate/deactivate (also from inside a stub): exactly again, during_one, during_two" \
 		|| fail "$ver: API run rc=$rc, map names '$names' $(cat "$TMP/err")"
 	# A PEP 523 hook installed earlier is chained to, and restored by deactivate().
 	hookdir=$BUILD/python-test/$ver
