@@ -15,6 +15,10 @@ int ppm_python_dir(char *buf, size_t len);
 int ppm_trampoline_env(void);
 
 struct ppm_record;
+struct ppm_machine;
+struct perf_event_header;
+/* Applies a MMAP/MMAP2/COMM/FORK/EXIT record: 1 when the model changed, 0, or -errno. */
+int ppm_sideband_apply(struct ppm_machine *m, const struct perf_event_header *h);
 /* Adds the kernel symbols the recording's samples hit to its file (PPM_FEAT_KSYMS). */
 int ppm_embed_kernel_symbols(struct ppm_record *rec);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "dwarf_record.h"
 #include "../lib/event.h"
 #include "../lib/record.h"
 
@@ -27,6 +28,10 @@ static const char record_usage[] =
 	"  -F, --freq <hz>        samples per second per CPU (default 4000)\n"
 	"  -c, --count <n>        sample every n events instead of a frequency\n"
 	"  -g                     record the kernel's frame-pointer callchains\n"
+	"      --call-graph <mode> fp (like -g), or dwarf[,SIZE]: copy SIZE bytes of user\n"
+	"                         stack per sample (default 65528) and unwind it with the\n"
+	"                         binaries' CFI and the trampoline's stubs while recording;\n"
+	"                         the file keeps plain callchains, as small as fp's\n"
 	"  -e, --event <event>    event to sample (default cycles; falls back to cpu-clock\n"
 	"                         without a hardware PMU); a comma-separated list samples several\n"
 	"  -o, --output <file>    output file (default perf.data; an old one becomes <file>.old)\n"
@@ -286,6 +291,7 @@ struct record_args {
 	uint64_t pages;
 	pid_t pid;
 	int callchain, quiet, verbose, pages_set, no_sample_cpu, no_trampoline;
+	unsigned int dwarf;
 	char **argv;
 };
 
@@ -336,11 +342,20 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			a->callchain = 1;
 			break;
 		case 'G':
-			if (strcmp(optarg, "fp")) {
-				ppm_err("unsupported call graph mode '%s' (only 'fp' is available)", optarg);
+			if (!strcmp(optarg, "fp")) {
+				a->callchain = 1;
+			} else if (!strcmp(optarg, "dwarf") || !strncmp(optarg, "dwarf,", 6)) {
+				a->dwarf = 65528;
+				if (optarg[5] == ',' && (ppm_parse_u64(optarg + 6, &v) || v < 64 || v > 65528)) {
+					ppm_err("invalid stack size in '%s' (64 to 65528 bytes)", optarg);
+					return -1;
+				}
+				if (optarg[5] == ',')
+					a->dwarf = (unsigned int)(v & ~7ULL);
+			} else if (strcmp(optarg, "none")) {
+				ppm_err("unknown call graph mode '%s' (use fp, dwarf[,SIZE] or none)", optarg);
 				return -1;
 			}
-			a->callchain = 1;
 			break;
 		case 'e':
 			a->events = optarg;
@@ -461,6 +476,7 @@ int cmd_record(int argc, char **argv)
 	struct ppm_open_error oerr;
 	struct ppm_record *rec = NULL;
 	struct ppm_event *evs = NULL;
+	struct ppm_dwarf *dw = NULL;
 	struct workload wl = { 0, -1, -1 };
 	struct output out = { .fd = -1 };
 	struct rusage ru;
@@ -513,6 +529,19 @@ int cmd_record(int argc, char **argv)
 	opts.period = a.period;
 	opts.callchain = a.callchain;
 	opts.no_sample_cpu = a.no_sample_cpu;
+	if (a.dwarf && !a.callchain) {
+		dw = ppm_dwarf__new(nr_ev > 1, !a.no_sample_cpu);
+		if (!dw) {
+			ppm_err("cannot set up the unwinder: %s", strerror(errno));
+			goto out;
+		}
+		opts.dwarf_stack = a.dwarf;
+		opts.transform = ppm_dwarf__transform;
+		opts.transform_ctx = dw;
+		/* 64 KB a sample: room for a few hundred between two drains. */
+		if (!a.pages_set)
+			opts.mmap_pages = a.pages = 4096;
+	}
 	opts.mmap_pages = (unsigned int)a.pages;
 	opts.pid = a.pid ? a.pid : wl.pid;
 	opts.attach = !!a.pid;
@@ -613,6 +642,17 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "pyperfmap: %llu samples written, %llu lost, %s to '%s'%s%s\n",
 			(unsigned long long)st->samples, (unsigned long long)st->lost,
 			ppm_human_size(st->bytes, size, sizeof(size)), a.output, rate, maps);
+		if (dw) {
+			const struct ppm_dwarf_stats *ds = ppm_dwarf__stats(dw);
+			uint64_t bad = ds->samples - ds->ends[0];
+
+			fprintf(stderr, "pyperfmap: %llu stacks unwound, %llu complete, %llu incomplete "
+				"(%llu ran out of stack copy, %llu reached code without CFI, %llu hit bad "
+				"values)\n", (unsigned long long)ds->samples,
+				(unsigned long long)ds->ends[0], (unsigned long long)bad,
+				(unsigned long long)ds->ends[1], (unsigned long long)ds->ends[2],
+				(unsigned long long)ds->ends[3]);
+		}
 		if (st->throttled)
 			ppm_notice("the kernel throttled sampling %llu times: fewer samples than -F "
 				   "asked for (see kernel.perf_cpu_time_max_percent)",
@@ -626,6 +666,7 @@ out:
 		workload_abort(&wl);
 	output_discard(&out);
 	ppm_record__free(rec);
+	ppm_dwarf__free(dw);
 	ppm_event__free_list(evs, nr_ev > 0 ? nr_ev : 0);
 	return ret;
 }

@@ -464,8 +464,7 @@ static int process_record(struct report_ctx *c, const struct ppm_data *d,
 {
 	const unsigned char *p = (const unsigned char *)(h + 1);
 	size_t body = h->size - sizeof(*h);
-	uint32_t ids[4];
-	uint64_t v[3];
+	uint64_t v[2];
 
 	switch (h->type) {
 	case PERF_RECORD_SAMPLE: {
@@ -476,61 +475,16 @@ static int process_record(struct report_ctx *c, const struct ppm_data *d,
 		return add_sample(c, d, &s);
 	}
 	case PERF_RECORD_MMAP:
-	case PERF_RECORD_MMAP2: {
-		size_t fixed = h->type == PERF_RECORD_MMAP ? 32 : 32 + 24 + 8;
-		uint32_t prot = 0;
-		char name[4096];
-		size_t nlen;
-
-		if (body < fixed + 1)
-			return -EINVAL;
-		memcpy(ids, p, 8);
-		memcpy(v, p + 8, 24);
-		if (h->type == PERF_RECORD_MMAP2) {
-			memcpy(&prot, p + 56, 4);
-			if (!(prot & PROT_EXEC))
-				return 0;
-		} else if (h->misc & PERF_RECORD_MISC_MMAP_DATA) {
-			return 0;
-		}
-		nlen = strnlen((const char *)p + fixed, body - fixed);
-		if (nlen >= sizeof(name))
-			nlen = sizeof(name) - 1;
-		memcpy(name, p + fixed, nlen);
-		name[nlen] = '\0';
-		c->generation++;
-		return ppm_machine__mmap(c->m, (pid_t)ids[0], v[0], v[1], v[2], name,
-					 (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) ==
-						 PERF_RECORD_MISC_KERNEL) == -ENOMEM ? -ENOMEM : 0;
-	}
-	case PERF_RECORD_COMM: {
-		char comm[64];
-		size_t nlen;
-
-		if (body < 9)
-			return -EINVAL;
-		memcpy(ids, p, 8);
-		nlen = strnlen((const char *)p + 8, body - 8);
-		if (nlen >= sizeof(comm))
-			nlen = sizeof(comm) - 1;
-		memcpy(comm, p + 8, nlen);
-		comm[nlen] = '\0';
-		c->generation++;
-		return ppm_machine__comm(c->m, (pid_t)ids[0], (pid_t)ids[1], comm,
-					 !!(h->misc & PERF_RECORD_MISC_COMM_EXEC));
-	}
+	case PERF_RECORD_MMAP2:
+	case PERF_RECORD_COMM:
 	case PERF_RECORD_FORK:
-		if (body < 16)
-			return -EINVAL;
-		memcpy(ids, p, 16);
-		c->generation++;
-		return ppm_machine__fork(c->m, (pid_t)ids[0], (pid_t)ids[1], (pid_t)ids[2]);
-	case PERF_RECORD_EXIT:
-		if (body < 16)
-			return -EINVAL;
-		memcpy(ids, p, 16);
-		ppm_machine__exit(c->m, (pid_t)ids[0], (pid_t)ids[2]);
-		return 0;
+	case PERF_RECORD_EXIT: {
+		int rc = ppm_sideband_apply(c->m, h);
+
+		if (rc > 0)
+			c->generation++;
+		return rc < 0 ? rc : 0;
+	}
 	case PERF_RECORD_LOST:
 		if (body < 16)
 			return -EINVAL;

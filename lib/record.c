@@ -38,6 +38,7 @@ struct ppm_record {
 		size_t cap, nr;
 	} kips;
 	int callchain_pos;        /* u64 index of the callchain in our samples, -1 without */
+	unsigned char xbuf[65536]; /* a transformed record */
 	int stopped;
 	struct timespec start;
 };
@@ -78,6 +79,14 @@ static void build_attr(const struct ppm_record *rec, int ev, struct perf_event_a
 		attr->sample_type |= PERF_SAMPLE_IDENTIFIER;
 	if (o->callchain)
 		attr->sample_type |= PERF_SAMPLE_CALLCHAIN;
+	if (o->dwarf_stack) {
+		/* The kernel's part of the chain, and what a user-space unwinder needs. */
+		attr->sample_type |= PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_REGS_USER |
+				     PERF_SAMPLE_STACK_USER;
+		attr->exclude_callchain_user = 1;
+		attr->sample_regs_user = PPM_DWARF_REGS;
+		attr->sample_stack_user = o->dwarf_stack;
+	}
 	attr->read_format = PERF_FORMAT_ID;
 	if (o->freq) {
 		attr->freq = 1;
@@ -161,7 +170,7 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 		rec->fds[i] = -1;
 	/* Where the callchain sits in our samples: after id?, ip, tid, time, cpu?, period. */
 	rec->callchain_pos = -1;
-	if (rec->opts.callchain)
+	if (rec->opts.callchain || rec->opts.dwarf_stack)
 		rec->callchain_pos = (nev > 1) + 3 + !rec->opts.no_sample_cpu + 1;
 	for (int e = 0; e < nev; e++) {
 		build_attr(rec, e, &rec->attrs[e]);
@@ -250,6 +259,13 @@ int ppm_record__start(struct ppm_record *rec, int out_fd)
 		return -ENOMEM;
 	for (int e = 0; e < rec->opts.nr_events; e++) {
 		wa[e].attr = rec->attrs[e];
+		if (rec->opts.dwarf_stack) {
+			/* What is written: plain callchains, unwound while recording. */
+			wa[e].attr.sample_type &= ~(uint64_t)(PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER);
+			wa[e].attr.exclude_callchain_user = 0;
+			wa[e].attr.sample_regs_user = 0;
+			wa[e].attr.sample_stack_user = 0;
+		}
 		wa[e].name = rec->opts.events[e].name;
 		wa[e].ids = rec->ids[e];
 		wa[e].nr_ids = rec->nr_ids[e];
@@ -375,6 +391,12 @@ static int drain(struct ppm_record *rec)
 		if (!ring->meta || ppm_ring__read_init(ring))
 			continue;
 		while ((h = ppm_ring__read_event(ring))) {
+			if (rec->opts.transform) {
+				h = rec->opts.transform(rec->opts.transform_ctx, h, rec->xbuf,
+							sizeof(rec->xbuf));
+				if (!h)
+					continue;
+			}
 			note_record(rec, h);
 			err = ppm_data_writer__write(rec->w, h, h->size);
 			if (err) {

@@ -27,12 +27,24 @@ struct ppm_record_opts {
 	uint64_t period;
 	int callchain;            /* kernel frame-pointer callchains */
 	int no_sample_cpu;        /* leave PERF_SAMPLE_CPU out (perf's default for a command) */
+	unsigned int dwarf_stack; /* >0: sample user registers and this many stack bytes */
+	/*
+	 * Sees every record before it is written and may replace it (DWARF mode turns
+	 * register/stack samples into callchain samples here). Returns the record to
+	 * write: in itself, or one it built in out (out_cap bytes); NULL drops it.
+	 */
+	const struct perf_event_header *(*transform)(void *ctx, const struct perf_event_header *in,
+						     void *out, size_t out_cap);
+	void *transform_ctx;
 	unsigned int mmap_pages;  /* data pages per ring, a power of two */
 	pid_t pid;                /* the target process */
 	int attach;               /* 1: an existing process (-p), 0: a command held before exec */
 	const char *const *cmdline; /* written to the file header */
 	int cmdline_nr;
 };
+
+/* x86-64 user registers sampled in DWARF mode: bp, sp, ip (perf_regs.h bits 6, 7, 8). */
+#define PPM_DWARF_REGS ((1ULL << 6) | (1ULL << 7) | (1ULL << 8))
 
 struct ppm_record_stats {
 	uint64_t samples;

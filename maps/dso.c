@@ -71,6 +71,10 @@ void ppm_dsos__release(struct ppm_dsos *dsos)
 static void dso_load(struct ppm_dsos *dsos, struct ppm_dso *d)
 {
 	d->loaded = 1;
+	if (!dsos && d->kind == PPM_DSO_KERNEL) {
+		d->load_err = -ENOENT;
+		return;
+	}
 	switch (d->kind) {
 	case PPM_DSO_ELF:
 		d->load_err = ppm_elf__load(d->path, &d->syms, &d->elf);

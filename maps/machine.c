@@ -428,11 +428,37 @@ static void resolve_anon(struct ppm_machine *m, struct proc *p, uint64_t addr,
 	}
 }
 
+static const struct map *find_map(const struct proc *p, uint64_t addr)
+{
+	size_t lo = 0, hi = p->nr;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (p->maps[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && addr < p->maps[lo - 1].end ? &p->maps[lo - 1] : NULL;
+}
+
+int ppm_machine__find_map(struct ppm_machine *m, pid_t pid, uint64_t addr, struct ppm_dso **dso,
+			  uint64_t *file_off)
+{
+	struct proc *p = id_get(&m->procs, pid);
+	const struct map *mp = p ? find_map(p, addr) : NULL;
+
+	*dso = mp ? mp->dso : NULL;
+	*file_off = mp ? addr - mp->start + mp->pgoff : 0;
+	return mp ? 0 : -ENOENT;
+}
+
 void ppm_machine__resolve(struct ppm_machine *m, pid_t pid, uint64_t addr, int kernel,
 			  struct ppm_resolved *res)
 {
 	struct proc *p;
-	size_t lo = 0, hi;
+	const struct map *mp;
 
 	memset(res, 0, sizeof(*res));
 	res->rel = addr;
@@ -448,17 +474,8 @@ void ppm_machine__resolve(struct ppm_machine *m, pid_t pid, uint64_t addr, int k
 	p = id_get(&m->procs, pid);
 	if (!p)
 		return;
-	hi = p->nr;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (p->maps[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo && addr < p->maps[lo - 1].end) {
-		const struct map *mp = &p->maps[lo - 1];
+	mp = find_map(p, addr);
+	if (mp) {
 		uint64_t off = addr - mp->start + mp->pgoff;
 
 		if (mp->dso->kind == PPM_DSO_ANON) {

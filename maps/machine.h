@@ -48,6 +48,9 @@ int ppm_machine__comm(struct ppm_machine *m, pid_t pid, pid_t tid, const char *c
 int ppm_machine__fork(struct ppm_machine *m, pid_t pid, pid_t ppid, pid_t tid);
 void ppm_machine__exit(struct ppm_machine *m, pid_t pid, pid_t tid);
 
+/* The mapping at addr: its dso and the file offset (0 and *dso NULL when unmapped). */
+int ppm_machine__find_map(struct ppm_machine *m, pid_t pid, uint64_t addr, struct ppm_dso **dso,
+			  uint64_t *file_off);
 void ppm_machine__resolve(struct ppm_machine *m, pid_t pid, uint64_t addr, int kernel,
 			  struct ppm_resolved *res);
 /* The thread's name (interned: equal names are the same pointer), "pid" when unknown. */

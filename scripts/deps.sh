@@ -2,7 +2,7 @@
 # Install what pyperfmap needs from Debian packages, only when something is missing.
 # Usage: scripts/deps.sh [build|test]   ("test" adds the tools the test suite uses)
 set -eu
-want="cmake make gcc pkg-config libpfm4-dev libelf-dev libcapstone-dev python3 python3-dev"
+want="cmake make gcc pkg-config libpfm4-dev libelf-dev libcapstone-dev python3 python3-dev libdw-dev"
 if [ "${1:-build}" = test ]; then
 	want="$want libcmocka-dev linux-perf time libpython3.11-testsuite"
 fi
