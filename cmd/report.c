@@ -30,6 +30,9 @@ static const char report_usage[] =
 	"      --percent-limit <p>  hide call graph branches under p%% (default 0.5)\n"
 	"  -F, --format <fmt>       text (default) or folded: one line per distinct stack,\n"
 	"                           root first, frames joined by ';', then the sample count\n"
+	"      --show-interpreter   keep the interpreter's own frames between two Python\n"
+	"                           frames (eval loop, vectorcall, the trampoline's hook);\n"
+	"                           by default they are folded away, as -X perf_jit reads\n"
 	"      --kallsyms <file>    kernel symbols from this file instead of /proc/kallsyms\n"
 	"  -h, --help               this text\n";
 
@@ -40,6 +43,7 @@ struct report_args {
 	int children;       /* -1: decide from the file */
 	int graph;          /* -1: decide from the file */
 	int folded;
+	int show_interpreter;
 	double graph_min;
 };
 
@@ -76,7 +80,7 @@ static int parse_sort(const char *keys, int *sort)
 
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
-	enum { OPT_STDIO = 256, OPT_CHILDREN, OPT_NO_CHILDREN, OPT_KALLSYMS, OPT_PCT };
+	enum { OPT_STDIO = 256, OPT_CHILDREN, OPT_NO_CHILDREN, OPT_KALLSYMS, OPT_PCT, OPT_SHOW_INTERP };
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
 		{ "stdio", no_argument, NULL, OPT_STDIO },
@@ -88,6 +92,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		{ "percent-limit", required_argument, NULL, OPT_PCT },
 		{ "format", required_argument, NULL, 'F' },
 		{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+		{ "show-interpreter", no_argument, NULL, OPT_SHOW_INTERP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -142,6 +147,9 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			break;
 		case OPT_KALLSYMS:
 			a->kallsyms = optarg;
+			break;
+		case OPT_SHOW_INTERP:
+			a->show_interpreter = 1;
 			break;
 		case 'h':
 			fputs(report_usage, stdout);
@@ -381,7 +389,10 @@ struct report_ctx {
 	struct hist *hists;
 	struct fcache_slot *fcache;
 	uint32_t *chain;
-	uint64_t unresolved, lost;
+	uint64_t unresolved, lost, incomplete;
+	int show_interpreter;
+	uint8_t *kinds;          /* per frame id: 0 unknown yet, else FRAME_* + 1 */
+	size_t nr_kinds;
 	uint64_t generation;   /* bumped by every mmap/comm/fork so stale answers are dropped */
 };
 
@@ -416,6 +427,58 @@ static int frame_of(struct report_ctx *c, pid_t pid, uint64_t addr, int kernel, 
 	return 0;
 }
 
+enum { FRAME_NATIVE, FRAME_PYTHON, FRAME_GLUE };
+
+/* Python frames are perf-map symbols "py::..."; glue is the interpreter's own code. */
+static int frame_kind(struct report_ctx *c, uint32_t id)
+{
+	const struct hist_frame *f = &c->frames.v[id];
+	const char *dso;
+	int kind = FRAME_NATIVE;
+
+	if (id >= c->nr_kinds) {
+		size_t n = (id + 1) * 2;
+		uint8_t *k = realloc(c->kinds, n);
+
+		if (!k)
+			return FRAME_NATIVE;
+		memset(k + c->nr_kinds, 0, n - c->nr_kinds);
+		c->kinds = k;
+		c->nr_kinds = n;
+	}
+	if (c->kinds[id])
+		return c->kinds[id] - 1;
+	dso = f->dso ? f->dso->short_name : "";
+	if (f->sym && !strncmp(f->sym->name, "py::", 4))
+		kind = FRAME_PYTHON;
+	else if (!f->kernel && (!strncmp(dso, "libpython", 9) || !strncmp(dso, "python", 6) ||
+				strstr(dso, "pyperfmap.cpython")))
+		kind = FRAME_GLUE;
+	c->kinds[id] = (uint8_t)(kind + 1);
+	return kind;
+}
+
+/* Drops interpreter frames that sit between two Python frames (chain is leaf first). */
+static size_t fold_glue(struct report_ctx *c, uint32_t *chain, size_t n)
+{
+	size_t out = 0, first_py = n, last_py = n;
+
+	for (size_t i = 0; i < n; i++)
+		if (frame_kind(c, chain[i]) == FRAME_PYTHON) {
+			if (first_py == n)
+				first_py = i;
+			last_py = i;
+		}
+	if (first_py == n || first_py == last_py)
+		return n;
+	for (size_t i = 0; i < n; i++) {
+		if (i > first_py && i < last_py && frame_kind(c, chain[i]) == FRAME_GLUE)
+			continue;
+		chain[out++] = chain[i];
+	}
+	return out;
+}
+
 static int add_sample(struct report_ctx *c, const struct ppm_data *d, const struct ppm_sample *s)
 {
 	struct hist *h = &c->hists[s->attr];
@@ -438,6 +501,9 @@ static int add_sample(struct report_ctx *c, const struct ppm_data *d, const stru
 					break; /* guest or hypervisor frames: not ours to name */
 				continue;
 			}
+			/* A 0 frame ends a stack the recorder's unwinder could not finish. */
+			if (!ip && !kernel)
+				c->incomplete++;
 			err = frame_of(c, (pid_t)s->pid, ip, kernel, !first_in_ctx, &c->chain[n]);
 			if (err)
 				return err;
@@ -456,6 +522,8 @@ static int add_sample(struct report_ctx *c, const struct ppm_data *d, const stru
 		n = 1;
 	}
 	(void)d;
+	if (!c->show_interpreter)
+		n = fold_glue(c, c->chain, n);
 	return hist__add(h, comm, (pid_t)s->pid, c->chain, n, s->period);
 }
 
@@ -533,6 +601,7 @@ int cmd_report(int argc, char **argv)
 		ppm_err("out of memory");
 		goto out;
 	}
+	c.show_interpreter = a.show_interpreter;
 	if (a.kallsyms) {
 		ppm_machine__set_kallsyms(c.m, a.kallsyms);
 	} else {
@@ -568,6 +637,7 @@ int cmd_report(int argc, char **argv)
 		v.perfmap_bad = ms->perfmap_bad_lines;
 		v.kernel_hidden = ms->kernel_hidden;
 		v.unresolved = c.unresolved;
+		v.incomplete = c.incomplete;
 		if (i)
 			fputc('\n', stdout);
 		report_print_text(stdout, &c.hists[i], &v);
@@ -584,6 +654,7 @@ out:
 	free(c.hists);
 	free(c.fcache);
 	free(c.chain);
+	free(c.kinds);
 	hist_frames__release(&c.frames);
 	ppm_machine__free(c.m);
 	ppm_data__close(d);

@@ -177,6 +177,9 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 		h->total_samples, v->lost, h->total_period);
 	if (v->unresolved)
 		fprintf(out, "# Frames without a symbol: %" PRIu64 "\n", v->unresolved);
+	if (v->incomplete)
+		fprintf(out, "# Incomplete stacks (they end in [unknown]): %" PRIu64 " (%.1f%%)\n",
+			v->incomplete, 100.0 * (double)v->incomplete / (double)h->total_samples);
 	if (v->perfmap_bad)
 		fprintf(out, "# Perf map lines skipped as garbage: %zu\n", v->perfmap_bad);
 	if (v->kernel_hidden)

@@ -15,6 +15,7 @@ struct report_view {
 	size_t perfmap_bad; /* garbage perf map lines skipped */
 	int kernel_hidden;
 	uint64_t unresolved;
+	uint64_t incomplete;  /* stacks that end in [unknown]: the unwinder could not finish */
 };
 
 void report_print_text(FILE *out, const struct hist *h, const struct report_view *v);

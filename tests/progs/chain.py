@@ -1,0 +1,23 @@
+"""CPU work in foo, called as <module> -> baz -> bar -> foo. Usage: chain.py [seconds]"""
+import sys
+import time
+
+
+def foo(n):
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def bar(n):
+    return foo(n)
+
+
+def baz(n):
+    return bar(n)
+
+
+end = time.monotonic() + (float(sys.argv[1]) if len(sys.argv) > 1 else 1.0)
+while time.monotonic() < end:
+    baz(20000)
