@@ -9,6 +9,8 @@ int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 
+/* --call-graph auto: 1 for frame pointers, 0 for DWARF; why says which code decided. */
+int ppm_callgraph_auto(const char *program, char *why, size_t len);
 /* The folder with pyperfmap.py, sitecustomize.py and _builds/ (build tree or install). */
 int ppm_python_dir(char *buf, size_t len);
 /* PYPERFMAP=1 and that folder in front of PYTHONPATH, for the programs we start. */

@@ -28,10 +28,12 @@ static const char record_usage[] =
 	"  -F, --freq <hz>        samples per second per CPU (default 4000)\n"
 	"  -c, --count <n>        sample every n events instead of a frequency\n"
 	"  -g                     record the kernel's frame-pointer callchains\n"
-	"      --call-graph <mode> fp (like -g), or dwarf[,SIZE]: copy SIZE bytes of user\n"
-	"                         stack per sample (default 65528) and unwind it with the\n"
-	"                         binaries' CFI and the trampoline's stubs while recording;\n"
-	"                         the file keeps plain callchains, as small as fp's\n"
+	"      --call-graph <mode> auto (the default): fp when the program (for Python, its\n"
+	"                         eval loop) keeps frame pointers, else dwarf; fp (like -g);\n"
+	"                         dwarf[,SIZE]: copy SIZE bytes of user stack per sample\n"
+	"                         (default 65528) and unwind it with the binaries' CFI and\n"
+	"                         the trampoline's stubs while recording, so the file keeps\n"
+	"                         plain callchains, as small as fp's; none: no callchains\n"
 	"  -e, --event <event>    event to sample (default cycles; falls back to cpu-clock\n"
 	"                         without a hardware PMU); a comma-separated list samples several\n"
 	"  -o, --output <file>    output file (default perf.data; an old one becomes <file>.old)\n"
@@ -290,7 +292,7 @@ struct record_args {
 	uint64_t freq, period;
 	uint64_t pages;
 	pid_t pid;
-	int callchain, quiet, verbose, pages_set, no_sample_cpu, no_trampoline;
+	int callchain, quiet, verbose, pages_set, no_sample_cpu, no_trampoline, graph_set;
 	unsigned int dwarf;
 	char **argv;
 };
@@ -340,9 +342,15 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			break;
 		case 'g':
 			a->callchain = 1;
+			a->graph_set = 1;
 			break;
 		case 'G':
-			if (!strcmp(optarg, "fp")) {
+			a->graph_set = 1;
+			a->callchain = 0;
+			a->dwarf = 0;
+			if (!strcmp(optarg, "auto")) {
+				a->graph_set = 0;
+			} else if (!strcmp(optarg, "fp")) {
 				a->callchain = 1;
 			} else if (!strcmp(optarg, "dwarf") || !strncmp(optarg, "dwarf,", 6)) {
 				a->dwarf = 65528;
@@ -501,6 +509,16 @@ int cmd_record(int argc, char **argv)
 	}
 	if (check_events(evs, nr_ev))
 		goto out;
+	if (!a.graph_set) {
+		char why[4200], exe[64];
+		int fp;
+
+		snprintf(exe, sizeof(exe), "/proc/%d/exe", a.pid);
+		fp = ppm_callgraph_auto(a.pid ? exe : a.argv[0], why, sizeof(why));
+		a.callchain = fp;
+		a.dwarf = fp ? 0 : 65528;
+		ppm_notice("call graph: %s (%s)", fp ? "fp" : "dwarf", why);
+	}
 	if (a.freq)
 		a.freq = limit_freq(a.freq);
 	ppm_raise_nofile();

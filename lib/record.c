@@ -245,6 +245,9 @@ static int emit(void *ctx, struct perf_event_header *h, uint32_t pid, uint32_t t
 	struct ppm_record *rec = ctx;
 
 	h->size = (uint16_t)(h->size + put_trailer(rec, (unsigned char *)h + h->size, pid, tid));
+	/* The transform keeps an address-space model: it must see the synthesized maps too. */
+	if (rec->opts.transform)
+		rec->opts.transform(rec->opts.transform_ctx, h, rec->xbuf, sizeof(rec->xbuf));
 	return ppm_data_writer__write(rec->w, h, h->size);
 }
 

@@ -306,3 +306,110 @@ size_t ppm_elf__image_size(const void *image)
 		return 0;
 	return eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
 }
+
+int ppm_elf__function_code(const char *path, const char *name, unsigned char *buf, size_t len)
+{
+	struct ppm_symtab syms = { 0 };
+	struct ppm_elf_info info;
+	uint64_t off = 0, vaddr = 0, size = 0;
+	int err, fd, found = 0;
+	ssize_t n;
+
+	err = ppm_elf__load(path, &syms, &info);
+	if (err)
+		return err;
+	for (size_t i = 0; i < syms.nr; i++)
+		if (!strcmp(syms.syms[i].name, name)) {
+			vaddr = syms.syms[i].start;
+			size = syms.syms[i].end - syms.syms[i].start;
+			found = 1;
+			break;
+		}
+	ppm_symtab__release(&syms);
+	if (!found)
+		return -ENOENT;
+	for (int i = 0; i < info.nr_loads; i++)
+		if (vaddr >= info.loads[i].vaddr && vaddr < info.loads[i].vaddr + info.loads[i].filesz)
+			off = vaddr - info.loads[i].vaddr + info.loads[i].offset;
+	if (!off)
+		return -ENOENT;
+	if (size && size < len)
+		len = (size_t)size;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, len, (off_t)off);
+	close(fd);
+	return n < 0 ? -errno : (int)n;
+}
+
+static int try_dir(const char *dir, const char *origin, const char *lib, char *out, size_t outlen)
+{
+	char path[4096];
+
+	if (!strncmp(dir, "$ORIGIN", 7))
+		snprintf(path, sizeof(path), "%s%s/%s", origin, dir + 7, lib);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir, lib);
+	if (access(path, R_OK))
+		return -1;
+	snprintf(out, outlen, "%s", path);
+	return 0;
+}
+
+int ppm_elf__find_needed(const char *path, const char *prefix, char *out, size_t outlen)
+{
+	static const char *const system_dirs[] = {
+		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/local/lib", "/lib", "/usr/lib",
+	};
+	char lib[256] = "", runpath[2048] = "", origin[4096];
+	Elf_Scn *scn = NULL;
+	Elf *elf;
+	int fd, err = -ENOENT;
+
+	if (elf_init())
+		return -ENOSYS;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	while (elf && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		for (size_t i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Dyn dyn;
+			const char *str;
+
+			if (!gelf_getdyn(data, (int)i, &dyn))
+				break;
+			if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RUNPATH && dyn.d_tag != DT_RPATH)
+				continue;
+			str = elf_strptr(elf, sh.sh_link, dyn.d_un.d_val);
+			if (!str)
+				continue;
+			if (dyn.d_tag == DT_NEEDED && !lib[0] && !strncmp(str, prefix, strlen(prefix)))
+				snprintf(lib, sizeof(lib), "%s", str);
+			else if (dyn.d_tag != DT_NEEDED)
+				snprintf(runpath, sizeof(runpath), "%s", str);
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	if (!lib[0])
+		return -ENOENT;
+	snprintf(origin, sizeof(origin), "%s", path);
+	if (strrchr(origin, '/'))
+		*strrchr(origin, '/') = '\0';
+	for (char *save = NULL, *dir = strtok_r(runpath, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+		if (!try_dir(dir, origin, lib, out, outlen))
+			return 0;
+	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
+		if (!try_dir(system_dirs[i], origin, lib, out, outlen))
+			return 0;
+	return err;
+}

@@ -31,6 +31,14 @@ int ppm_elf__load_mem(const void *image, size_t size, struct ppm_symtab *syms,
 		      struct ppm_elf_info *info);
 /* Translates a file offset (from a mapping's pgoff) to the ELF's virtual address. */
 int ppm_elf__offset_to_vaddr(const struct ppm_elf_info *info, uint64_t off, uint64_t *vaddr);
+/*
+ * Copies up to len bytes of the code of function 'name' (.symtab or .dynsym) into buf.
+ * Returns the bytes copied, or -errno (-ENOENT: no such function).
+ */
+int ppm_elf__function_code(const char *path, const char *name, unsigned char *buf, size_t len);
+/* The first DT_NEEDED entry starting with prefix, resolved to a path through DT_RUNPATH
+ * (or DT_RPATH) and the system library folders. Returns 0 or -ENOENT. */
+int ppm_elf__find_needed(const char *path, const char *prefix, char *out, size_t outlen);
 /* Size of an ELF image from its headers (for the vdso), 0 when not an ELF. */
 size_t ppm_elf__image_size(const void *image);
 

@@ -10,7 +10,7 @@ expect_error() {
 	timeout 60 "$@" >out.txt 2>err.txt </dev/null
 	local rc=$? lines
 	# Notices (the cpu-clock fallback, user-space-only sampling) may come first.
-	lines=$(grep -cv -e 'falls back to' -e 'sampling user space only' err.txt)
+	lines=$(grep -cv -e 'falls back to' -e 'sampling user space only' -e 'call graph: ' err.txt)
 	if [ $rc -ge 1 ] && [ $rc -le 127 ] && [ $rc -ne 124 ] && grep -Eq "$pattern" err.txt && [ "$lines" -eq 1 ]; then
 		pass "$label (exit $rc): $(tail -1 err.txt)"
 	else

@@ -46,6 +46,16 @@ while read -r ver py; do
 	done
 done < <(interpreters)
 
+# --call-graph auto (the default) reads the eval loop's prologue: these builds keep no
+# frame pointers, so it picks dwarf and says why; a C program built with them gets fp.
+read -r ver py < <(interpreters | head -1)
+"$PPM_BIN" record -o auto.data -- "$py" -c pass >/dev/null 2>err.txt
+grep -q "call graph: dwarf (_PyEval_EvalFrameDefault in .* does not keep a frame pointer)" err.txt \
+	&& pass "auto: $(grep 'call graph' err.txt)" || fail "auto for $py: $(cat err.txt)"
+"$PPM_BIN" record -o auto.data -- "$HOT_C" 0.05 >/dev/null 2>err.txt
+grep -q "call graph: fp (main in .*hot_c keeps a frame pointer)" err.txt \
+	&& pass "auto: $(grep 'call graph' err.txt)" || fail "auto for hot_c: $(cat err.txt)"
+
 # perf reads a DWARF-mode file as it is: plain callchains.
 if command -v perf >/dev/null; then
 	perf report -i chain.data --stdio --no-children -g caller >perf.txt 2>perr.txt

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cd "$TMP"
-"$PPM_BIN" record -F 2000 -o plain.data -- "$HOT_C" 0.5 >out.txt 2>err.txt
+"$PPM_BIN" record --call-graph none -F 2000 -o plain.data -- "$HOT_C" 0.5 >out.txt 2>err.txt
 rc=$?
 [ $rc -eq 0 ] && pass "record exits 0" || fail "record exited $rc: $(cat err.txt)"
 grep -q '^done' out.txt && pass "the command's stdout passes through" || fail "stdout lost"

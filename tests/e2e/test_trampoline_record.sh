@@ -14,19 +14,19 @@ line=$(interpreters | awk '$2 == "/usr/bin/python3.11"' | head -1)
 [ -n "$line" ] || line=$(interpreters | head -1)
 read -r ver py <<<"$line"
 
-"$PPM_BIN" record -F 50000 -o one.data -- "$py" "$PROGS/calls.py" 2 >out.txt 2>err.txt || fail "record failed: $(cat err.txt)"
+"$PPM_BIN" record --call-graph none -F 50000 -o one.data -- "$py" "$PROGS/calls.py" 2 >out.txt 2>err.txt || fail "record failed: $(cat err.txt)"
 "$PPM_BIN" report -i one.data --no-children >rep.txt 2>&1
 grep -Eq "perf-[0-9]+\.map +\[\.\] py::foo:$PROGS/calls.py$" rep.txt && pass "$ver: record -- python: py::foo named in the report" \
 	|| fail "$ver: no py::foo row: $(grep -c 'py::' rep.txt) py:: rows; $(cat err.txt)"
 
-"$PPM_BIN" record -F 50000 -o tree.data -- "$py" "$PROGS/tramp_children.py" 1 >out.txt 2>err.txt || fail "tree record failed: $(cat err.txt)"
+"$PPM_BIN" record --call-graph none -F 50000 -o tree.data -- "$py" "$PROGS/tramp_children.py" 1 >out.txt 2>err.txt || fail "tree record failed: $(cat err.txt)"
 maps=$(sed -n 's/.*, \([0-9]*\) perf maps\{0,1\} embedded.*/\1/p' err.txt)
 [ "${maps:-0}" -ge 4 ] && pass "$ver: $maps perf maps embedded (main, subprocess, spawn and fork workers, ...)" \
 	|| fail "$ver: only ${maps:-0} maps: $(cat err.txt)"
 pids=$("$PPM_BIN" report -i tree.data --no-children --sort pid,sym -G | grep 'py::foo:' | awk '{ print $3 }' | sort -u | wc -l)
 [ "$pids" -ge 3 ] && pass "$ver: py::foo sampled in $pids different processes of the tree" || fail "$ver: py::foo in only $pids processes"
 
-"$PPM_BIN" record --no-trampoline -F 4000 -o off.data -- "$py" "$PROGS/calls.py" 0.5 >/dev/null 2>err.txt
+"$PPM_BIN" record --call-graph none --no-trampoline -F 4000 -o off.data -- "$py" "$PROGS/calls.py" 0.5 >/dev/null 2>err.txt
 "$PPM_BIN" report -i off.data --no-children -G >off.txt 2>&1
 ! grep -q 'py::' off.txt && ! grep -q 'perf maps\{0,1\} embedded' err.txt && pass "--no-trampoline: no perf map, no py:: frames" \
 	|| fail "--no-trampoline still named Python frames"

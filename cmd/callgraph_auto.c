@@ -1,0 +1,109 @@
+/*
+ * --call-graph auto: frame pointers when the interpreter keeps them, DWARF otherwise.
+ * The question is answered by disassembling the prologue of the interpreter loop
+ * (_PyEval_EvalFrameDefault, in the executable or its libpython) with capstone, or
+ * of main() for other programs: a build that keeps frame pointers starts its
+ * functions with push %rbp; mov %rsp,%rbp. Capstone is included here only.
+ */
+#include <capstone/capstone.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "../maps/elf_symbols.h"
+
+/* 1: the code at buf sets up a frame pointer in its first instructions. */
+static int keeps_frame_pointer(const unsigned char *buf, size_t len)
+{
+	csh cs;
+	cs_insn *insn;
+	size_t n;
+	int push = 0, yes = 0;
+
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return -1;
+	n = cs_disasm(cs, buf, len, 0, 12, &insn);
+	for (size_t i = 0; i < n && !yes; i++) {
+		if (!strcmp(insn[i].mnemonic, "push") && !strcmp(insn[i].op_str, "rbp"))
+			push = 1;
+		else if (push && !strcmp(insn[i].mnemonic, "mov") && !strcmp(insn[i].op_str, "rbp, rsp"))
+			yes = 1;
+	}
+	if (n)
+		cs_free(insn, n);
+	cs_close(&cs);
+	return yes;
+}
+
+/* argv[0] as exec would find it; a "#!" script names its interpreter. */
+static int resolve_program(const char *arg, char *out, size_t len)
+{
+	char line[512], *p, *cmd;
+	FILE *f;
+
+	if (strchr(arg, '/')) {
+		snprintf(out, len, "%s", arg);
+	} else {
+		const char *path = getenv("PATH");
+		char *copy = strdup(path ? path : "/usr/bin:/bin"), *save = NULL, *dir;
+		int found = 0;
+
+		for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+			snprintf(out, len, "%s/%s", dir, arg);
+			found = access(out, X_OK) == 0;
+		}
+		free(copy);
+		if (!found)
+			return -ENOENT;
+	}
+	f = fopen(out, "r");
+	if (!f)
+		return -errno;
+	if (!fgets(line, sizeof(line), f) || strncmp(line, "#!", 2)) {
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	p = line + 2 + strspn(line + 2, " \t");
+	cmd = strsep(&p, " \t");
+	if (cmd && !strcmp(cmd, "/usr/bin/env") && p) {
+		p += strspn(p, " \t");
+		cmd = strsep(&p, " \t");
+	}
+	return cmd && *cmd ? resolve_program(cmd, out, len) : -ENOENT;
+}
+
+int ppm_callgraph_auto(const char *program, char *why, size_t len)
+{
+	char exe[4096], lib[4096];
+	unsigned char code[64];
+	const char *where = exe, *func = "_PyEval_EvalFrameDefault";
+	int n, fp;
+
+	if (resolve_program(program, exe, sizeof(exe))) {
+		snprintf(why, len, "'%s' not found to inspect", program);
+		return 0;
+	}
+	n = ppm_elf__function_code(exe, func, code, sizeof(code));
+	if (n == -ENOENT && ppm_elf__find_needed(exe, "libpython", lib, sizeof(lib)) == 0) {
+		where = lib;
+		n = ppm_elf__function_code(lib, func, code, sizeof(code));
+	}
+	if (n == -ENOENT) {
+		func = "main";
+		where = exe;
+		n = ppm_elf__function_code(exe, func, code, sizeof(code));
+	}
+	if (n <= 0) {
+		snprintf(why, len, "%s has no symbol to inspect", exe);
+		return 0;
+	}
+	fp = keeps_frame_pointer(code, (size_t)n);
+	snprintf(why, len, "%s in %s %s a frame pointer", func, where,
+		 fp > 0 ? "keeps" : "does not keep");
+	return fp > 0;
+}
