@@ -6,3 +6,4 @@ DIR=$(dirname "$0")
 bash "$DIR/record_bench.sh" "$BUILD"
 bash "$DIR/report_bench.sh" "$BUILD"
 bash "$DIR/trampoline_bench.sh" "$BUILD"
+bash "$DIR/dwarf_bench.sh" "$BUILD"
