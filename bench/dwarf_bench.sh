@@ -11,8 +11,8 @@ R=$SRC/tests/progs/recurse.py
 W=$SRC/bench/cpu_work.py
 
 count_whole() { # folded-file levels
-	awk -v n="$2" '/py::work:|;work;|;work / { t += $NF; if (gsub("down", "&") >= n) w += $NF }
-		END { printf "%.1f%% of %d", t ? 100 * w / t : 0, t }' "$1"
+	awk -v n="$2" '/py::work:/ { t += $NF; c = gsub("py::down:", "&"); if (c > m) m = c; if (c >= n) w += $NF }
+		END { printf "%.1f%% of %d (deepest: %d levels)", t ? 100 * w / t : 0, t, m }' "$1"
 }
 echo "dwarf: interpreter $PY"
 "$PYPERFMAP" record -q -F 2000 -o "$TMP/deep.data" -- "$PY" "$R" 2 100 >/dev/null 2>&1
@@ -27,15 +27,20 @@ if "$PY" -X perf -c pass 2>/dev/null && "$PY" -c 'import sys; sys.activate_stack
 fi
 
 ROUNDS=${ROUNDS:-1500}
+# Python names cost a trampoline in both pipelines: pair like with like (perf's DWARF
+# mode on python -X perf, 3.12+), and also show perf on the plain program.
+XP=()
+"$PY" -c 'import sys; sys.activate_stack_trampoline' 2>/dev/null && XP=(-X perf)
 for i in 1 2 3; do
 	timed plain "$PY" "$W" $ROUNDS
-	timed perf_dwarf perf record -q -F 9999 --call-graph dwarf --no-bpf-event -o "$TMP/pd.data" -- "$PY" "$W" $ROUNDS
+	timed perf_dwarf perf record -q -F 9999 --call-graph dwarf --no-bpf-event -o "$TMP/pd.data" -- "$PY" "${XP[@]}" "$W" $ROUNDS
 	timed ours_auto "$PYPERFMAP" record -q -F 9999 -o "$TMP/od.data" -- "$PY" "$W" $ROUNDS
 done
+timed perf_dwarf_plain perf record -q -F 9999 --call-graph dwarf --no-bpf-event -o "$TMP/pdp.data" -- "$PY" "$W" $ROUNDS
 timed perf_fp perf record -q -F 9999 -g --no-bpf-event -o "$TMP/pfp.data" -- "$PY" "$W" $ROUNDS
 plain=$(median plain 1)
-for x in "perf record --call-graph dwarf (anchor):perf_dwarf:pd" "perf record -g (frame pointers):perf_fp:pfp" "pyperfmap record (auto: dwarf):ours_auto:od"; do
-	label=${x%%:*}; rest=${x#*:}; key=${rest%%:*}; f=$TMP/${rest#*:}.data
+for x in "perf --call-graph dwarf, python ${XP[*]} (anchor)|perf_dwarf|pd" "perf --call-graph dwarf, plain python|perf_dwarf_plain|pdp" "perf record -g (frame pointers)|perf_fp|pfp" "pyperfmap record (auto = dwarf)|ours_auto|od"; do
+	label=${x%%|*}; rest=${x#*|}; key=${rest%%|*}; f=$TMP/${rest#*|}.data
 	n=$(samples_of "$f"); size=$(stat -c %s "$f"); w=$(median "$key" 1)
 	lost=$(perf report -i "$f" --stdio 2>/dev/null | sed -n 's/^# Total Lost Samples: //p')
 	printf "dwarf: %-42s wall %ss (%sx plain)  %6s samples  lost %s  %s bytes/sample\n" "$label" "$w" \
