@@ -31,4 +31,19 @@ rc=$?
 kill -0 $target 2>/dev/null && pass "the attached process was left running" || fail "the target died"
 kill $target; wait $target 2>/dev/null
 "$PPM_BIN" report -i int.data >/dev/null 2>&1 && pass "file valid after SIGINT" || fail "file unreadable"
+# -p with DWARF: the attached process's existing maps (synthesized) feed the unwinder.
+line=$(interpreters 2>/dev/null | head -1)
+if [ -n "$line" ]; then
+	read -r ver py <<<"$line"
+	"$PPM_BIN" exec -- "$py" "$PROGS/chain.py" 3 >/dev/null 2>&1 &
+	target=$!
+	MAPS_MADE+=("$target")
+	sleep 0.7
+	"$PPM_BIN" record --call-graph dwarf -F 2000 -o pdw.data -p $target >/dev/null 2>err.txt
+	wait $target
+	"$PPM_BIN" report -i pdw.data --format folded >pdw.folded
+	whole=$(awk -v f="$PROGS/chain.py" 'index($0, ";py::baz:" f ";py::bar:" f ";py::foo:" f) { w += $NF } END { print w + 0 }' pdw.folded)
+	[ "$whole" -gt 500 ] && pass "$ver: -p --call-graph dwarf: $whole samples with whole Python stacks" \
+		|| fail "$ver: -p dwarf: $whole whole stacks; $(cat err.txt)"
+fi
 finish
