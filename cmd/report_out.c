@@ -95,9 +95,13 @@ static void print_graph(FILE *out, const struct hist *h, const struct gnode *n, 
 		const char *name = report_frame_name(&h->frames->v[c->frame], buf, sizeof(buf));
 		int last = i + 1 == nk;
 
-		if (nk == 1 && c->period == n->period) {
-			/* A straight chain: no branch to mark. */
-			fprintf(out, "%s%s\n", prefix, name);
+		if (nk == 1) {
+			/* One caller: the chain goes straight on, with its share when it is smaller. */
+			if (c->period == n->period)
+				fprintf(out, "%s%s\n", prefix, name);
+			else
+				fprintf(out, "%s%s (%.2f%%)\n", prefix, name,
+					100.0 * (double)c->period / (double)total);
 			print_graph(out, h, c, prefix, plen, min_pct, total);
 			continue;
 		}
