@@ -4,6 +4,7 @@ set -u
 : "${PPM_BIN:?run through ctest}"
 
 TMP=$(mktemp -d /tmp/ppm-e2e.XXXXXX)
+touch "$TMP/.start"
 trap 'rm -rf "$TMP"' EXIT
 FAILS=0
 
@@ -49,7 +50,16 @@ interpreters() {
 need_interpreters() {
 	[ -s "${PYDIR:-}/interpreters.txt" ] || skip "the trampoline was built for no CPython 3.8-3.13 (install python3-dev)"
 }
-# Maps this test made, removed at exit (never anyone else's).
+# Maps this test made, removed at exit (never anyone else's): the pids it noted, and
+# any perf map or jitdump written during its run by a process that has since exited
+# (the interpreters' children, -X perf reference runs). A live process's file stays.
 MAPS_MADE=()
-cleanup_maps() { for p in "${MAPS_MADE[@]}"; do rm -f "/tmp/perf-$p.map"; done; }
+cleanup_maps() {
+	local f pid
+	for pid in "${MAPS_MADE[@]}"; do rm -f "/tmp/perf-$pid.map"; done
+	while read -r f; do
+		pid=${f##*-}; pid=${pid%%.*}
+		[ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && rm -f "$f"
+	done < <(find /tmp -maxdepth 1 \( -name 'perf-*.map' -o -name 'jit-*.dump' \) -newer "$TMP/.start" 2>/dev/null)
+}
 trap 'cleanup_maps; rm -rf "$TMP"' EXIT
