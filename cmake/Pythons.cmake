@@ -5,6 +5,8 @@
 
 set(PYPERFMAP_PYTHONS "" CACHE STRING "CPython interpreters to build the trampoline for (default: search)")
 set(PPM_PYDIR ${CMAKE_BINARY_DIR}/python)
+set(PPM_TRAMPOLINE_SOURCES
+  trampoline/module.c trampoline/arena.c trampoline/mapwriter.c trampoline/core_access.c)
 
 set(_candidates ${PYPERFMAP_PYTHONS})
 if(NOT _candidates)
@@ -80,8 +82,7 @@ foreach(py ${_candidates})
   list(APPEND _seen_versions ${_ver})
   string(REPLACE "." "_" _id ${_ver})
   set(_target ppm_trampoline_${_id})
-  add_library(${_target} MODULE
-    trampoline/module.c trampoline/arena.c trampoline/mapwriter.c trampoline/core_access.c)
+  add_library(${_target} MODULE ${PPM_TRAMPOLINE_SOURCES})
   target_include_directories(${_target} PRIVATE ${_inc})
   target_compile_options(${_target} PRIVATE -fno-strict-aliasing -Wno-missing-field-initializers)
   set_target_properties(${_target} PROPERTIES
@@ -110,8 +111,7 @@ foreach(py ${_candidates})
     if(TARGET ${_launcher})
       set(_launcher pyperfmap-python${_ver})
     endif()
-    add_executable(${_launcher} trampoline/launcher.c
-      trampoline/module.c trampoline/arena.c trampoline/mapwriter.c trampoline/core_access.c)
+    add_executable(${_launcher} trampoline/launcher.c ${PPM_TRAMPOLINE_SOURCES})
     target_include_directories(${_launcher} PRIVATE ${_inc})
     target_compile_options(${_launcher} PRIVATE -fno-strict-aliasing -Wno-missing-field-initializers)
     target_compile_definitions(${_launcher} PRIVATE PPM_REAL_PYTHON="${_real}")

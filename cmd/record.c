@@ -488,7 +488,6 @@ int cmd_record(int argc, char **argv)
 	struct workload wl = { 0, -1, -1 };
 	struct output out = { .fd = -1 };
 	struct rusage ru;
-	struct timespec t0, t1;
 	char msg[512], bad[256] = "", size[32];
 	int nr_ev, err, status = 0, ret = 1, exited = 0;
 
@@ -602,7 +601,6 @@ int cmd_record(int argc, char **argv)
 		ppm_err("cannot write '%s': %s", a.output, strerror(-err));
 		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!a.pid) {
 		err = workload_start(&wl);
 		if (err) {
@@ -629,7 +627,6 @@ int cmd_record(int argc, char **argv)
 				exited = 1;
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	child_pid = 0;
 	wl.pid = 0;
 	err = ppm_record__stop(rec);
@@ -675,8 +672,6 @@ int cmd_record(int argc, char **argv)
 			ppm_notice("the kernel throttled sampling %llu times: fewer samples than -F "
 				   "asked for (see kernel.perf_cpu_time_max_percent)",
 				   (unsigned long long)st->throttled);
-		(void)t0;
-		(void)t1;
 	}
 	ret = a.pid ? 0 : exit_status_of(status);
 out:

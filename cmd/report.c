@@ -479,7 +479,7 @@ static size_t fold_glue(struct report_ctx *c, uint32_t *chain, size_t n)
 	return out;
 }
 
-static int add_sample(struct report_ctx *c, const struct ppm_data *d, const struct ppm_sample *s)
+static int add_sample(struct report_ctx *c, const struct ppm_sample *s)
 {
 	struct hist *h = &c->hists[s->attr];
 	const char *comm = ppm_machine__comm_of(c->m, (pid_t)s->pid, (pid_t)s->tid);
@@ -521,7 +521,6 @@ static int add_sample(struct report_ctx *c, const struct ppm_data *d, const stru
 			c->unresolved++;
 		n = 1;
 	}
-	(void)d;
 	if (!c->show_interpreter)
 		n = fold_glue(c, c->chain, n);
 	return hist__add(h, comm, (pid_t)s->pid, c->chain, n, s->period);
@@ -540,7 +539,7 @@ static int process_record(struct report_ctx *c, const struct ppm_data *d,
 
 		if (ppm_data__parse_sample(d, h, &s))
 			return -EINVAL;
-		return add_sample(c, d, &s);
+		return add_sample(c, &s);
 	}
 	case PERF_RECORD_MMAP:
 	case PERF_RECORD_MMAP2:

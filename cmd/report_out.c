@@ -22,14 +22,13 @@ struct row_sort_ctx {
 	int children;
 };
 
-static struct row_sort_ctx sort_ctx;
-
-static int cmp_rows(const void *a, const void *b)
+static int cmp_rows(const void *a, const void *b, void *arg)
 {
-	const struct hist_entry *x = &sort_ctx.h->entries[*(const uint32_t *)a];
-	const struct hist_entry *y = &sort_ctx.h->entries[*(const uint32_t *)b];
-	uint64_t kx = sort_ctx.children ? x->children_period : x->self_period;
-	uint64_t ky = sort_ctx.children ? y->children_period : y->self_period;
+	const struct row_sort_ctx *ctx = arg;
+	const struct hist_entry *x = &ctx->h->entries[*(const uint32_t *)a];
+	const struct hist_entry *y = &ctx->h->entries[*(const uint32_t *)b];
+	uint64_t kx = ctx->children ? x->children_period : x->self_period;
+	uint64_t ky = ctx->children ? y->children_period : y->self_period;
 
 	if (kx != ky)
 		return kx > ky ? -1 : 1;
@@ -171,9 +170,9 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 		if (e->key.has_dso && (int)strlen(dso_name(f)) > wdso)
 			wdso = (int)strlen(dso_name(f));
 	}
-	sort_ctx.h = h;
-	sort_ctx.children = v->children;
-	qsort(rows, nr, sizeof(*rows), cmp_rows);
+	struct row_sort_ctx sort_ctx = { h, v->children };
+
+	qsort_r(rows, nr, sizeof(*rows), cmp_rows, &sort_ctx);
 
 	fprintf(out, "# pyperfmap report\n#\n");
 	fprintf(out, "# Event: %s\n", v->event);

@@ -409,10 +409,10 @@ static int drain(struct ppm_record *rec)
 			written++;
 		}
 		ppm_ring__read_done(ring);
-		rec->stats.corrupt = 0;
-		for (int k = 0; k < rec->cpus->nr; k++)
-			rec->stats.corrupt += rec->rings[k].corrupt;
 	}
+	rec->stats.corrupt = 0;
+	for (int c = 0; c < rec->cpus->nr; c++)
+		rec->stats.corrupt += rec->rings[c].corrupt;
 	if (written) {
 		/* perf sorts what lies between two round marks; give it the same hint. */
 		struct perf_event_header round = { PPM_RECORD_FINISHED_ROUND, 0, sizeof(round) };

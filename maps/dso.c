@@ -71,10 +71,6 @@ void ppm_dsos__release(struct ppm_dsos *dsos)
 static void dso_load(struct ppm_dsos *dsos, struct ppm_dso *d)
 {
 	d->loaded = 1;
-	if (!dsos && d->kind == PPM_DSO_KERNEL) {
-		d->load_err = -ENOENT;
-		return;
-	}
 	switch (d->kind) {
 	case PPM_DSO_ELF:
 		d->load_err = ppm_elf__load(d->path, &d->syms, &d->elf);
@@ -106,17 +102,29 @@ static void dso_load(struct ppm_dsos *dsos, struct ppm_dso *d)
 	ppm_symtab__finalize(&d->syms, 0);
 }
 
+int ppm_dso__file_vaddr(struct ppm_dso *dso, uint64_t file_off, uint64_t *vaddr)
+{
+	if (dso->kind != PPM_DSO_ELF && dso->kind != PPM_DSO_VDSO)
+		return -EINVAL;
+	if (!dso->loaded)
+		dso_load(NULL, dso); /* ELF files need no dsos-wide settings */
+	if (dso->load_err)
+		return dso->load_err;
+	return ppm_elf__offset_to_vaddr(&dso->elf, file_off, vaddr);
+}
+
 const struct ppm_symbol *ppm_dso__find(struct ppm_dsos *dsos, struct ppm_dso *dso,
 				       uint64_t file_off, uint64_t *sym_addr)
 {
 	uint64_t addr = file_off;
 
-	if (!dso->loaded)
-		dso_load(dsos, dso);
-	if (dso->load_err)
-		return NULL;
 	if (dso->kind == PPM_DSO_ELF || dso->kind == PPM_DSO_VDSO) {
-		if (ppm_elf__offset_to_vaddr(&dso->elf, file_off, &addr))
+		if (ppm_dso__file_vaddr(dso, file_off, &addr))
+			return NULL;
+	} else {
+		if (!dso->loaded)
+			dso_load(dsos, dso);
+		if (dso->load_err)
 			return NULL;
 	}
 	*sym_addr = addr;

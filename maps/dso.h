@@ -32,6 +32,8 @@ int ppm_dsos__init(struct ppm_dsos *dsos);
 void ppm_dsos__release(struct ppm_dsos *dsos);
 /* The dso for a path, created on first use. NULL on out of memory. */
 struct ppm_dso *ppm_dsos__get(struct ppm_dsos *dsos, const char *path, enum ppm_dso_kind kind);
+/* An ELF dso's file offset as a virtual address of the file (loads it on first use). */
+int ppm_dso__file_vaddr(struct ppm_dso *dso, uint64_t file_off, uint64_t *vaddr);
 /* The symbol at an address relative to the dso (a file offset for ELF files). */
 const struct ppm_symbol *ppm_dso__find(struct ppm_dsos *dsos, struct ppm_dso *dso,
 				       uint64_t file_off, uint64_t *sym_addr);

@@ -227,13 +227,7 @@ int ppm_unwinder__unwind(struct ppm_unwinder *u, pid_t pid, uint64_t ip, uint64_
 			uint64_t vaddr = off;
 			const struct ppm_cfi_rule *r;
 
-			if (dso->kind == PPM_DSO_ELF && !dso->loaded) {
-				uint64_t dummy;
-
-				ppm_dso__find(NULL, dso, off, &dummy); /* loads the PT_LOAD table */
-			}
-			if (dso->kind != PPM_DSO_ELF ||
-			    ppm_elf__offset_to_vaddr(&dso->elf, off, &vaddr)) {
+			if (dso->kind != PPM_DSO_ELF || ppm_dso__file_vaddr(dso, off, &vaddr)) {
 				*end = PPM_UNWIND_NO_CFI;
 				return n;
 			}
