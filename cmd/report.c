@@ -27,7 +27,7 @@ static const char report_usage[] =
 	"                           (default comm,dso,sym)\n"
 	"  -g, --call-graph         print the callers under each row (default with callchains)\n"
 	"  -G, --no-call-graph      do not print call graphs\n"
-	"      --percent-limit <p>  hide call graph branches under p%% (default 0.5)\n"
+	"      --percent-limit <p>  hide call graph branches under p% (default 0.5)\n"
 	"  -F, --format <fmt>       text (default) or folded: one line per distinct stack,\n"
 	"                           root first, frames joined by ';', then the sample count\n"
 	"      --show-interpreter   keep the interpreter's own frames between two Python\n"

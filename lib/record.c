@@ -39,6 +39,7 @@ struct ppm_record {
 	} kips;
 	int callchain_pos;        /* u64 index of the callchain in our samples, -1 without */
 	unsigned char xbuf[65536]; /* a transformed record */
+	const struct perf_event_header **pending; /* per CPU: next record, merged drain */
 	int stopped;
 	struct timespec start;
 };
@@ -161,10 +162,11 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 	rec->fds = malloc((size_t)rec->nr_fds * sizeof(int));
 	rec->rings = calloc((size_t)ncpu, sizeof(*rec->rings));
 	rec->pfds = calloc((size_t)ncpu, sizeof(*rec->pfds));
+	rec->pending = calloc((size_t)ncpu, sizeof(*rec->pending));
 	rec->attrs = calloc((size_t)nev, sizeof(*rec->attrs));
 	rec->ids = calloc((size_t)nev, sizeof(*rec->ids));
 	rec->nr_ids = calloc((size_t)nev, sizeof(*rec->nr_ids));
-	if (!rec->fds || !rec->rings || !rec->pfds || !rec->attrs || !rec->ids || !rec->nr_ids)
+	if (!rec->fds || !rec->rings || !rec->pfds || !rec->pending || !rec->attrs || !rec->ids || !rec->nr_ids)
 		return oerr->err = -ENOMEM;
 	for (i = 0; i < rec->nr_fds; i++)
 		rec->fds[i] = -1;
@@ -383,30 +385,91 @@ static void note_record(struct ppm_record *rec, const struct perf_event_header *
 	}
 }
 
+/*
+ * A record's time: samples carry it after [identifier] ip tid; other kernel records
+ * in the sample_id trailer, tid time [cpu] [identifier].
+ */
+static uint64_t record_time(const struct ppm_record *rec, const struct perf_event_header *h)
+{
+	const uint64_t *u = (const uint64_t *)(h + 1);
+	size_t words = (h->size - sizeof(*h)) / 8;
+	size_t multi = rec->opts.nr_events > 1, trailer = 2 + !rec->opts.no_sample_cpu + multi;
+
+	if (h->type == PERF_RECORD_SAMPLE)
+		return words > multi + 2 ? u[multi + 2] : 0;
+	return words >= trailer ? u[words - trailer + 1] : 0;
+}
+
+static int emit_record(struct ppm_record *rec, const struct perf_event_header *h)
+{
+	if (rec->opts.transform) {
+		h = rec->opts.transform(rec->opts.transform_ctx, h, rec->xbuf, sizeof(rec->xbuf));
+		if (!h)
+			return 0;
+	}
+	note_record(rec, h);
+	return ppm_data_writer__write(rec->w, h, h->size) ?: 1;
+}
+
+/*
+ * A transform keeps a model of the address spaces, so it must see the rings' records
+ * in time order: an exec seen after the maps that follow it (the process moved to
+ * another CPU in between) would wipe them. Merge the rings by time.
+ */
+static int drain_merged(struct ppm_record *rec)
+{
+	const struct perf_event_header **next = rec->pending;
+	int written = 0, err = 0;
+
+	for (int c = 0; c < rec->cpus->nr; c++) {
+		next[c] = NULL;
+		if (rec->rings[c].meta && ppm_ring__read_init(&rec->rings[c]) == 0)
+			next[c] = ppm_ring__read_event(&rec->rings[c]);
+	}
+	for (;;) {
+		int best = -1;
+		uint64_t t = 0;
+
+		for (int c = 0; c < rec->cpus->nr; c++) {
+			if (next[c] && (best < 0 || record_time(rec, next[c]) < t)) {
+				best = c;
+				t = record_time(rec, next[c]);
+			}
+		}
+		if (best < 0 || err < 0)
+			break;
+		err = emit_record(rec, next[best]);
+		written += err > 0;
+		next[best] = ppm_ring__read_event(&rec->rings[best]);
+	}
+	for (int c = 0; c < rec->cpus->nr; c++)
+		if (rec->rings[c].meta)
+			ppm_ring__read_done(&rec->rings[c]);
+	return err < 0 ? err : written;
+}
+
 static int drain(struct ppm_record *rec)
 {
 	int written = 0, err;
 
-	for (int c = 0; c < rec->cpus->nr; c++) {
+	if (rec->opts.transform) {
+		written = drain_merged(rec);
+		if (written < 0)
+			return written;
+	}
+	for (int c = 0; c < rec->cpus->nr && !rec->opts.transform; c++) {
 		struct ppm_ring *ring = &rec->rings[c];
 		const struct perf_event_header *h;
 
 		if (!ring->meta || ppm_ring__read_init(ring))
 			continue;
 		while ((h = ppm_ring__read_event(ring))) {
-			if (rec->opts.transform) {
-				h = rec->opts.transform(rec->opts.transform_ctx, h, rec->xbuf,
-							sizeof(rec->xbuf));
-				if (!h)
-					continue;
-			}
-			note_record(rec, h);
-			err = ppm_data_writer__write(rec->w, h, h->size);
-			if (err) {
+			err = emit_record(rec, h);
+			if (err < 0) {
 				ppm_ring__read_done(ring);
 				return err;
 			}
-			written++;
+			written += err;
 		}
 		ppm_ring__read_done(ring);
 	}
@@ -553,6 +616,7 @@ void ppm_record__free(struct ppm_record *rec)
 	free(rec->attrs);
 	free(rec->pfds);
 	free(rec->rings);
+	free(rec->pending);
 	free(rec->fds);
 	free(rec->tids);
 	free(rec);
