@@ -8,6 +8,9 @@
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_annotate(int argc, char **argv);
 
 /* --call-graph auto: 1 for frame pointers, 0 for DWARF; why says which code decided. */
 int ppm_callgraph_auto(const char *program, char *why, size_t len);

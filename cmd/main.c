@@ -12,6 +12,9 @@ static const char usage[] =
 	"  record    run a command (or attach with -p) and sample it into perf.data\n"
 	"  report    read perf.data and print where the time went\n"
 	"  exec      run a Python program with pyperfmap's trampoline, like python -X perf\n"
+	"  stat      run a command and count events, like perf stat\n"
+	"  list      the events this machine offers\n"
+	"  annotate  a function's instructions with their share of the samples\n"
 	"\n"
 	"'pyperfmap <command> --help' describes a command's options.\n";
 
@@ -24,6 +27,9 @@ static const struct subcmd subcmds[] = {
 	{ "record", cmd_record },
 	{ "report", cmd_report },
 	{ "exec", cmd_exec },
+	{ "stat", cmd_stat },
+	{ "list", cmd_list },
+	{ "annotate", cmd_annotate },
 };
 
 int main(int argc, char **argv)

@@ -1,23 +1,30 @@
 /*
- * Events: a name as the user spells it ("cycles", "cpu-clock:u", "r01c0",
- * "INST_RETIRED:ANY_P") turned into a perf_event_attr by libpfm4.
+ * Events: a name as the user spells it turned into a perf_event_attr. libpfm4 does
+ * the encoding (perf's generic and cache names, every PMU event it knows for this
+ * CPU, raw rNNNN); this layer adds perf's modifier suffixes (:u :k :h :p :pp :ppp
+ * :G :H :D), groups ({a,b}), and the few software events libpfm4 lacks.
  */
 #ifndef PPM_EVENT_H
 #define PPM_EVENT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <linux/perf_event.h>
 
 struct ppm_event {
 	char *name;                  /* as the user wrote it, or the fallback's name */
 	struct perf_event_attr attr; /* type, config and privilege bits only */
+	int group;                   /* index of its group's leader in the list, or -1 */
 };
 
 /* Returns 0, -ENOENT for a name libpfm4 does not know, -EINVAL for bad syntax. */
 int ppm_event__parse(struct ppm_event *ev, const char *name);
 void ppm_event__release(struct ppm_event *ev);
 
-/* Splits "a,b,c" into events. Returns the count or -errno; *bad gets the failing name. */
+/*
+ * Splits "a,b,{c,d}:u" into events (members of a group get its leader's index).
+ * Returns the count or -errno; *bad gets the failing name.
+ */
 int ppm_event__parse_list(const char *list, struct ppm_event **evs, char *bad, size_t badlen);
 void ppm_event__free_list(struct ppm_event *evs, int nr);
 
@@ -30,5 +37,11 @@ int ppm_event__probe(const struct ppm_event *ev);
 
 /* Rewrites "cycles" as "cpu-clock", like perf on a machine without a PMU. -ENOENT otherwise. */
 int ppm_event__fallback(struct ppm_event *ev);
+
+/* The generic perf event an attr is (PERF_COUNT_HW_*), or -1 for any other. */
+int ppm_event__generic_hw(const struct perf_event_attr *attr);
+
+/* 'pyperfmap list': the events this machine offers, by kind; all known ones with all. */
+int ppm_event__print_list(FILE *out, bool all, const char *filter);
 
 #endif

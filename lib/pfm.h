@@ -18,4 +18,19 @@ struct ppm_pfm_encoding {
 /* Returns 0, -ENOENT for an unknown event, -EINVAL for bad syntax, -ENOMEM. */
 int ppm_pfm__encode(const char *name, struct ppm_pfm_encoding *enc);
 
+enum ppm_pfm_pmu_kind { PPM_PFM_GENERIC, PPM_PFM_CORE, PPM_PFM_UNCORE };
+
+/* One event of a PMU libpfm4 finds present (by CPUID; the kernel may still lack it). */
+struct ppm_pfm_event {
+	const char *pmu, *pmu_desc;
+	enum ppm_pfm_pmu_kind kind;
+	const char *name, *desc;
+	const char *equiv;          /* the event this one is another name of, or NULL */
+	const char **umasks;        /* NULL-terminated unit masks (may be empty) */
+	const char **umask_descs;
+};
+
+/* Calls fn for every event of every present PMU; stops when fn returns non-zero. */
+int ppm_pfm__foreach_event(int (*fn)(const struct ppm_pfm_event *ev, void *ctx), void *ctx);
+
 #endif

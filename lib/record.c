@@ -97,6 +97,11 @@ static void build_attr(const struct ppm_record *rec, int ev, struct perf_event_a
 	}
 	attr->disabled = 1;
 	attr->enable_on_exec = !o->attach;
+	if (o->events[ev].group >= 0 && o->events[ev].group != ev) {
+		/* A group member runs when its leader does: the leader is what gets enabled. */
+		attr->disabled = 0;
+		attr->enable_on_exec = 0;
+	}
 	attr->inherit = 1;
 	attr->exclude_hv = 1;
 	attr->exclude_guest = 1;
@@ -186,8 +191,10 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 
 		for (int e = 0; e < nev; e++) {
 			for (int t = 0; t < rec->nr_tids; t++) {
+				int g = rec->opts.events[e].group;
+				int group_fd = g >= 0 && g != e ? rec->fds[fd_index(rec, c, g, t)] : -1;
 				long fd = syscall(SYS_perf_event_open, &rec->attrs[e], rec->tids[t],
-						  cpu.cpu, -1, PERF_FLAG_FD_CLOEXEC);
+						  cpu.cpu, group_fd, PERF_FLAG_FD_CLOEXEC);
 				uint64_t id = 0;
 
 				if (fd < 0) {

@@ -1,0 +1,34 @@
+/* pyperfmap stat's output: perf stat's text, its -x CSV and its --json lines. */
+#ifndef PPM_STAT_OUT_H
+#define PPM_STAT_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/perf_event.h>
+
+struct stat_value {
+	const char *name;
+	const struct perf_event_attr *attr;
+	bool supported;
+	const double *runs;   /* scaled count of each run */
+	double ratio;         /* time running / time enabled (1: never multiplexed) */
+	uint64_t running;     /* ns counted */
+};
+
+struct stat_run_times {
+	double *elapsed, *user, *sys; /* seconds, per run */
+	unsigned int runs;
+};
+
+void stat_print_text(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
+		     char **argv);
+void stat_print_csv(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
+		    const char *sep);
+void stat_print_json(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
+		     int exit_status);
+
+/* Mean and the relative spread of the mean (percent), as perf stat -r prints them. */
+double stat_mean(const double *x, unsigned int n, double *spread_pct);
+
+#endif

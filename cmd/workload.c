@@ -1,0 +1,198 @@
+/*
+ * The command pyperfmap runs (record, stat): forked and held before exec until its
+ * counters are enabled, signals passed on, its exit status as a shell reports it.
+ * And the event check both share: hardware events this machine cannot count.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "workload.h"
+#include "../lib/event.h"
+
+volatile sig_atomic_t got_sigchld, got_stop;
+volatile pid_t child_pid;
+
+static void on_signal(int sig, siginfo_t *si, void *uctx)
+{
+	(void)uctx;
+	if (sig == SIGCHLD) {
+		got_sigchld = 1;
+		return;
+	}
+	got_stop = sig;
+	/*
+	 * A Ctrl-C from the terminal reaches the whole foreground group, the command
+	 * included; a signal sent to pyperfmap alone is passed on.
+	 */
+	if (child_pid > 0 && si && si->si_code != SI_KERNEL)
+		kill(child_pid, sig);
+}
+
+void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: poll() must wake up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+}
+
+/* Forks the command, held before exec until the counters are enabled. */
+int workload_prepare(struct workload *wl, char **argv, int trampoline)
+{
+	int go[2], errp[2];
+
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+		return -errno;
+	wl->pid = fork();
+	if (wl->pid < 0)
+		return -errno;
+	if (wl->pid == 0) {
+		char c;
+		int e;
+
+		close(go[1]);
+		close(errp[0]);
+		signal(SIGINT, SIG_DFL);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127); /* pyperfmap gave up before starting us */
+		/* Every Python process of the command tree names its functions (PYPERFMAP=1). */
+		if (trampoline)
+			ppm_trampoline_env();
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(errp[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(errp[1]);
+	wl->go_fd = go[1];
+	wl->err_fd = errp[0];
+	return 0;
+}
+
+/* Returns 0 once the command has exec'd, or the child's exec errno (negated). */
+int workload_start(struct workload *wl)
+{
+	int e = 0;
+	ssize_t n;
+
+	if (write(wl->go_fd, "g", 1) != 1)
+		return -errno;
+	close(wl->go_fd);
+	wl->go_fd = -1;
+	n = read(wl->err_fd, &e, sizeof(e));
+	close(wl->err_fd);
+	wl->err_fd = -1;
+	return n == sizeof(e) ? -e : 0;
+}
+
+void workload_abort(struct workload *wl)
+{
+	if (wl->pid <= 0)
+		return;
+	if (wl->go_fd >= 0)
+		close(wl->go_fd); /* the child reads EOF and exits */
+	if (wl->err_fd >= 0)
+		close(wl->err_fd);
+	waitpid(wl->pid, NULL, 0);
+	wl->pid = 0;
+}
+
+int process_alive(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/* Turns hardware events this machine cannot count into what perf would do. */
+int check_events(struct ppm_event *evs, int nr)
+{
+	int have_pmu = ppm_event__have_pmu();
+
+	/* Errors first, so no fallback notice precedes them. */
+	for (int i = 0; i < nr && !have_pmu; i++) {
+		if (ppm_event__is_hardware(&evs[i]) &&
+		    ppm_event__generic_hw(&evs[i].attr) != PERF_COUNT_HW_CPU_CYCLES &&
+		    ppm_event__probe(&evs[i])) {
+			ppm_err("event '%s' needs a hardware PMU, which this machine does not "
+				"have: 'pyperfmap list' shows the events it offers", evs[i].name);
+			return -1;
+		}
+	}
+	for (int i = 0; i < nr; i++) {
+		int err = ppm_event__probe(&evs[i]);
+		char msg[512];
+
+		if (err && ppm_event__is_hardware(&evs[i]) &&
+		    (!have_pmu || err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV)) {
+			char *old = strdup(evs[i].name);
+
+			if (old && ppm_event__fallback(&evs[i]) == 0) {
+				ppm_notice("no hardware PMU on this machine: '%s' falls back to '%s'",
+					   old, evs[i].name);
+				free(old);
+				err = ppm_event__probe(&evs[i]);
+			} else {
+				free(old);
+				ppm_err("event '%s' needs a hardware PMU, which this machine does not "
+					"have: 'pyperfmap list' shows the events it offers", evs[i].name);
+				return -1;
+			}
+		}
+		if ((err == -EACCES || err == -EPERM) && !evs[i].attr.exclude_kernel) {
+			/* Like perf: without the right to see the kernel, sample user space. */
+			evs[i].attr.exclude_kernel = 1;
+			if (ppm_event__probe(&evs[i]) == 0) {
+				ppm_notice("kernel profiling is not allowed here "
+					   "(perf_event_paranoid): sampling user space only");
+				err = 0;
+			} else {
+				evs[i].attr.exclude_kernel = 0;
+			}
+		}
+		if (err) {
+			ppm_advice_open_error(msg, sizeof(msg), evs[i].name, -1, err, 0);
+			ppm_err("%s", msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int exit_status_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+

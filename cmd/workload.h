@@ -1,0 +1,39 @@
+/* The command pyperfmap runs for record and stat, and the checks of its events. */
+#ifndef PPM_WORKLOAD_H
+#define PPM_WORKLOAD_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+struct ppm_event;
+
+extern volatile sig_atomic_t got_sigchld, got_stop;
+extern volatile pid_t child_pid; /* where SIGINT/SIGTERM sent to pyperfmap go */
+
+/* SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT noted (and passed on to child_pid). */
+void install_signals(void);
+
+struct workload {
+	pid_t pid;
+	int go_fd;   /* writing one byte lets the child exec */
+	int err_fd;  /* the child writes errno here when exec fails */
+};
+
+/* Forks the command, held before exec until the counters are enabled. */
+int workload_prepare(struct workload *wl, char **argv, int trampoline);
+/* Returns 0 once the command has exec'd, or the child's exec errno (negated). */
+int workload_start(struct workload *wl);
+/* Lets a held child go without running the command, and reaps it. */
+void workload_abort(struct workload *wl);
+int process_alive(pid_t pid);
+/* A wait status as a shell reports it: the exit code, or 128+N for signal N. */
+int exit_status_of(int status);
+
+/*
+ * Probes every event; without a PMU, cycles falls back to cpu-clock (with a notice)
+ * and any other hardware event is an error pointing at 'pyperfmap list'; without the
+ * right to see the kernel, user space only. Returns 0 or -1 (the error printed).
+ */
+int check_events(struct ppm_event *evs, int nr);
+
+#endif
