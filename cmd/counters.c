@@ -1,0 +1,270 @@
+/*
+ * The counter report: every event of a multi-event file in one table. The hists of
+ * one report share their frame table and sort keys, so a row of one event's hist
+ * and a row of another's with equal keys are the same symbol: rows are joined on
+ * that key, and the ratios (IPC, miss rates) are taken per row.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "report_out.h"
+
+struct crow {
+	const struct hist_key *key;
+	uint32_t frame;
+	uint64_t *val;       /* per event */
+};
+
+struct ctable {
+	struct crow *rows;
+	size_t nr, cap;
+	uint32_t *slots;     /* open addressing, index + 1 */
+	size_t nslots;
+	uint64_t *vals;      /* nr_events per row, grown with rows */
+	int nev;
+};
+
+static uint64_t key_hash(const struct hist_key *k)
+{
+	uint64_t h = (uintptr_t)k->comm * 0x9e3779b97f4a7c15ULL;
+
+	h = (h ^ (uint64_t)(uint32_t)k->pid) * 0xff51afd7ed558ccdULL;
+	h = (h ^ (uintptr_t)k->dso) * 0xc4ceb9fe1a85ec53ULL;
+	h = (h ^ k->frame ^ ((uint64_t)k->has_dso << 40)) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
+static int key_eq(const struct hist_key *a, const struct hist_key *b)
+{
+	return a->comm == b->comm && a->pid == b->pid && a->dso == b->dso && a->frame == b->frame &&
+	       a->has_dso == b->has_dso;
+}
+
+static int table_grow(struct ctable *t)
+{
+	if (t->nr == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		struct crow *r = realloc(t->rows, cap * sizeof(*r));
+		uint64_t *v;
+
+		if (!r)
+			return -ENOMEM;
+		t->rows = r;
+		v = realloc(t->vals, cap * (size_t)t->nev * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		t->vals = v;
+		t->cap = cap;
+		for (size_t i = 0; i < t->nr; i++)
+			t->rows[i].val = t->vals + i * (size_t)t->nev;
+	}
+	if ((t->nr + 1) * 2 > t->nslots) {
+		size_t n = t->nslots ? t->nslots * 2 : 1024;
+		uint32_t *s = calloc(n, sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		for (size_t i = 0; i < t->nr; i++) {
+			size_t k = key_hash(t->rows[i].key) & (n - 1);
+
+			while (s[k])
+				k = (k + 1) & (n - 1);
+			s[k] = (uint32_t)i + 1;
+		}
+		free(t->slots);
+		t->slots = s;
+		t->nslots = n;
+	}
+	return 0;
+}
+
+static int table_add(struct ctable *t, const struct hist_entry *e, int ev, uint64_t value)
+{
+	size_t k;
+	int err = table_grow(t);
+
+	if (err)
+		return err;
+	for (k = key_hash(&e->key) & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
+		struct crow *r = &t->rows[t->slots[k] - 1];
+
+		if (key_eq(r->key, &e->key)) {
+			r->val[ev] += value;
+			return 0;
+		}
+	}
+	t->slots[k] = (uint32_t)t->nr + 1;
+	t->rows[t->nr].key = &e->key;
+	t->rows[t->nr].frame = e->frame;
+	t->rows[t->nr].val = t->vals + t->nr * (size_t)t->nev;
+	memset(t->rows[t->nr].val, 0, (size_t)t->nev * sizeof(uint64_t));
+	t->rows[t->nr].val[ev] = value;
+	t->nr++;
+	return 0;
+}
+
+struct sort_ctx {
+	int nev, first;
+};
+
+static int cmp_crow(const void *a, const void *b, void *arg)
+{
+	const struct crow *x = a, *y = b;
+	const struct sort_ctx *c = arg;
+
+	if (x->val[c->first] != y->val[c->first])
+		return x->val[c->first] < y->val[c->first] ? 1 : -1;
+	for (int e = 0; e < c->nev; e++)
+		if (x->val[e] != y->val[e])
+			return x->val[e] < y->val[e] ? 1 : -1;
+	return x->frame < y->frame ? -1 : x->frame > y->frame;
+}
+
+/* 1234567 -> "1.23M": counts span from a handful to 10^12, columns stay narrow. */
+static const char *human(uint64_t v, char *buf, size_t len)
+{
+	static const char *const sfx[] = { "", "K", "M", "G", "T", "P" };
+	double d = (double)v;
+	int i = 0;
+
+	if (v < 10000) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return buf;
+	}
+	while (d >= 1000 && i < 5) {
+		d /= 1000;
+		i++;
+	}
+	snprintf(buf, len, "%.*f%s", d < 10 ? 2 : d < 100 ? 1 : 0, d, sfx[i]);
+	return buf;
+}
+
+static int width_of(const char *name)
+{
+	int n = (int)strlen(name);
+
+	return n > 8 ? n : 8;
+}
+
+int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
+			  const struct counter_view *v)
+{
+	struct ctable t = { .nev = nr };
+	bool have[ME_NR] = { 0 };
+	int at[ME_NR], wcomm = 7, wdso = 13, err = 0, sort_key = 0;
+	bool show[MK_NR];
+	char b1[32], b2[64];
+
+	for (int k = 0; k < ME_NR; k++)
+		at[k] = -1;
+	for (int e = 0; e < nr; e++) {
+		enum metric_event me = metric_event_of(ev[e].attr);
+
+		if (me != ME_OTHER && at[me] < 0) {
+			at[me] = e;
+			have[me] = true;
+		}
+		sort_key |= ev[e].h->sort;
+		for (size_t i = 0; i < ev[e].h->nr_entries && !err; i++) {
+			const struct hist_entry *he = &ev[e].h->entries[i];
+			uint64_t val = v->children ? he->children_period : he->self_period;
+
+			if (val)
+				err = table_add(&t, he, e, val);
+		}
+	}
+	if (err)
+		goto out;
+	for (int k = 0; k < MK_NR; k++)
+		show[k] = metric_possible(have, (enum metric_kind)k);
+	/* Misses per 1000 instructions only when no per-reference rate can be given. */
+	if (show[MK_CACHE_MISS_PCT])
+		show[MK_CACHE_MISS_PKI] = false;
+	{
+		struct sort_ctx sc = { nr, v->sort_event };
+
+		qsort_r(t.rows, t.nr, sizeof(*t.rows), cmp_crow, &sc);
+	}
+	for (size_t i = 0; i < t.nr; i++) {
+		const struct hist_frame *f = &ev[0].h->frames->v[t.rows[i].frame];
+
+		if (t.rows[i].key->comm && (int)strlen(t.rows[i].key->comm) > wcomm)
+			wcomm = (int)strlen(t.rows[i].key->comm);
+		if (t.rows[i].key->has_dso && (int)strlen(report_dso_name(f)) > wdso)
+			wdso = (int)strlen(report_dso_name(f));
+	}
+
+	fprintf(out, "# pyperfmap report: event counts per symbol (samples x period)%s\n",
+		v->children ? ", each function with its callees" : ", where the samples were taken");
+	fprintf(out, "#\n");
+	for (int e = 0; e < nr; e++)
+		fprintf(out, "# Event %-20s samples %-9" PRIu64 " count %" PRIu64 "\n", ev[e].name,
+			ev[e].h->total_samples, ev[e].h->total_period);
+	fprintf(out, "# Lost: %" PRIu64 "\n", v->lost);
+	if (v->unresolved)
+		fprintf(out, "# Frames without a symbol: %" PRIu64 "\n", v->unresolved);
+	if (v->incomplete)
+		fprintf(out, "# Incomplete stacks (they end in [unknown]): %" PRIu64 "\n", v->incomplete);
+	fprintf(out, "# Sorted by %s; shares are of each event's total. 'pyperfmap report --event "
+		     "NAME' gives one event's report with call graphs.\n#\n#",
+		ev[v->sort_event].name);
+	for (int e = 0; e < nr; e++)
+		fprintf(out, " %*s %7s", width_of(ev[e].name), ev[e].name, "share");
+	for (int k = 0; k < MK_NR; k++)
+		if (show[k])
+			fprintf(out, " %14s", metric_name((enum metric_kind)k));
+	if (sort_key & SORT_COMM)
+		fprintf(out, "  %-*s", wcomm, "Command");
+	if (sort_key & SORT_PID)
+		fprintf(out, "  %7s", "Pid");
+	if (sort_key & SORT_DSO)
+		fprintf(out, "  %-*s", wdso, "Shared Object");
+	if (sort_key & SORT_SYM)
+		fprintf(out, "  Symbol");
+	fprintf(out, "\n#\n");
+	for (size_t i = 0; i < t.nr; i++) {
+		const struct crow *r = &t.rows[i];
+		const struct hist_frame *f = &ev[0].h->frames->v[r->frame];
+		struct metric_inputs in = { 0 };
+
+		fputc(' ', out);
+		for (int e = 0; e < nr; e++) {
+			uint64_t total = ev[e].h->total_period;
+
+			fprintf(out, " %*s %6.2f%%", width_of(ev[e].name), human(r->val[e], b1, sizeof(b1)),
+				total ? 100.0 * (double)r->val[e] / (double)total : 0.0);
+		}
+		for (int k = 0; k < ME_NR; k++) {
+			in.have[k] = have[k];
+			in.v[k] = have[k] ? (double)r->val[at[k]] : 0;
+		}
+		for (int k = 0; k < MK_NR; k++) {
+			double x;
+
+			if (!show[k])
+				continue;
+			if (metric_value(&in, (enum metric_kind)k, &x))
+				fprintf(out, " %14.3f", x);
+			else
+				fprintf(out, " %14s", "-");
+		}
+		if (sort_key & SORT_COMM)
+			fprintf(out, "  %-*s", wcomm, r->key->comm ? r->key->comm : "");
+		if (sort_key & SORT_PID)
+			fprintf(out, "  %7d", r->key->pid);
+		if (sort_key & SORT_DSO)
+			fprintf(out, "  %-*s", wdso, report_dso_name(f));
+		if (sort_key & SORT_SYM)
+			fprintf(out, "  [%c] %s", f->kernel ? 'k' : '.',
+				report_frame_name(f, b2, sizeof(b2)));
+		fputc('\n', out);
+	}
+out:
+	free(t.rows);
+	free(t.vals);
+	free(t.slots);
+	return err;
+}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 
 #include "cmd.h"
@@ -24,7 +25,11 @@ static const char report_usage[] =
 	"      --children           add each function's callees' samples (default with callchains)\n"
 	"      --no-children        only the samples taken in each function\n"
 	"  -s, --sort <keys>        comma-separated row keys among comm, pid, dso, sym\n"
-	"                           (default comm,dso,sym)\n"
+	"                           (default comm,dso,sym); an event's name among them\n"
+	"                           orders the counter report by that event\n"
+	"      --event <name>       report one event of a multi-event file (text with call\n"
+	"                           graphs, folded); without it such a file gives the\n"
+	"                           counter report: a column per event, IPC and miss rates\n"
 	"  -g, --call-graph         print the callers under each row (default with callchains)\n"
 	"  -G, --no-call-graph      do not print call graphs\n"
 	"      --percent-limit <p>  hide call graph branches under p% (default 0.5)\n"
@@ -40,6 +45,8 @@ struct report_args {
 	const char *input;
 	const char *kallsyms;
 	int sort;
+	const char *sort_event; /* an event named among the sort keys */
+	const char *event;      /* --event */
 	int children;       /* -1: decide from the file */
 	int graph;          /* -1: decide from the file */
 	int folded;
@@ -47,7 +54,7 @@ struct report_args {
 	double graph_min;
 };
 
-static int parse_sort(const char *keys, int *sort)
+static int parse_sort(const char *keys, int *sort, const char **sort_event)
 {
 	char *copy = strdup(keys), *tok, *save = NULL;
 	int s = 0;
@@ -63,13 +70,20 @@ static int parse_sort(const char *keys, int *sort)
 			s |= SORT_DSO;
 		else if (!strcmp(tok, "sym") || !strcmp(tok, "symbol"))
 			s |= SORT_SYM;
-		else {
-			ppm_err("unknown sort key '%s' (use comm, pid, dso, sym)", tok);
-			free(copy);
-			return -EINVAL;
-		}
+		else
+			*sort_event = keys + (tok - copy); /* checked against the file's events */
 	}
 	free(copy);
+	if (*sort_event) {
+		size_t len = strcspn(*sort_event, ",");
+		char *name = strndup(*sort_event, len);
+
+		if (!name)
+			return -ENOMEM;
+		*sort_event = name;
+	}
+	if (!s && *sort_event)
+		s = SORT_COMM | SORT_DSO | SORT_SYM;
 	if (!s) {
 		ppm_err("empty sort key list");
 		return -EINVAL;
@@ -80,7 +94,8 @@ static int parse_sort(const char *keys, int *sort)
 
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
-	enum { OPT_STDIO = 256, OPT_CHILDREN, OPT_NO_CHILDREN, OPT_KALLSYMS, OPT_PCT, OPT_SHOW_INTERP };
+	enum { OPT_STDIO = 256, OPT_CHILDREN, OPT_NO_CHILDREN, OPT_KALLSYMS, OPT_PCT, OPT_SHOW_INTERP,
+	       OPT_EVENT };
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
 		{ "stdio", no_argument, NULL, OPT_STDIO },
@@ -93,6 +108,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		{ "format", required_argument, NULL, 'F' },
 		{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
 		{ "show-interpreter", no_argument, NULL, OPT_SHOW_INTERP },
+		{ "event", required_argument, NULL, OPT_EVENT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -121,7 +137,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			a->children = 0;
 			break;
 		case 's':
-			if (parse_sort(optarg, &a->sort))
+			if (parse_sort(optarg, &a->sort, &a->sort_event))
 				return -1;
 			break;
 		case 'g':
@@ -150,6 +166,9 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			break;
 		case OPT_SHOW_INTERP:
 			a->show_interpreter = 1;
+			break;
+		case OPT_EVENT:
+			a->event = optarg;
 			break;
 		case 'h':
 			fputs(report_usage, stdout);
@@ -569,13 +588,39 @@ static int process_record(struct report_ctx *c, const struct ppm_data *d,
 	}
 }
 
+/*
+ * An event of the file by the name the user gives: exactly, in any case, or without
+ * the modifiers the file's name carries ("cycles" for "cycles:u").
+ */
+static int find_event(const struct ppm_data *d, const char *name, const char *opt)
+{
+	char list[512] = "";
+	size_t used = 0;
+
+	for (int pass = 0; pass < 3; pass++) {
+		for (int i = 0; i < d->nr_attrs; i++) {
+			const char *n = d->attrs[i].name ? d->attrs[i].name : "";
+			size_t base = strcspn(n, ":");
+
+			if ((pass == 0 && !strcmp(n, name)) || (pass == 1 && !strcasecmp(n, name)) ||
+			    (pass == 2 && strlen(name) == base && !strncasecmp(n, name, base)))
+				return i;
+		}
+	}
+	for (int i = 0; i < d->nr_attrs && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+					 d->attrs[i].name ? d->attrs[i].name : "?");
+	ppm_err("%s: no event '%s' in this file (it has: %s)", opt, name, list);
+	return -1;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_args a;
 	struct report_ctx c;
 	struct ppm_data *d = NULL;
 	struct ppm_err perr;
-	int err, ret = 1, any_chain = 0;
+	int err, ret = 1, any_chain = 0, nonempty = 0, first = -1, sel = -1, sort_ev = -1;
 	static char outbuf[1 << 16];
 
 	err = parse_args(argc, argv, &a);
@@ -616,13 +661,57 @@ int cmd_report(int argc, char **argv)
 	if (process_all(&c, d, a.input))
 		goto out;
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	for (int i = 0; i < d->nr_attrs; i++)
-		any_chain |= c.hists[i].has_callchains;
 	for (int i = 0; i < d->nr_attrs; i++) {
+		any_chain |= c.hists[i].has_callchains;
+		nonempty += c.hists[i].total_samples > 0;
+		if (first < 0 && c.hists[i].total_samples)
+			first = i;
+	}
+	if (a.event && (sel = find_event(d, a.event, "--event")) < 0)
+		goto out;
+	if (a.sort_event && (sort_ev = find_event(d, a.sort_event, "--sort")) < 0)
+		goto out;
+	if (sel < 0 && nonempty > 1 && a.folded) {
+		sel = first;
+		ppm_notice("folded stacks of '%s', the first of this file's %d events (choose one "
+			   "with --event)", d->attrs[sel].name, nonempty);
+	}
+	if (sel < 0 && nonempty > 1) {
+		struct counter_event *ce = calloc((size_t)nonempty, sizeof(*ce));
+		struct counter_view cv = { 0 };
+		int n = 0;
+
+		if (!ce) {
+			ppm_err("out of memory");
+			goto out;
+		}
+		for (int i = 0; i < d->nr_attrs; i++) {
+			if (!c.hists[i].total_samples)
+				continue;
+			if (i == sort_ev)
+				cv.sort_event = n;
+			ce[n].h = &c.hists[i];
+			ce[n].name = d->attrs[i].name;
+			ce[n++].attr = &d->attrs[i].attr;
+		}
+		cv.children = a.children >= 0 ? a.children : any_chain;
+		cv.lost = c.lost;
+		cv.unresolved = c.unresolved;
+		cv.incomplete = c.incomplete;
+		err = report_print_counters(stdout, ce, n, &cv);
+		free(ce);
+		if (err) {
+			ppm_err("out of memory");
+			goto out;
+		}
+	}
+	for (int i = 0; i < d->nr_attrs && !(sel < 0 && nonempty > 1); i++) {
 		struct report_view v = { 0 };
 		const struct ppm_machine_stats *ms = ppm_machine__stats(c.m);
 
-		if (!c.hists[i].total_samples && d->nr_attrs > 1)
+		if (sel >= 0 && i != sel)
+			continue;
+		if (sel < 0 && !c.hists[i].total_samples && d->nr_attrs > 1)
 			continue;
 		if (a.folded) {
 			report_print_folded(stdout, &c.hists[i]);
@@ -637,8 +726,6 @@ int cmd_report(int argc, char **argv)
 		v.kernel_hidden = ms->kernel_hidden;
 		v.unresolved = c.unresolved;
 		v.incomplete = c.incomplete;
-		if (i)
-			fputc('\n', stdout);
 		report_print_text(stdout, &c.hists[i], &v);
 	}
 	if (fflush(stdout) != 0) {
@@ -651,6 +738,7 @@ out:
 		for (int i = 0; i < d->nr_attrs; i++)
 			hist__release(&c.hists[i]);
 	free(c.hists);
+	free((char *)a.sort_event);
 	free(c.fcache);
 	free(c.chain);
 	free(c.kinds);

@@ -12,7 +12,7 @@ const char *report_frame_name(const struct hist_frame *f, char *buf, size_t len)
 	return buf;
 }
 
-static const char *dso_name(const struct hist_frame *f)
+const char *report_dso_name(const struct hist_frame *f)
 {
 	return f->dso ? f->dso->short_name : "[unknown]";
 }
@@ -167,8 +167,8 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 		rows[nr++] = (uint32_t)i;
 		if (e->key.comm && (int)strlen(e->key.comm) > wcomm)
 			wcomm = (int)strlen(e->key.comm);
-		if (e->key.has_dso && (int)strlen(dso_name(f)) > wdso)
-			wdso = (int)strlen(dso_name(f));
+		if (e->key.has_dso && (int)strlen(report_dso_name(f)) > wdso)
+			wdso = (int)strlen(report_dso_name(f));
 	}
 	struct row_sort_ctx sort_ctx = { h, v->children };
 
@@ -218,7 +218,7 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 		if (h->sort & SORT_PID)
 			fprintf(out, "  %7d", e->key.pid);
 		if (h->sort & SORT_DSO)
-			fprintf(out, "  %-*s", wdso, dso_name(f));
+			fprintf(out, "  %-*s", wdso, report_dso_name(f));
 		if (h->sort & SORT_SYM)
 			fprintf(out, "  [%c] %s", f->kernel ? 'k' : '.',
 				report_frame_name(f, buf, sizeof(buf)));

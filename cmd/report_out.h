@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include <linux/perf_event.h>
+
 #include "hist.h"
 
 struct report_view {
@@ -22,5 +24,28 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 void report_print_folded(FILE *out, const struct hist *h);
 /* A frame's name as rows and stacks print it. */
 const char *report_frame_name(const struct hist_frame *f, char *buf, size_t len);
+/* The short name of a frame's object, or [unknown]. */
+const char *report_dso_name(const struct hist_frame *f);
+
+/*
+ * The counter report of a file with several events: one row per symbol, a count
+ * and a share per event, and the ratios both of whose events are present.
+ */
+struct counter_event {
+	const struct hist *h;
+	const char *name;
+	const struct perf_event_attr *attr;
+};
+
+struct counter_view {
+	int children;        /* inclusive counts (a function's callees add in) */
+	int sort_event;      /* the column rows are ordered by */
+	uint64_t lost;
+	uint64_t unresolved;
+	uint64_t incomplete;
+};
+
+int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
+			  const struct counter_view *v);
 
 #endif
