@@ -178,8 +178,7 @@ static void read_counters(struct counter *cs, int nr, unsigned int run, int *mul
 		cs[i].fd = -1;
 		cs[i].running = v[2];
 		cs[i].ratio = v[1] ? (double)v[2] / (double)v[1] : 0;
-		/* Counted part of the time only: estimate the whole, as perf does. */
-		cs[i].runs[run] = v[2] ? (double)v[0] * ((double)v[1] / (double)v[2]) : 0;
+		cs[i].runs[run] = stat_scaled(v[0], v[1], v[2]);
 		if (v[2] && v[2] < v[1])
 			(*multiplexed)++;
 	}

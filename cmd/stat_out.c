@@ -4,6 +4,13 @@
 #include "metrics.h"
 #include "stat_out.h"
 
+double stat_scaled(uint64_t value, uint64_t enabled, uint64_t running)
+{
+	if (!running)
+		return 0;
+	return running >= enabled ? (double)value : (double)value * ((double)enabled / (double)running);
+}
+
 double stat_mean(const double *x, unsigned int n, double *spread_pct)
 {
 	double sum = 0, sq = 0, mean;

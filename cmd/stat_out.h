@@ -28,6 +28,13 @@ void stat_print_csv(FILE *out, const struct stat_value *v, int nr, const struct 
 void stat_print_json(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
 		     int exit_status);
 
+/*
+ * A count the kernel took only while the counter was on the PMU (running < enabled,
+ * multiplexing): the estimate for the whole time, value * enabled / running, as perf
+ * does. 0 when it never ran.
+ */
+double stat_scaled(uint64_t value, uint64_t enabled, uint64_t running);
+
 /* Mean and the relative spread of the mean (percent), as perf stat -r prints them. */
 double stat_mean(const double *x, unsigned int n, double *spread_pct);
 
