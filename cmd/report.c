@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "hist.h"
 #include "report_out.h"
+#include "report_walk.h"
 #include "../lib/data_reader.h"
 #include "../maps/machine.h"
 
@@ -413,6 +414,8 @@ struct report_ctx {
 	uint8_t *kinds;          /* per frame id: 0 unknown yet, else FRAME_* + 1 */
 	size_t nr_kinds;
 	uint64_t generation;   /* bumped by every mmap/comm/fork so stale answers are dropped */
+	report_sample_fn hook; /* report_walk: samples go here instead of the hists */
+	void *hook_arg;
 };
 
 static int frame_of(struct report_ctx *c, pid_t pid, uint64_t addr, int kernel, int caller,
@@ -542,6 +545,8 @@ static int add_sample(struct report_ctx *c, const struct ppm_sample *s)
 	}
 	if (!c->show_interpreter)
 		n = fold_glue(c, c->chain, n);
+	if (c->hook)
+		return c->hook(c->hook_arg, c->m, s, c->chain, n, &c->frames);
 	return hist__add(h, comm, (pid_t)s->pid, c->chain, n, s->period);
 }
 
@@ -614,51 +619,95 @@ static int find_event(const struct ppm_data *d, const char *name, const char *op
 	return -1;
 }
 
+/*
+ * Opens the file, builds the address spaces and reads every record in time order:
+ * into the hists, or into c->hook when set. Errors are printed; returns 0 or -1.
+ */
+static int report_load(struct report_ctx *c, struct ppm_data **dp, const char *input,
+		       const char *kallsyms, int show_interpreter, int sort)
+{
+	struct ppm_data *d;
+	struct ppm_err perr;
+	int err;
+
+	err = ppm_data__open(dp, input, &perr);
+	if (err) {
+		ppm_err("%s", perr.msg);
+		return -1;
+	}
+	d = *dp;
+	if (d->data_size == 0 && d->size > sizeof(struct ppm_file_header) + 4096) {
+		ppm_err("'%s' was not finished (its recording was interrupted)", input);
+		return -1;
+	}
+	c->m = ppm_machine__new();
+	c->hists = calloc((size_t)d->nr_attrs, sizeof(*c->hists));
+	c->fcache = calloc(FCACHE_SIZE, sizeof(*c->fcache));
+	c->chain = malloc(512 * sizeof(*c->chain));
+	if (!c->m || !c->hists || !c->fcache || !c->chain) {
+		ppm_err("out of memory");
+		return -1;
+	}
+	c->show_interpreter = show_interpreter;
+	if (kallsyms) {
+		ppm_machine__set_kallsyms(c->m, kallsyms);
+	} else {
+		size_t ksize;
+		const char *ktext = ppm_data__feature(d, PPM_FEAT_KSYMS, &ksize);
+
+		if (ktext)
+			ppm_machine__set_kernel_symbols(c->m, ktext, ksize);
+	}
+	add_embedded_perfmaps(d, c->m);
+	for (int i = 0; i < d->nr_attrs; i++)
+		hist__init(&c->hists[i], &c->frames, sort);
+	return process_all(c, d, input) ? -1 : 0;
+}
+
+static void report_unload(struct report_ctx *c, struct ppm_data *d)
+{
+	if (c->hists)
+		for (int i = 0; i < d->nr_attrs; i++)
+			hist__release(&c->hists[i]);
+	free(c->hists);
+	free(c->fcache);
+	free(c->chain);
+	free(c->kinds);
+	hist_frames__release(&c->frames);
+	ppm_machine__free(c->m);
+	ppm_data__close(d);
+}
+
+int report_walk(const char *input, const char *kallsyms, report_sample_fn fn, void *arg,
+		int (*done)(void *arg, const struct ppm_data *d))
+{
+	struct report_ctx c;
+	struct ppm_data *d = NULL;
+	int ret = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.hook = fn;
+	c.hook_arg = arg;
+	if (report_load(&c, &d, input, kallsyms, 0, SORT_SYM) == 0)
+		ret = done(arg, d);
+	report_unload(&c, d);
+	return ret;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_args a;
 	struct report_ctx c;
 	struct ppm_data *d = NULL;
-	struct ppm_err perr;
 	int err, ret = 1, any_chain = 0, nonempty = 0, first = -1, sel = -1, sort_ev = -1;
 	static char outbuf[1 << 16];
 
 	err = parse_args(argc, argv, &a);
 	if (err)
 		return err > 0 ? 0 : 2;
-	ppm_cmd_setup_log(0);
 	memset(&c, 0, sizeof(c));
-	err = ppm_data__open(&d, a.input, &perr);
-	if (err) {
-		ppm_err("%s", perr.msg);
-		return 1;
-	}
-	if (d->data_size == 0 && d->size > sizeof(struct ppm_file_header) + 4096) {
-		ppm_err("'%s' was not finished (its recording was interrupted)", a.input);
-		goto out;
-	}
-	c.m = ppm_machine__new();
-	c.hists = calloc((size_t)d->nr_attrs, sizeof(*c.hists));
-	c.fcache = calloc(FCACHE_SIZE, sizeof(*c.fcache));
-	c.chain = malloc(512 * sizeof(*c.chain));
-	if (!c.m || !c.hists || !c.fcache || !c.chain) {
-		ppm_err("out of memory");
-		goto out;
-	}
-	c.show_interpreter = a.show_interpreter;
-	if (a.kallsyms) {
-		ppm_machine__set_kallsyms(c.m, a.kallsyms);
-	} else {
-		size_t ksize;
-		const char *ktext = ppm_data__feature(d, PPM_FEAT_KSYMS, &ksize);
-
-		if (ktext)
-			ppm_machine__set_kernel_symbols(c.m, ktext, ksize);
-	}
-	add_embedded_perfmaps(d, c.m);
-	for (int i = 0; i < d->nr_attrs; i++)
-		hist__init(&c.hists[i], &c.frames, a.sort);
-	if (process_all(&c, d, a.input))
+	ppm_cmd_setup_log(0);
+	if (report_load(&c, &d, a.input, a.kallsyms, a.show_interpreter, a.sort))
 		goto out;
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	for (int i = 0; i < d->nr_attrs; i++) {
@@ -734,16 +783,7 @@ int cmd_report(int argc, char **argv)
 	}
 	ret = 0;
 out:
-	if (c.hists)
-		for (int i = 0; i < d->nr_attrs; i++)
-			hist__release(&c.hists[i]);
-	free(c.hists);
 	free((char *)a.sort_event);
-	free(c.fcache);
-	free(c.chain);
-	free(c.kinds);
-	hist_frames__release(&c.frames);
-	ppm_machine__free(c.m);
-	ppm_data__close(d);
+	report_unload(&c, d);
 	return ret;
 }

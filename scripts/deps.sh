@@ -4,7 +4,7 @@
 set -eu
 want="cmake make gcc pkg-config libpfm4-dev libelf-dev libcapstone-dev python3 python3-dev libdw-dev"
 if [ "${1:-build}" = test ]; then
-	want="$want libcmocka-dev linux-perf time libpython3.11-testsuite"
+	want="$want libcmocka-dev linux-perf binutils time libpython3.11-testsuite"
 fi
 missing=""
 for p in $want; do

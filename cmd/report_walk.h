@@ -1,0 +1,24 @@
+/*
+ * The report's reading of a perf.data file, for the commands built on it (annotate):
+ * every sample with its frames resolved (leaf first, interpreter glue folded).
+ */
+#ifndef PPM_REPORT_WALK_H
+#define PPM_REPORT_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hist.h"
+#include "../lib/data_reader.h"
+
+typedef int (*report_sample_fn)(void *arg, struct ppm_machine *m, const struct ppm_sample *s,
+				const uint32_t *chain, size_t n, const struct hist_frames *frames);
+
+/*
+ * Reads input, calls fn for each sample, then done (with the file still open, so its
+ * event names can be used). Errors are printed. Returns done's result, or -1.
+ */
+int report_walk(const char *input, const char *kallsyms, report_sample_fn fn, void *arg,
+		int (*done)(void *arg, const struct ppm_data *d));
+
+#endif
