@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cmd.h"
 #include "report_out.h"
@@ -61,7 +60,7 @@ struct native {
 
 struct annotate {
 	const char *target, *input, *event;
-	int is_py;
+	int is_py, event_idx;
 	struct candidate *cands;
 	size_t nr_cands;
 	uint64_t py_incl[MAX_EVENTS], py_self[MAX_EVENTS], all[MAX_EVENTS];
@@ -221,15 +220,9 @@ static int pick_events(const struct annotate *an, const struct ppm_data *d, cons
 {
 	int nr = 0;
 
-	for (int i = 0; i < d->nr_attrs && i < MAX_EVENTS; i++) {
-		const char *name = d->attrs[i].name ? d->attrs[i].name : "?";
-
-		if (an->event && strcasecmp(name, an->event) &&
-		    (strncasecmp(name, an->event, strlen(an->event)) || name[strlen(an->event)] != ':'))
-			continue;
-		if (counts[i])
+	for (int i = 0; i < d->nr_attrs && i < MAX_EVENTS; i++)
+		if (counts[i] && (an->event_idx < 0 || i == an->event_idx))
 			ev[nr++] = i;
-	}
 	return nr;
 }
 
@@ -406,21 +399,8 @@ static int on_done(void *arg, const struct ppm_data *d)
 {
 	struct annotate *an = arg;
 
-	if (an->event) {
-		bool found = false;
-
-		for (int i = 0; i < d->nr_attrs; i++) {
-			const char *name = d->attrs[i].name ? d->attrs[i].name : "";
-
-			found |= !strcasecmp(name, an->event) ||
-				 (!strncasecmp(name, an->event, strlen(an->event)) &&
-				  name[strlen(an->event)] == ':');
-		}
-		if (!found) {
-			ppm_err("--event: no event '%s' in this file", an->event);
-			return 1;
-		}
-	}
+	if (an->event && (an->event_idx = report_find_event(d, an->event, "--event")) < 0)
+		return 1;
 	return an->is_py ? print_python(an, d) : print_native(an, d);
 }
 
@@ -441,6 +421,7 @@ int cmd_annotate(int argc, char **argv)
 
 	memset(&an, 0, sizeof(an));
 	an.input = "perf.data";
+	an.event_idx = -1;
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "i:h", longopts, NULL)) != -1) {

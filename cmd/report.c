@@ -597,7 +597,7 @@ static int process_record(struct report_ctx *c, const struct ppm_data *d,
  * An event of the file by the name the user gives: exactly, in any case, or without
  * the modifiers the file's name carries ("cycles" for "cycles:u").
  */
-static int find_event(const struct ppm_data *d, const char *name, const char *opt)
+int report_find_event(const struct ppm_data *d, const char *name, const char *opt)
 {
 	char list[512] = "";
 	size_t used = 0;
@@ -716,9 +716,9 @@ int cmd_report(int argc, char **argv)
 		if (first < 0 && c.hists[i].total_samples)
 			first = i;
 	}
-	if (a.event && (sel = find_event(d, a.event, "--event")) < 0)
+	if (a.event && (sel = report_find_event(d, a.event, "--event")) < 0)
 		goto out;
-	if (a.sort_event && (sort_ev = find_event(d, a.sort_event, "--sort")) < 0)
+	if (a.sort_event && (sort_ev = report_find_event(d, a.sort_event, "--sort")) < 0)
 		goto out;
 	if (sel < 0 && nonempty > 1 && a.folded) {
 		sel = first;

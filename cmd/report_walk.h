@@ -21,4 +21,11 @@ typedef int (*report_sample_fn)(void *arg, struct ppm_machine *m, const struct p
 int report_walk(const char *input, const char *kallsyms, report_sample_fn fn, void *arg,
 		int (*done)(void *arg, const struct ppm_data *d));
 
+/*
+ * The index of an event of the file by the name a user gives: exactly, in any case,
+ * or without the modifiers the file's name carries ("cycles" for "cycles:u").
+ * -1 (the error printed, naming opt and the file's events) when there is none.
+ */
+int report_find_event(const struct ppm_data *d, const char *name, const char *opt);
+
 #endif
