@@ -12,6 +12,7 @@
 #include "report_out.h"
 #include "report_walk.h"
 #include "../lib/data_reader.h"
+#include "../lib/event.h"
 #include "../maps/machine.h"
 
 static const char report_usage[] =
@@ -55,6 +56,17 @@ struct report_args {
 	double graph_min;
 };
 
+/* Whether a word is an event's name (libpfm4 knows it), before any file is read. */
+static int probe_event_name(const char *name)
+{
+	struct ppm_event ev;
+
+	if (ppm_event__parse(&ev, name))
+		return 0;
+	ppm_event__release(&ev);
+	return 1;
+}
+
 static int parse_sort(const char *keys, int *sort, const char **sort_event)
 {
 	char *copy = strdup(keys), *tok, *save = NULL;
@@ -71,8 +83,13 @@ static int parse_sort(const char *keys, int *sort, const char **sort_event)
 			s |= SORT_DSO;
 		else if (!strcmp(tok, "sym") || !strcmp(tok, "symbol"))
 			s |= SORT_SYM;
-		else
+		else if (probe_event_name(tok))
 			*sort_event = keys + (tok - copy); /* checked against the file's events */
+		else {
+			ppm_err("unknown sort key '%s' (use comm, pid, dso, sym, or an event's name)", tok);
+			free(copy);
+			return -EINVAL;
+		}
 	}
 	free(copy);
 	if (*sort_event) {
