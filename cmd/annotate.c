@@ -146,13 +146,15 @@ static int add_native(struct annotate *an, uint32_t frame, int attr)
 	return 0;
 }
 
-static int on_sample(void *arg, struct ppm_machine *m, const struct ppm_sample *s,
-		     const uint32_t *chain, size_t n, const struct hist_frames *frames)
+static int on_sample(void *arg, const struct ppm_data *d, struct ppm_machine *m,
+		     const struct ppm_sample *s, const uint32_t *chain, size_t n,
+		     const struct hist_frames *frames)
 {
 	struct annotate *an = arg;
 	const struct hist_frame *leaf = &frames->v[chain[0]];
 	int attr = s->attr;
 
+	(void)d;
 	an->frames = frames;
 	if (attr < 0 || attr >= MAX_EVENTS || !n)
 		return 0;

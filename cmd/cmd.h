@@ -11,6 +11,7 @@ int cmd_exec(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_annotate(int argc, char **argv);
+int cmd_script(int argc, char **argv);
 
 /* --call-graph auto: 1 for frame pointers, 0 for DWARF; why says which code decided. */
 int ppm_callgraph_auto(const char *program, char *why, size_t len);

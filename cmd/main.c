@@ -15,6 +15,7 @@ static const char usage[] =
 	"  stat      run a command and count events, like perf stat\n"
 	"  list      the events this machine offers\n"
 	"  annotate  a function's instructions with their share of the samples\n"
+	"  script    every sample as text, in perf script's layout\n"
 	"\n"
 	"'pyperfmap <command> --help' describes a command's options.\n";
 
@@ -30,6 +31,7 @@ static const struct subcmd subcmds[] = {
 	{ "stat", cmd_stat },
 	{ "list", cmd_list },
 	{ "annotate", cmd_annotate },
+	{ "script", cmd_script },
 };
 
 int main(int argc, char **argv)

@@ -432,6 +432,7 @@ struct report_ctx {
 	size_t nr_kinds;
 	uint64_t generation;   /* bumped by every mmap/comm/fork so stale answers are dropped */
 	report_sample_fn hook; /* report_walk: samples go here instead of the hists */
+	const struct ppm_data *d;
 	void *hook_arg;
 };
 
@@ -563,7 +564,7 @@ static int add_sample(struct report_ctx *c, const struct ppm_sample *s)
 	if (!c->show_interpreter)
 		n = fold_glue(c, c->chain, n);
 	if (c->hook)
-		return c->hook(c->hook_arg, c->m, s, c->chain, n, &c->frames);
+		return c->hook(c->hook_arg, c->d, c->m, s, c->chain, n, &c->frames);
 	return hist__add(h, comm, (pid_t)s->pid, c->chain, n, s->period);
 }
 
@@ -653,6 +654,7 @@ static int report_load(struct report_ctx *c, struct ppm_data **dp, const char *i
 		return -1;
 	}
 	d = *dp;
+	c->d = d;
 	if (d->data_size == 0 && d->size > sizeof(struct ppm_file_header) + 4096) {
 		ppm_err("'%s' was not finished (its recording was interrupted)", input);
 		return -1;

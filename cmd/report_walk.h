@@ -11,8 +11,9 @@
 #include "hist.h"
 #include "../lib/data_reader.h"
 
-typedef int (*report_sample_fn)(void *arg, struct ppm_machine *m, const struct ppm_sample *s,
-				const uint32_t *chain, size_t n, const struct hist_frames *frames);
+typedef int (*report_sample_fn)(void *arg, const struct ppm_data *d, struct ppm_machine *m,
+				const struct ppm_sample *s, const uint32_t *chain, size_t n,
+				const struct hist_frames *frames);
 
 /*
  * Reads input, calls fn for each sample, then done (with the file still open, so its
