@@ -204,7 +204,7 @@ int cmd_stat(int argc, char **argv)
 	struct counter *cs = NULL;
 	struct stat_run_times times = { 0 };
 	FILE *out = stderr;
-	char bad[256];
+	char bad[256], tmp[4096] = "";
 	int nr_ev, err, ret = 1, status = 0, multiplexed = 0, have_pmu;
 	unsigned int run;
 
@@ -243,7 +243,9 @@ int cmd_stat(int argc, char **argv)
 	if (a.events_set && check_events(evs, nr_ev))
 		goto out;
 	if (a.output) {
-		out = fopen(a.output, "w");
+		/* Written beside it and renamed when complete: a failure never leaves half a file. */
+		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", a.output, (int)getpid());
+		out = fopen(tmp, "w");
 		if (!out) {
 			ppm_err("cannot write '%s': %s", a.output, strerror(errno));
 			out = stderr;
@@ -314,6 +316,16 @@ int cmd_stat(int argc, char **argv)
 		ppm_err("cannot write the counts: %s", strerror(errno));
 		goto out;
 	}
+	if (out != stderr) {
+		int e = fclose(out);
+
+		out = stderr;
+		if (e || rename(tmp, a.output)) {
+			ppm_err("cannot write '%s': %s", a.output, strerror(errno));
+			goto out;
+		}
+		*tmp = '\0';
+	}
 	ret = exit_status_of(status);
 	goto out;
 nomem:
@@ -321,6 +333,8 @@ nomem:
 out:
 	if (out != stderr)
 		fclose(out);
+	if (*tmp)
+		unlink(tmp);
 	for (int i = 0; cs && i < nr_ev; i++) {
 		if (cs[i].fd >= 0)
 			close(cs[i].fd);

@@ -13,6 +13,9 @@ trap 'rm -rf "$OUT"' EXIT
 echo "demo: $PYPERFMAP record -F 4000 -o perf.data -- $PY examples/demo.py" >&2
 "$PYPERFMAP" record -F 4000 -o "$OUT/perf.data" -- "$PY" "$HERE/demo.py"
 echo "demo: $PYPERFMAP report --no-children" >&2
-"$PYPERFMAP" report -i "$OUT/perf.data" --no-children | head -30
-echo "demo: the Python functions (samples taken in their trampolines):" >&2
-"$PYPERFMAP" report -i "$OUT/perf.data" --no-children -G | grep 'py::' | head -10 || true
+# Into a file first: a reader that stops early (head) must not make the demo fail.
+"$PYPERFMAP" report -i "$OUT/perf.data" --no-children >"$OUT/report.txt"
+head -30 "$OUT/report.txt"
+echo "demo: the Python functions, each with its callees (report --children):" >&2
+"$PYPERFMAP" report -i "$OUT/perf.data" --children -G >"$OUT/children.txt"
+grep 'py::' "$OUT/children.txt" | head -10 || true

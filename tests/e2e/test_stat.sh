@@ -75,6 +75,14 @@ PY
 o_pf=$(csv_values g.csv | awk '$1 == "page-faults" { print $2 }'); o_min=$(csv_values g.csv | awk '$1 == "minor-faults" { print $2 }')
 near "$o_pf" "$o_min" 0 5 && pass "page-faults $o_pf ~ minor-faults $o_min (no major faults)" || fail "page-faults $o_pf vs minor $o_min"
 
+# -o: the counts in a file, which a failed run leaves as it was.
+"$PPM_BIN" stat -o counts.txt -e task-clock -- "$HOT_C" 0.02 >/dev/null 2>err.txt
+grep -q ' msec task-clock ' counts.txt && [ ! -s err.txt ] && pass "-o: the counts go to the file" || fail "-o: $(cat err.txt)"
+echo good >counts.txt
+"$PPM_BIN" stat -o counts.txt -e task-clock -- /nonexistent/prog 2>/dev/null
+[ "$(cat counts.txt)" = good ] && [ -z "$(ls counts.txt.* 2>/dev/null)" ] \
+	&& pass "-o: a run that fails leaves the old file and no temporary" || fail "-o clobbered: $(head -2 counts.txt)"
+
 # Errors: unknown event, no command, a hardware event without a PMU, a missing program.
 "$PPM_BIN" stat -e nosuch -- true 2>err.txt; rc=$?
 [ $rc = 2 ] && [ "$(wc -l <err.txt)" = 1 ] && grep -q "unknown event 'nosuch'" err.txt \
