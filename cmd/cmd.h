@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
@@ -47,5 +48,7 @@ void ppm_raise_nofile(void);
 void ppm_bad_option(const char *cmd, int optopt_char, const char *arg);
 int ppm_parse_u64(const char *s, uint64_t *out);
 const char *ppm_human_size(uint64_t bytes, char *buf, size_t len);
+/* s as a JSON string, quoted and escaped. */
+void ppm_json_string(FILE *out, const char *s);
 
 #endif

@@ -9,13 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "metrics.h"
 #include "report_out.h"
 
 struct crow {
 	const struct hist_key *key;
 	uint32_t frame;
-	uint64_t *val;       /* per event */
+	uint64_t *val;       /* per event: the count shown (children or self) */
+	const struct hist_entry **ent; /* per event: its row in that event's hist, or NULL */
 };
 
 struct ctable {
@@ -24,6 +26,7 @@ struct ctable {
 	uint32_t *slots;     /* open addressing, index + 1 */
 	size_t nslots;
 	uint64_t *vals;      /* nr_events per row, grown with rows */
+	const struct hist_entry **ents;
 	int nev;
 };
 
@@ -57,9 +60,18 @@ static int table_grow(struct ctable *t)
 		if (!v)
 			return -ENOMEM;
 		t->vals = v;
+		{
+			const struct hist_entry **en = realloc(t->ents, cap * (size_t)t->nev * sizeof(*en));
+
+			if (!en)
+				return -ENOMEM;
+			t->ents = en;
+		}
 		t->cap = cap;
-		for (size_t i = 0; i < t->nr; i++)
+		for (size_t i = 0; i < t->nr; i++) {
 			t->rows[i].val = t->vals + i * (size_t)t->nev;
+			t->rows[i].ent = t->ents + i * (size_t)t->nev;
+		}
 	}
 	if ((t->nr + 1) * 2 > t->nslots) {
 		size_t n = t->nslots ? t->nslots * 2 : 1024;
@@ -93,6 +105,7 @@ static int table_add(struct ctable *t, const struct hist_entry *e, int ev, uint6
 
 		if (key_eq(r->key, &e->key)) {
 			r->val[ev] += value;
+			r->ent[ev] = e;
 			return 0;
 		}
 	}
@@ -100,8 +113,11 @@ static int table_add(struct ctable *t, const struct hist_entry *e, int ev, uint6
 	t->rows[t->nr].key = &e->key;
 	t->rows[t->nr].frame = e->frame;
 	t->rows[t->nr].val = t->vals + t->nr * (size_t)t->nev;
+	t->rows[t->nr].ent = t->ents + t->nr * (size_t)t->nev;
 	memset(t->rows[t->nr].val, 0, (size_t)t->nev * sizeof(uint64_t));
+	memset(t->rows[t->nr].ent, 0, (size_t)t->nev * sizeof(*t->rows[t->nr].ent));
 	t->rows[t->nr].val[ev] = value;
+	t->rows[t->nr].ent[ev] = e;
 	t->nr++;
 	return 0;
 }
@@ -140,6 +156,82 @@ static const char *human(uint64_t v, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%.*f%s", d < 10 ? 2 : d < 100 ? 1 : 0, d, sfx[i]);
 	return buf;
+}
+
+static const char *frame_kind(const struct hist_frame *f)
+{
+	if (f->kernel)
+		return "kernel";
+	if (f->sym && !strncmp(f->sym->name, "py::", 4))
+		return "python";
+	return f->sym ? "native" : "unknown";
+}
+
+/* The same rows as JSON, for scripts: per event self and children counts and samples. */
+static void print_json(FILE *out, const struct counter_event *ev, int nr,
+		       const struct counter_view *v, const struct ctable *t, const bool *show,
+		       const int *at, const bool *have)
+{
+	char buf[64];
+
+	fprintf(out, "{\"children\": %s, \"lost\": %" PRIu64 ", \"events\": [",
+		v->children ? "true" : "false", v->lost);
+	for (int e = 0; e < nr; e++) {
+		fprintf(out, "%s{\"name\": ", e ? ", " : "");
+		ppm_json_string(out, ev[e].name);
+		fprintf(out, ", \"samples\": %" PRIu64 ", \"count\": %" PRIu64 "}",
+			ev[e].h->total_samples, ev[e].h->total_period);
+	}
+	fprintf(out, "],\n\"rows\": [");
+	for (size_t i = 0; i < t->nr; i++) {
+		const struct crow *r = &t->rows[i];
+		const struct hist_frame *f = &ev[0].h->frames->v[r->frame];
+		struct metric_inputs in = { 0 };
+		int first = 1;
+
+		fprintf(out, "%s\n{", i ? "," : "");
+		if (r->key->comm) {
+			fprintf(out, "\"command\": ");
+			ppm_json_string(out, r->key->comm);
+			fprintf(out, ", ");
+		}
+		if (ev[0].h->sort & SORT_PID)
+			fprintf(out, "\"pid\": %d, ", r->key->pid);
+		fprintf(out, "\"dso\": ");
+		ppm_json_string(out, report_dso_name(f));
+		fprintf(out, ", \"symbol\": ");
+		ppm_json_string(out, report_frame_name(f, buf, sizeof(buf)));
+		fprintf(out, ", \"kind\": \"%s\", \"events\": {", frame_kind(f));
+		for (int e = 0; e < nr; e++) {
+			const struct hist_entry *he = r->ent[e];
+			uint64_t total = ev[e].h->total_period;
+
+			fprintf(out, "%s", e ? ", " : "");
+			ppm_json_string(out, ev[e].name);
+			fprintf(out,
+				": {\"self\": %" PRIu64 ", \"children\": %" PRIu64
+				", \"self_samples\": %" PRIu64 ", \"share\": %.4f}",
+				he ? he->self_period : 0, he ? he->children_period : 0,
+				he ? he->self_samples : 0,
+				total ? 100.0 * (double)r->val[e] / (double)total : 0.0);
+		}
+		fprintf(out, "}");
+		for (int k = 0; k < ME_NR; k++) {
+			in.have[k] = have[k];
+			in.v[k] = have[k] ? (double)r->val[at[k]] : 0;
+		}
+		for (int k = 0; k < MK_NR; k++) {
+			double x;
+
+			if (!show[k] || !metric_value(&in, (enum metric_kind)k, &x))
+				continue;
+			fprintf(out, "%s\"%s\": %.4f", first ? ", \"ratios\": {" : ", ",
+				metric_name((enum metric_kind)k), x);
+			first = 0;
+		}
+		fprintf(out, "%s}", first ? "" : "}");
+	}
+	fprintf(out, "\n]}\n");
 }
 
 static int width_of(const char *name)
@@ -197,6 +289,10 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 			wdso = (int)strlen(report_dso_name(f));
 	}
 
+	if (v->json) {
+		print_json(out, ev, nr, v, &t, show, at, have);
+		goto out;
+	}
 	fprintf(out, "# pyperfmap report: event counts per symbol (samples x period)%s\n",
 		v->children ? ", each function with its callees" : ", where the samples were taken");
 	fprintf(out, "#\n");
@@ -265,6 +361,7 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 out:
 	free(t.rows);
 	free(t.vals);
+	free(t.ents);
 	free(t.slots);
 	return err;
 }

@@ -35,8 +35,10 @@ static const char report_usage[] =
 	"  -g, --call-graph         print the callers under each row (default with callchains)\n"
 	"  -G, --no-call-graph      do not print call graphs\n"
 	"      --percent-limit <p>  hide call graph branches under p% (default 0.5)\n"
-	"  -F, --format <fmt>       text (default) or folded: one line per distinct stack,\n"
-	"                           root first, frames joined by ';', then the sample count\n"
+	"  -F, --format <fmt>       text (default); folded: one line per distinct stack,\n"
+	"                           root first, frames joined by ';', then the sample count;\n"
+	"                           json: the rows with every event's self and children\n"
+	"                           counts, for scripts\n"
 	"      --show-interpreter   keep the interpreter's own frames between two Python\n"
 	"                           frames (eval loop, vectorcall, the trampoline's hook);\n"
 	"                           by default they are folded away, as -X perf_jit reads\n"
@@ -52,6 +54,7 @@ struct report_args {
 	int children;       /* -1: decide from the file */
 	int graph;          /* -1: decide from the file */
 	int folded;
+	int json;
 	int show_interpreter;
 	double graph_min;
 };
@@ -174,8 +177,10 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		case 'F':
 			if (!strcmp(optarg, "folded"))
 				a->folded = 1;
+			else if (!strcmp(optarg, "json"))
+				a->json = 1;
 			else if (strcmp(optarg, "text")) {
-				ppm_err("unknown format '%s' (use text or folded)", optarg);
+				ppm_err("unknown format '%s' (use text, folded or json)", optarg);
 				return -1;
 			}
 			break;
@@ -744,7 +749,7 @@ int cmd_report(int argc, char **argv)
 		ppm_notice("folded stacks of '%s', the first of this file's %d events (choose one "
 			   "with --event)", d->attrs[sel].name, nonempty);
 	}
-	if (sel < 0 && nonempty > 1) {
+	if (a.json || (sel < 0 && nonempty > 1)) {
 		struct counter_event *ce = calloc((size_t)nonempty, sizeof(*ce));
 		struct counter_view cv = { 0 };
 		int n = 0;
@@ -754,7 +759,7 @@ int cmd_report(int argc, char **argv)
 			goto out;
 		}
 		for (int i = 0; i < d->nr_attrs; i++) {
-			if (!c.hists[i].total_samples)
+			if (!c.hists[i].total_samples || (sel >= 0 && i != sel))
 				continue;
 			if (i == sort_ev)
 				cv.sort_event = n;
@@ -766,6 +771,7 @@ int cmd_report(int argc, char **argv)
 		cv.lost = c.lost;
 		cv.unresolved = c.unresolved;
 		cv.incomplete = c.incomplete;
+		cv.json = a.json;
 		err = report_print_counters(stdout, ce, n, &cv);
 		free(ce);
 		if (err) {
@@ -773,7 +779,7 @@ int cmd_report(int argc, char **argv)
 			goto out;
 		}
 	}
-	for (int i = 0; i < d->nr_attrs && !(sel < 0 && nonempty > 1); i++) {
+	for (int i = 0; i < d->nr_attrs && !a.json && !(sel < 0 && nonempty > 1); i++) {
 		struct report_view v = { 0 };
 		const struct ppm_machine_stats *ms = ppm_machine__stats(c.m);
 

@@ -43,6 +43,7 @@ struct counter_view {
 	uint64_t lost;
 	uint64_t unresolved;
 	uint64_t incomplete;
+	int json;            /* the rows as JSON instead of a table */
 };
 
 int report_print_counters(FILE *out, const struct counter_event *ev, int nr,

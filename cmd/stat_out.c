@@ -1,6 +1,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "metrics.h"
 #include "stat_out.h"
 
@@ -191,20 +192,6 @@ void stat_print_csv(FILE *out, const struct stat_value *v, int nr, const struct 
 	}
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", *s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 void stat_print_json(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
 		     int exit_status)
 {
@@ -216,11 +203,11 @@ void stat_print_json(FILE *out, const struct stat_value *v, int nr, const struct
 
 		fprintf(out, "{\"counter-value\" : ");
 		if (!v[i].supported || !v[i].running)
-			json_string(out, v[i].supported ? "<not counted>" : "<not supported>");
+			ppm_json_string(out, v[i].supported ? "<not counted>" : "<not supported>");
 		else
 			fprintf(out, "\"%f\"", is_clock(&v[i]) ? mean / 1e6 : mean);
 		fprintf(out, ", \"unit\" : \"%s\", \"event\" : ", is_clock(&v[i]) ? "msec" : "");
-		json_string(out, v[i].name);
+		ppm_json_string(out, v[i].name);
 		if (t->runs > 1)
 			fprintf(out, ", \"variance\" : %.2f", spread);
 		fprintf(out, ", \"event-runtime\" : %llu, \"pcnt-running\" : %.2f",
@@ -229,7 +216,7 @@ void stat_print_json(FILE *out, const struct stat_value *v, int nr, const struct
 			m = metric_for(v, nr, i, t);
 		if (m.have) {
 			fprintf(out, ", \"metric-value\" : \"%f\", \"metric-unit\" : ", m.value);
-			json_string(out, m.unit);
+			ppm_json_string(out, m.unit);
 		}
 		fprintf(out, "}\n");
 	}

@@ -221,3 +221,17 @@ int ppm_trampoline_env(void)
 	setenv("PYPERFMAP", "1", 1);
 	return 0;
 }
+
+void ppm_json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", *s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}

@@ -119,6 +119,36 @@ while read -r ev cnt; do
 	grep -Eq "^# Event $ev +samples [0-9]+ +count $cnt$" hw.txt || { ok=0; fail "$ev: perf counts $cnt, ours: $(grep "^# Event $ev " hw.txt)"; }
 done <perf_counts.txt
 [ $ok = 1 ] && [ "$(wc -l <perf_counts.txt)" = 6 ] && pass "all six event totals equal perf report's"
+# --format json: the same rows for scripts.
+"$PPM_BIN" report -i hw6.data --format json >hw.json 2>err.txt || fail "json: $(cat err.txt)"
+python3 - hw.json want.txt <<'PY' && pass "--format json: six events, rows with self counts as written, IPC 1.5 for hot_loop" || fail "--format json"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+want = {}
+for line in open(sys.argv[2]):
+    f, ev, n = line.split()
+    want[(f, ev)] = int(n)
+assert [e["name"] for e in doc["events"]] == ["cycles", "instructions", "cache-references", "cache-misses", "branches", "branch-misses"]
+rows = {r["symbol"]: r for r in doc["rows"]}
+for f, sym in (("A", "hot_loop"), ("B", "warm_loop")):
+    for ev in ("cycles", "instructions", "cache-misses"):
+        assert rows[sym]["events"][ev]["self"] == want[(f, ev)], (sym, ev)
+    assert rows[sym]["kind"] == "native"
+assert abs(rows["hot_loop"]["ratios"]["IPC"] - 1.5) < 1e-9
+PY
+if [ -n "${py:-}" ]; then
+	"$PPM_BIN" report -i multi.data --event cpu-clock --format json >one.json
+	python3 - one.json <<'PY' && pass "--format json --event cpu-clock: one event; py::foo a python row with children >= self; selfs add up to the total" || fail "json of one event"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert [e["name"] for e in doc["events"]] == ["cpu-clock"] and doc["children"] is True
+foo = [r for r in doc["rows"] if r["symbol"].startswith("py::foo:")]
+assert foo and foo[0]["kind"] == "python"
+c = foo[0]["events"]["cpu-clock"]
+assert c["children"] >= c["self"] and c["children"] > 0
+assert sum(r["events"]["cpu-clock"]["self"] for r in doc["rows"]) == doc["events"][0]["count"]
+PY
+fi
 "$PPM_BIN" report -i hw6.data --sort cache-misses -s sym | awk '!/^#/ && NF { print $NF }' | head -1 | grep -qx hot_loop \
 	&& pass "--sort cache-misses puts hot_loop first" || fail "--sort cache-misses"
 finish
