@@ -15,6 +15,34 @@ typedef int (*report_sample_fn)(void *arg, const struct ppm_data *d, struct ppm_
 				const struct ppm_sample *s, const uint32_t *chain, size_t n,
 				const struct hist_frames *frames);
 
+struct fcache_slot;
+
+/* One report's state while the file is read (the hists, totals, the frame cache). */
+struct report_ctx {
+	struct ppm_machine *m;
+	struct hist_frames frames;
+	struct hist *hists;
+	struct fcache_slot *fcache;
+	uint32_t *chain;
+	uint64_t unresolved, lost, incomplete;
+	int show_interpreter;
+	uint8_t *kinds;          /* per frame id: 0 unknown yet, else FRAME_* + 1 */
+	size_t nr_kinds;
+	uint64_t generation;   /* bumped by every mmap/comm/fork so stale answers are dropped */
+	report_sample_fn hook; /* report_walk: samples go here instead of the hists */
+	const struct ppm_data *d;
+	void *hook_arg;
+};
+
+/*
+ * Opens the file, builds the address spaces and reads every record in time order:
+ * into c->hists (initialized with sort), or into c->hook when set. Errors are
+ * printed; returns 0 or -1. report_unload releases what it made, in either case.
+ */
+int report_load(struct report_ctx *c, struct ppm_data **dp, const char *input,
+		const char *kallsyms, int show_interpreter, int sort);
+void report_unload(struct report_ctx *c, struct ppm_data *d);
+
 /*
  * Reads input, calls fn for each sample, then done (with the file still open, so its
  * event names can be used). Errors are printed. Returns done's result, or -1.

@@ -40,6 +40,7 @@ struct ppm_record {
 	int callchain_pos;        /* u64 index of the callchain in our samples, -1 without */
 	unsigned char xbuf[65536]; /* a transformed record */
 	const struct perf_event_header **pending; /* per CPU: next record, merged drain */
+	uint64_t *pending_time;                    /* and its time */
 	int stopped;
 	struct timespec start;
 };
@@ -168,10 +169,11 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 	rec->rings = calloc((size_t)ncpu, sizeof(*rec->rings));
 	rec->pfds = calloc((size_t)ncpu, sizeof(*rec->pfds));
 	rec->pending = calloc((size_t)ncpu, sizeof(*rec->pending));
+	rec->pending_time = calloc((size_t)ncpu, sizeof(*rec->pending_time));
 	rec->attrs = calloc((size_t)nev, sizeof(*rec->attrs));
 	rec->ids = calloc((size_t)nev, sizeof(*rec->ids));
 	rec->nr_ids = calloc((size_t)nev, sizeof(*rec->nr_ids));
-	if (!rec->fds || !rec->rings || !rec->pfds || !rec->pending || !rec->attrs || !rec->ids || !rec->nr_ids)
+	if (!rec->fds || !rec->rings || !rec->pfds || !rec->pending || !rec->pending_time || !rec->attrs || !rec->ids || !rec->nr_ids)
 		return oerr->err = -ENOMEM;
 	for (i = 0; i < rec->nr_fds; i++)
 		rec->fds[i] = -1;
@@ -426,28 +428,29 @@ static int emit_record(struct ppm_record *rec, const struct perf_event_header *h
 static int drain_merged(struct ppm_record *rec)
 {
 	const struct perf_event_header **next = rec->pending;
+	uint64_t *at = rec->pending_time;
 	int written = 0, err = 0;
 
 	for (int c = 0; c < rec->cpus->nr; c++) {
 		next[c] = NULL;
 		if (rec->rings[c].meta && ppm_ring__read_init(&rec->rings[c]) == 0)
 			next[c] = ppm_ring__read_event(&rec->rings[c]);
+		if (next[c])
+			at[c] = record_time(rec, next[c]);
 	}
 	for (;;) {
 		int best = -1;
-		uint64_t t = 0;
 
-		for (int c = 0; c < rec->cpus->nr; c++) {
-			if (next[c] && (best < 0 || record_time(rec, next[c]) < t)) {
+		for (int c = 0; c < rec->cpus->nr; c++)
+			if (next[c] && (best < 0 || at[c] < at[best]))
 				best = c;
-				t = record_time(rec, next[c]);
-			}
-		}
 		if (best < 0 || err < 0)
 			break;
 		err = emit_record(rec, next[best]);
 		written += err > 0;
 		next[best] = ppm_ring__read_event(&rec->rings[best]);
+		if (next[best])
+			at[best] = record_time(rec, next[best]);
 	}
 	for (int c = 0; c < rec->cpus->nr; c++)
 		if (rec->rings[c].meta)
@@ -624,6 +627,7 @@ void ppm_record__free(struct ppm_record *rec)
 	free(rec->pfds);
 	free(rec->rings);
 	free(rec->pending);
+	free(rec->pending_time);
 	free(rec->fds);
 	free(rec->tids);
 	free(rec);
