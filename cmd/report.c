@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "export.h"
 #include "hist.h"
+#include "outfile.h"
 #include "report_out.h"
 #include "report_walk.h"
 #include "../lib/data_reader.h"
@@ -36,12 +39,21 @@ static const char report_usage[] =
 	"  -F, --format <fmt>       text (default); folded: one line per distinct stack,\n"
 	"                           root first, frames joined by ';', then the sample count;\n"
 	"                           json: the rows with every event's self and children\n"
-	"                           counts, for scripts\n"
+	"                           counts, for scripts; flamegraph: one self-contained\n"
+	"                           interactive HTML page (weighed by one event's samples);\n"
+	"                           speedscope: speedscope's JSON, a profile per event;\n"
+	"                           pprof: gzipped profile.proto, a sample type per event\n"
+	"  -o, --output <file>      write there instead of stdout (replaced only when complete)\n"
+	"      --reverse            flamegraph: open in the callers (reversed) view\n"
 	"      --show-interpreter   keep the interpreter's own frames between two Python\n"
 	"                           frames (eval loop, vectorcall, the trampoline's hook);\n"
 	"                           by default they are folded away, as -X perf_jit reads\n"
 	"      --kallsyms <file>    kernel symbols from this file instead of /proc/kallsyms\n"
 	"  -h, --help               this text\n";
+
+enum { FMT_TEXT, FMT_FOLDED, FMT_JSON, FMT_FLAME, FMT_SPEEDSCOPE, FMT_PPROF };
+static const char *const format_names[] = { "text", "folded", "json", "flamegraph",
+					    "speedscope", "pprof" };
 
 struct report_args {
 	const char *input;
@@ -51,8 +63,9 @@ struct report_args {
 	const char *event;      /* --event */
 	int children;       /* -1: decide from the file */
 	int graph;          /* -1: decide from the file */
-	int folded;
-	int json;
+	int format;
+	const char *output;
+	int reverse;
 	int show_interpreter;
 	double graph_min;
 };
@@ -114,7 +127,7 @@ static int parse_sort(const char *keys, int *sort, const char **sort_event)
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
 	enum { OPT_STDIO = 256, OPT_CHILDREN, OPT_NO_CHILDREN, OPT_KALLSYMS, OPT_PCT, OPT_SHOW_INTERP,
-	       OPT_EVENT };
+	       OPT_EVENT, OPT_REVERSE };
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
 		{ "stdio", no_argument, NULL, OPT_STDIO },
@@ -128,6 +141,8 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
 		{ "show-interpreter", no_argument, NULL, OPT_SHOW_INTERP },
 		{ "event", required_argument, NULL, OPT_EVENT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "reverse", no_argument, NULL, OPT_REVERSE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -142,7 +157,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 	a->graph_min = 0.5;
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "i:s:gGF:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:s:gGF:o:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			a->input = optarg;
@@ -173,14 +188,21 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			}
 			break;
 		case 'F':
-			if (!strcmp(optarg, "folded"))
-				a->folded = 1;
-			else if (!strcmp(optarg, "json"))
-				a->json = 1;
-			else if (strcmp(optarg, "text")) {
-				ppm_err("unknown format '%s' (use text, folded or json)", optarg);
+			a->format = -1;
+			for (int f = 0; f < (int)(sizeof(format_names) / sizeof(*format_names)); f++)
+				if (!strcmp(optarg, format_names[f]))
+					a->format = f;
+			if (a->format < 0) {
+				ppm_err("unknown format '%s' (use text, folded, json, flamegraph, "
+					"speedscope or pprof)", optarg);
 				return -1;
 			}
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case OPT_REVERSE:
+			a->reverse = 1;
 			break;
 		case OPT_KALLSYMS:
 			a->kallsyms = optarg;
@@ -203,7 +225,63 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		ppm_err("unexpected argument '%s' (see 'pyperfmap report --help')", argv[optind]);
 		return -1;
 	}
+	if (a->format == FMT_PPROF && !a->output && isatty(STDOUT_FILENO)) {
+		ppm_err("pprof output is gzipped binary: write it to a file with -o FILE");
+		return -1;
+	}
 	return 0;
+}
+
+/* The events with samples (only --event's when given), for the counter report and exports. */
+static struct counter_event *chosen_events(const struct report_ctx *c, const struct ppm_data *d,
+					   int sel, int sort_ev, int *nr, int *sort_n)
+{
+	struct counter_event *ce = calloc((size_t)d->nr_attrs + 1, sizeof(*ce));
+	int n = 0;
+
+	if (!ce) {
+		ppm_err("out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < d->nr_attrs; i++) {
+		if (!c->hists[i].total_samples || (sel >= 0 && i != sel))
+			continue;
+		if (i == sort_ev)
+			*sort_n = n;
+		ce[n].h = &c->hists[i];
+		ce[n].name = d->attrs[i].name;
+		ce[n++].attr = &d->attrs[i].attr;
+	}
+	*nr = n;
+	return ce;
+}
+
+static int write_export(FILE *out, const struct report_args *a, const struct report_ctx *c,
+			const struct ppm_data *d, int sel)
+{
+	struct export_opts o = { a->input, a->reverse };
+	struct counter_event *ce;
+	int n = 0, active = 0, err;
+
+	/* flamegraph weighs by one event; the others carry every event, --event picks one */
+	ce = chosen_events(c, d, a->format == FMT_FLAME ? sel : -1, sel, &n, &active);
+	if (!ce)
+		return -1;
+	if (!n) {
+		ppm_err("no samples in '%s': nothing to draw", a->input);
+		free(ce);
+		return -1;
+	}
+	if (a->format == FMT_FLAME)
+		err = export_flamegraph(out, &ce[0], &o);
+	else if (a->format == FMT_SPEEDSCOPE)
+		err = export_speedscope(out, ce, n, active, &o);
+	else
+		err = export_pprof(out, ce, n, active, &o);
+	free(ce);
+	if (err)
+		ppm_err("cannot write the %s output: %s", format_names[a->format], strerror(-err));
+	return err ? -1 : 0;
 }
 
 int cmd_report(int argc, char **argv)
@@ -211,8 +289,10 @@ int cmd_report(int argc, char **argv)
 	struct report_args a;
 	struct report_ctx c;
 	struct ppm_data *d = NULL;
+	struct outfile o = { 0 };
 	int err, ret = 1, any_chain = 0, nonempty = 0, first = -1, sel = -1, sort_ev = -1;
 	static char outbuf[1 << 16];
+	FILE *out;
 
 	err = parse_args(argc, argv, &a);
 	if (err)
@@ -221,7 +301,6 @@ int cmd_report(int argc, char **argv)
 	ppm_cmd_setup_log(0);
 	if (report_load(&c, &d, a.input, a.kallsyms, a.show_interpreter, a.sort))
 		goto out;
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	for (int i = 0; i < d->nr_attrs; i++) {
 		any_chain |= c.hists[i].has_callchains;
 		nonempty += c.hists[i].total_samples > 0;
@@ -232,70 +311,70 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	if (a.sort_event && (sort_ev = report_find_event(d, a.sort_event, "--sort")) < 0)
 		goto out;
-	if (sel < 0 && nonempty > 1 && a.folded) {
+	if (sel < 0 && nonempty > 1 && (a.format == FMT_FOLDED || a.format == FMT_FLAME)) {
 		sel = first;
-		ppm_notice("folded stacks of '%s', the first of this file's %d events (choose one "
-			   "with --event)", d->attrs[sel].name, nonempty);
+		ppm_notice("%s of '%s', the first of this file's %d events (choose one with "
+			   "--event)", a.format == FMT_FLAME ? "flame graph" : "folded stacks",
+			   d->attrs[sel].name, nonempty);
 	}
-	if (a.json || (sel < 0 && nonempty > 1)) {
-		struct counter_event *ce = calloc((size_t)nonempty, sizeof(*ce));
+	if (outfile__open(&o, a.output))
+		goto out;
+	out = o.fp;
+	setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
+	if (a.format >= FMT_FLAME) {
+		if (write_export(out, &a, &c, d, sel))
+			goto out;
+	} else if (a.format == FMT_JSON || (sel < 0 && nonempty > 1)) {
 		struct counter_view cv = { 0 };
+		struct counter_event *ce;
 		int n = 0;
 
-		if (!ce) {
-			ppm_err("out of memory");
+		ce = chosen_events(&c, d, sel, sort_ev, &n, &cv.sort_event);
+		if (!ce)
 			goto out;
-		}
-		for (int i = 0; i < d->nr_attrs; i++) {
-			if (!c.hists[i].total_samples || (sel >= 0 && i != sel))
-				continue;
-			if (i == sort_ev)
-				cv.sort_event = n;
-			ce[n].h = &c.hists[i];
-			ce[n].name = d->attrs[i].name;
-			ce[n++].attr = &d->attrs[i].attr;
-		}
 		cv.children = a.children >= 0 ? a.children : any_chain;
 		cv.lost = c.lost;
 		cv.unresolved = c.unresolved;
 		cv.incomplete = c.incomplete;
-		cv.json = a.json;
-		err = report_print_counters(stdout, ce, n, &cv);
+		cv.json = a.format == FMT_JSON;
+		err = report_print_counters(out, ce, n, &cv);
 		free(ce);
 		if (err) {
 			ppm_err("out of memory");
 			goto out;
 		}
-	}
-	for (int i = 0; i < d->nr_attrs && !a.json && !(sel < 0 && nonempty > 1); i++) {
-		struct report_view v = { 0 };
-		const struct ppm_machine_stats *ms = ppm_machine__stats(c.m);
+	} else {
+		for (int i = 0; i < d->nr_attrs; i++) {
+			struct report_view v = { 0 };
+			const struct ppm_machine_stats *ms = ppm_machine__stats(c.m);
 
-		if (sel >= 0 && i != sel)
-			continue;
-		if (sel < 0 && !c.hists[i].total_samples && d->nr_attrs > 1)
-			continue;
-		if (a.folded) {
-			report_print_folded(stdout, &c.hists[i]);
-			continue;
+			if (sel >= 0 && i != sel)
+				continue;
+			if (sel < 0 && !c.hists[i].total_samples && d->nr_attrs > 1)
+				continue;
+			if (a.format == FMT_FOLDED) {
+				report_print_folded(out, &c.hists[i]);
+				continue;
+			}
+			v.event = d->attrs[i].name;
+			v.lost = c.lost;
+			v.children = a.children >= 0 ? a.children : any_chain;
+			v.graph = a.graph >= 0 ? a.graph : any_chain;
+			v.graph_min = a.graph_min;
+			v.perfmap_bad = ms->perfmap_bad_lines;
+			v.kernel_hidden = ms->kernel_hidden;
+			v.unresolved = c.unresolved;
+			v.incomplete = c.incomplete;
+			report_print_text(out, &c.hists[i], &v);
 		}
-		v.event = d->attrs[i].name;
-		v.lost = c.lost;
-		v.children = a.children >= 0 ? a.children : any_chain;
-		v.graph = a.graph >= 0 ? a.graph : any_chain;
-		v.graph_min = a.graph_min;
-		v.perfmap_bad = ms->perfmap_bad_lines;
-		v.kernel_hidden = ms->kernel_hidden;
-		v.unresolved = c.unresolved;
-		v.incomplete = c.incomplete;
-		report_print_text(stdout, &c.hists[i], &v);
 	}
-	if (fflush(stdout) != 0) {
-		ppm_err("cannot write the report: %s", strerror(errno));
+	if (outfile__commit(&o))
 		goto out;
-	}
+	o.fp = NULL;
 	ret = 0;
 out:
+	if (o.fp)
+		outfile__abort(&o);
 	free((char *)a.sort_event);
 	report_unload(&c, d);
 	return ret;

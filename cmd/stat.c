@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "outfile.h"
 #include "stat_out.h"
 #include "workload.h"
 #include "../lib/event.h"
@@ -204,7 +205,8 @@ int cmd_stat(int argc, char **argv)
 	struct counter *cs = NULL;
 	struct stat_run_times times = { 0 };
 	FILE *out = stderr;
-	char bad[256], tmp[4096] = "";
+	struct outfile of = { 0 };
+	char bad[256];
 	int nr_ev, err, ret = 1, status = 0, multiplexed = 0, have_pmu;
 	unsigned int run;
 
@@ -244,13 +246,9 @@ int cmd_stat(int argc, char **argv)
 		goto out;
 	if (a.output) {
 		/* Written beside it and renamed when complete: a failure never leaves half a file. */
-		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", a.output, (int)getpid());
-		out = fopen(tmp, "w");
-		if (!out) {
-			ppm_err("cannot write '%s': %s", a.output, strerror(errno));
-			out = stderr;
+		if (outfile__open(&of, a.output))
 			goto out;
-		}
+		out = of.fp;
 	}
 	install_signals();
 	for (run = 0; run < a.repeat; run++) {
@@ -317,14 +315,9 @@ int cmd_stat(int argc, char **argv)
 		goto out;
 	}
 	if (out != stderr) {
-		int e = fclose(out);
-
 		out = stderr;
-		if (e || rename(tmp, a.output)) {
-			ppm_err("cannot write '%s': %s", a.output, strerror(errno));
+		if (outfile__commit(&of))
 			goto out;
-		}
-		*tmp = '\0';
 	}
 	ret = exit_status_of(status);
 	goto out;
@@ -332,9 +325,7 @@ nomem:
 	ppm_err("out of memory");
 out:
 	if (out != stderr)
-		fclose(out);
-	if (*tmp)
-		unlink(tmp);
+		outfile__abort(&of);
 	for (int i = 0; cs && i < nr_ev; i++) {
 		if (cs[i].fd >= 0)
 			close(cs[i].fd);

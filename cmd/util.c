@@ -228,7 +228,7 @@ void ppm_json_string(FILE *out, const char *s)
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
+		else if ((unsigned char)*s < 0x20 || *s == '<') /* '<': safe inside HTML <script> */
 			fprintf(out, "\\u%04x", *s);
 		else
 			fputc(*s, out);

@@ -1,0 +1,116 @@
+/* What the picture formats share: frame names and kinds, a string table. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "../maps/dso.h"
+
+enum export_kind export_frame_kind(const struct hist_frame *f)
+{
+	if (f->kernel)
+		return EXPORT_KERNEL;
+	if (f->sym && !strncmp(f->sym->name, "py::", 4))
+		return EXPORT_PYTHON;
+	if (f->sym || f->dso)
+		return EXPORT_NATIVE;
+	return EXPORT_UNKNOWN;
+}
+
+const char *export_frame_name(const struct hist_frame *f, char *buf, size_t len)
+{
+	if (f->sym)
+		return f->sym->name;
+	/* Unresolved addresses of one object are one box, as in FlameGraph's pictures. */
+	snprintf(buf, len, "[%s]", f->dso ? f->dso->short_name : "unknown");
+	return buf;
+}
+
+const char *export_python_file(const char *name)
+{
+	const char *colon;
+
+	if (strncmp(name, "py::", 4))
+		return NULL;
+	/* Qualified names have no ':'; file names may (C:..., URLs), so the first one splits. */
+	colon = strchr(name + 4, ':');
+	return colon && colon[1] ? colon + 1 : NULL;
+}
+
+const char *export_event_unit(const struct counter_event *ev)
+{
+	if (ev->attr && ev->attr->type == PERF_TYPE_SOFTWARE &&
+	    (ev->attr->config == PERF_COUNT_SW_CPU_CLOCK ||
+	     ev->attr->config == PERF_COUNT_SW_TASK_CLOCK))
+		return "nanoseconds";
+	return "count";
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+int strtab__init(struct strtab *t)
+{
+	memset(t, 0, sizeof(*t));
+	return strtab__intern(t, "") < 0 ? -ENOMEM : 0;
+}
+
+void strtab__release(struct strtab *t)
+{
+	for (size_t i = 0; i < t->nr; i++)
+		free(t->v[i]);
+	free(t->v);
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+static int strtab_grow(struct strtab *t)
+{
+	size_t n = t->nslots ? t->nslots * 2 : 1024;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->nr; i++) {
+		size_t k = hash_str(t->v[i]) & (n - 1);
+
+		while (slots[k])
+			k = (k + 1) & (n - 1);
+		slots[k] = (uint32_t)i + 1;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = n;
+	return 0;
+}
+
+int64_t strtab__intern(struct strtab *t, const char *s)
+{
+	size_t k;
+
+	if ((t->nr + 1) * 2 > t->nslots && strtab_grow(t))
+		return -ENOMEM;
+	for (k = hash_str(s) & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1))
+		if (!strcmp(t->v[t->slots[k] - 1], s))
+			return t->slots[k] - 1;
+	if (t->nr == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		char **v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->nr] = strdup(s);
+	if (!t->v[t->nr])
+		return -ENOMEM;
+	t->slots[k] = (uint32_t)t->nr + 1;
+	return (int64_t)t->nr++;
+}

@@ -1,0 +1,257 @@
+/*
+ * The flame graph: one HTML file with its script and data inside (no network). The
+ * stacks are merged into a tree here and written in preorder as (name, depth, samples)
+ * triples, children sorted by name as FlameGraph draws them; the page (flame.html,
+ * built into the binary) lays it out on a canvas, so 100,000 stacks stay responsive:
+ * boxes under half a pixel are skipped with their whole subtree.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "export.h"
+
+/* flame.html, split where the data goes (flame_html.S). */
+extern const char ppm_flame_html[];
+extern const char ppm_flame_html_end[];
+#define DATA_MARK "/*PYPERFMAP_DATA*/"
+
+struct node {
+	uint32_t name, parent;
+	uint32_t child, sibling;  /* first child, next sibling: 0 is none (0 is the root) */
+	uint64_t value;
+};
+
+struct tree {
+	struct node *v;
+	size_t nr, cap;
+	uint32_t *slots;          /* (parent, name) -> node + 1 */
+	size_t nslots;
+	struct strtab names;
+	uint8_t *kinds;           /* per name */
+	size_t kinds_cap;
+	int64_t *of_frame;        /* frame id -> name id */
+};
+
+static size_t slot_of(uint32_t parent, uint32_t name, size_t mask)
+{
+	uint64_t h = (uint64_t)parent << 32 | name;
+
+	/* murmur3's finalizer: every key bit reaches the low bits the mask keeps */
+	h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdull;
+	h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53ull;
+	return (size_t)(h ^ (h >> 33)) & mask;
+}
+
+static int tree_rehash(struct tree *t)
+{
+	size_t n = t->nslots ? t->nslots * 2 : 4096;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 1; i < t->nr; i++) {
+		size_t k = slot_of(t->v[i].parent, t->v[i].name, n - 1);
+
+		while (slots[k])
+			k = (k + 1) & (n - 1);
+		slots[k] = (uint32_t)i + 1;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = n;
+	return 0;
+}
+
+/* The child of parent named name, made when new. */
+static int64_t tree_child(struct tree *t, uint32_t parent, uint32_t name)
+{
+	size_t k;
+	struct node *n;
+
+	if ((t->nr + 1) * 2 > t->nslots && tree_rehash(t))
+		return -ENOMEM;
+	for (k = slot_of(parent, name, t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
+		n = &t->v[t->slots[k] - 1];
+		if (n->parent == parent && n->name == name)
+			return t->slots[k] - 1;
+	}
+	if (t->nr == t->cap) {
+		size_t cap = t->cap * 2;
+		struct node *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	n = &t->v[t->nr];
+	memset(n, 0, sizeof(*n));
+	n->name = name;
+	n->parent = parent;
+	n->sibling = t->v[parent].child;
+	t->v[parent].child = (uint32_t)t->nr;
+	t->slots[k] = (uint32_t)t->nr + 1;
+	return (int64_t)t->nr++;
+}
+
+static int grow_kinds(struct tree *t, size_t need)
+{
+	size_t cap = t->kinds_cap ? t->kinds_cap : 1024;
+	uint8_t *k;
+
+	if (need <= t->kinds_cap)
+		return 0;
+	while (cap < need)
+		cap *= 2;
+	k = realloc(t->kinds, cap);
+	if (!k)
+		return -ENOMEM;
+	memset(k + t->kinds_cap, 0, cap - t->kinds_cap);
+	t->kinds = k;
+	t->kinds_cap = cap;
+	return 0;
+}
+
+static int64_t name_of(struct tree *t, const char *s, enum export_kind kind)
+{
+	int64_t id = strtab__intern(&t->names, s);
+
+	if (id < 0 || grow_kinds(t, (size_t)id + 1))
+		return -ENOMEM;
+	t->kinds[id] = (uint8_t)kind;
+	return id;
+}
+
+static int build(struct tree *t, const struct hist *h)
+{
+	const struct hist_frames *fr = h->frames;
+	char buf[64];
+
+	t->cap = 4096;
+	t->v = calloc(t->cap, sizeof(*t->v));
+	t->of_frame = malloc((fr->nr + 1) * sizeof(*t->of_frame));
+	if (!t->v || !t->of_frame || strtab__init(&t->names))
+		return -ENOMEM;
+	for (size_t i = 0; i < fr->nr; i++)
+		t->of_frame[i] = -1;
+	t->nr = 1; /* the root, "all": name 1, as "" is 0 */
+	if (name_of(t, "all", EXPORT_ROOT) != 1)
+		return -ENOMEM;
+	t->v[0].name = 1;
+	for (size_t i = 0; i < h->nr_stacks; i++) {
+		const struct hist_stack *s = &h->stacks[i];
+		int64_t node = name_of(t, s->comm ? s->comm : "[unknown]", EXPORT_ROOT);
+
+		if (node < 0 || (node = tree_child(t, 0, (uint32_t)node)) < 0)
+			return -ENOMEM;
+		t->v[0].value += s->samples;
+		t->v[node].value += s->samples;
+		for (uint32_t k = 0; k < s->nr; k++) {
+			uint32_t id = h->arena[s->off + k];
+			const struct hist_frame *f = &fr->v[id];
+
+			if (t->of_frame[id] < 0)
+				t->of_frame[id] = name_of(t, export_frame_name(f, buf, sizeof(buf)),
+							  export_frame_kind(f));
+			if (t->of_frame[id] < 0)
+				return -ENOMEM;
+			node = tree_child(t, (uint32_t)node, (uint32_t)t->of_frame[id]);
+			if (node < 0)
+				return -ENOMEM;
+			t->v[node].value += s->samples;
+		}
+	}
+	return 0;
+}
+
+static const struct tree *sort_tree;
+
+static int cmp_by_name(const void *a, const void *b)
+{
+	const struct node *x = &sort_tree->v[*(const uint32_t *)a];
+	const struct node *y = &sort_tree->v[*(const uint32_t *)b];
+
+	return strcmp(sort_tree->names.v[x->name], sort_tree->names.v[y->name]);
+}
+
+/* Preorder, children by name: "name,depth,value," per node. */
+static int put_nodes(FILE *out, struct tree *t)
+{
+	uint32_t *stack = malloc(t->nr * sizeof(*stack));
+	uint32_t *depth = malloc(t->nr * sizeof(*depth));
+	uint32_t *kids = malloc(t->nr * sizeof(*kids));
+	size_t sp = 0, written = 0;
+
+	if (!stack || !depth || !kids) {
+		free(stack);
+		free(depth);
+		free(kids);
+		return -ENOMEM;
+	}
+	sort_tree = t;
+	stack[sp++] = 0;
+	depth[0] = 0;
+	while (sp) {
+		uint32_t i = stack[--sp];
+		size_t nk = 0;
+
+		fprintf(out, "%s%u,%u,%" PRIu64, written++ ? "," : "", t->v[i].name, depth[i],
+			t->v[i].value);
+		for (uint32_t c = t->v[i].child; c; c = t->v[c].sibling)
+			kids[nk++] = c;
+		qsort(kids, nk, sizeof(*kids), cmp_by_name);
+		while (nk) {
+			uint32_t c = kids[--nk];
+
+			depth[c] = depth[i] + 1;
+			stack[sp++] = c;
+		}
+	}
+	free(stack);
+	free(depth);
+	free(kids);
+	return 0;
+}
+
+int export_flamegraph(FILE *out, const struct counter_event *ev, const struct export_opts *o)
+{
+	const char *mark = strstr(ppm_flame_html, DATA_MARK);
+	struct tree t;
+	int err;
+
+	memset(&t, 0, sizeof(t));
+	if (!mark)
+		return -EINVAL; /* the build embedded a page without its data mark */
+	err = build(&t, ev->h);
+	if (err)
+		goto out;
+	fwrite(ppm_flame_html, 1, (size_t)(mark - ppm_flame_html), out);
+	fputs("{\"title\":", out);
+	ppm_json_string(out, o->input);
+	fputs(",\"event\":", out);
+	ppm_json_string(out, ev->name);
+	fprintf(out, ",\"reverse\":%d,\"names\":[", o->reverse);
+	for (size_t i = 0; i < t.names.nr; i++) {
+		if (i)
+			fputc(',', out);
+		ppm_json_string(out, t.names.v[i]);
+	}
+	fputs("],\"kinds\":[", out);
+	for (size_t i = 0; i < t.names.nr; i++)
+		fprintf(out, "%s%u", i ? "," : "", t.kinds[i]);
+	fputs("],\"nodes\":[", out);
+	err = put_nodes(out, &t);
+	fputs("]}", out);
+	mark += strlen(DATA_MARK);
+	fwrite(mark, 1, (size_t)(ppm_flame_html_end - mark), out);
+out:
+	free(t.v);
+	free(t.slots);
+	free(t.kinds);
+	free(t.of_frame);
+	strtab__release(&t.names);
+	return err;
+}
