@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "hist.h"
+#include "progress.h"
 #include "report_out.h"
 
 /* How a frame is coloured and classified in the pictures. */
@@ -39,6 +40,7 @@ int64_t strtab__intern(struct strtab *t, const char *s);
 struct export_opts {
 	const char *input;      /* the perf.data file, for titles */
 	int reverse;            /* flame graph: start in the callers (inverted) view */
+	struct progress *progress; /* updated per stack written */
 };
 
 /* ev[sel] is the event the flame graph weighs by (its samples). */

@@ -125,7 +125,7 @@ static int64_t name_of(struct tree *t, const char *s, enum export_kind kind)
 	return id;
 }
 
-static int build(struct tree *t, const struct hist *h)
+static int build(struct tree *t, const struct hist *h, struct progress *pr)
 {
 	const struct hist_frames *fr = h->frames;
 	char buf[64];
@@ -147,6 +147,7 @@ static int build(struct tree *t, const struct hist *h)
 
 		if (node < 0 || (node = tree_child(t, 0, (uint32_t)node)) < 0)
 			return -ENOMEM;
+		progress__update(pr, i, h->nr_stacks);
 		t->v[0].value += s->samples;
 		t->v[node].value += s->samples;
 		for (uint32_t k = 0; k < s->nr; k++) {
@@ -225,7 +226,7 @@ int export_flamegraph(FILE *out, const struct counter_event *ev, const struct ex
 	memset(&t, 0, sizeof(t));
 	if (!mark)
 		return -EINVAL; /* the build embedded a page without its data mark */
-	err = build(&t, ev->h);
+	err = build(&t, ev->h, o->progress);
 	if (err)
 		goto out;
 	fwrite(ppm_flame_html, 1, (size_t)(mark - ppm_flame_html), out);

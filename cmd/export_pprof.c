@@ -175,7 +175,8 @@ static int alloc_all(struct builder *b, const struct counter_event *ev, int nr)
 	return 0;
 }
 
-static int build(struct builder *b, const struct counter_event *ev, int nr, int dflt)
+static int build(struct builder *b, const struct counter_event *ev, int nr, int dflt,
+		 struct progress *pr)
 {
 	const struct hist_frames *fr = ev[0].h->frames;
 	int64_t k_comm = str_id(b, "comm"), k_pid = str_id(b, "pid");
@@ -213,6 +214,7 @@ static int build(struct builder *b, const struct counter_event *ev, int nr, int 
 			Sample *s = &b->samples[ns];
 			Label *l = &b->labels[2 * ns];
 
+			progress__update(pr, i, h->nr_stacks);
 			perftools__profiles__sample__init(s);
 			s->location_id = &b->loc_ids[used_locs];
 			for (uint32_t k = st->nr; k-- > 0;) {
@@ -304,14 +306,13 @@ int export_pprof(FILE *out, const struct counter_event *ev, int nr, int dflt,
 	size_t len;
 	int err;
 
-	(void)o;
 	memset(&b, 0, sizeof(b));
 	perftools__profiles__profile__init(&b.p);
 	err = strtab__init(&b.str);
 	if (!err)
 		err = strtab__init(&b.objs);
 	if (!err)
-		err = build(&b, ev, nr, dflt);
+		err = build(&b, ev, nr, dflt, o->progress);
 	if (!err) {
 		len = perftools__profiles__profile__get_packed_size(&b.p);
 		buf = malloc(len + 1);

@@ -54,7 +54,8 @@ static int collect(struct name_map *nm, const struct counter_event *ev, int nr)
 	return 0;
 }
 
-static void put_profile(FILE *out, struct name_map *nm, const struct counter_event *ev)
+static void put_profile(FILE *out, struct name_map *nm, const struct counter_event *ev,
+			struct progress *pr)
 {
 	const struct hist *h = ev->h;
 	const char *unit = export_event_unit(ev);
@@ -74,6 +75,7 @@ static void put_profile(FILE *out, struct name_map *nm, const struct counter_eve
 			fprintf(out, ",%" PRId64, nm->of_frame[h->arena[s->off + k]] - 1);
 		fputc(']', out);
 		total += s->period;
+		progress__update(pr, i, h->nr_stacks);
 	}
 	fputs("],\"weights\":[", out);
 	for (size_t i = 0; i < h->nr_stacks; i++)
@@ -109,7 +111,7 @@ int export_speedscope(FILE *out, const struct counter_event *ev, int nr, int act
 	for (int e = 0; e < nr; e++) {
 		if (e)
 			fputc(',', out);
-		put_profile(out, &nm, &ev[e]);
+		put_profile(out, &nm, &ev[e], o->progress);
 	}
 	fputs("]}\n", out);
 out:

@@ -256,10 +256,10 @@ static struct counter_event *chosen_events(const struct report_ctx *c, const str
 	return ce;
 }
 
-static int write_export(FILE *out, const struct report_args *a, const struct report_ctx *c,
+static int write_export(FILE *out, const struct report_args *a, struct report_ctx *c,
 			const struct ppm_data *d, int sel)
 {
-	struct export_opts o = { a->input, a->reverse };
+	struct export_opts o = { a->input, a->reverse, &c->progress };
 	struct counter_event *ce;
 	int n = 0, active = 0, err;
 
@@ -268,6 +268,7 @@ static int write_export(FILE *out, const struct report_args *a, const struct rep
 	if (!ce)
 		return -1;
 	if (!n) {
+		progress__end(&c->progress);
 		ppm_err("no samples in '%s': nothing to draw", a->input);
 		free(ce);
 		return -1;
@@ -279,6 +280,7 @@ static int write_export(FILE *out, const struct report_args *a, const struct rep
 	else
 		err = export_pprof(out, ce, n, active, &o);
 	free(ce);
+	progress__end(&c->progress);
 	if (err)
 		ppm_err("cannot write the %s output: %s", format_names[a->format], strerror(-err));
 	return err ? -1 : 0;
@@ -320,6 +322,12 @@ int cmd_report(int argc, char **argv)
 	if (outfile__open(&o, a.output))
 		goto out;
 	out = o.fp;
+	{
+		char what[64];
+
+		snprintf(what, sizeof(what), "writing the %s output", format_names[a.format]);
+		progress__stage(&c.progress, what);
+	}
 	setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
 	if (a.format >= FMT_FLAME) {
 		if (write_export(out, &a, &c, d, sel))
@@ -368,6 +376,7 @@ int cmd_report(int argc, char **argv)
 			report_print_text(out, &c.hists[i], &v);
 		}
 	}
+	progress__end(&c.progress);
 	if (outfile__commit(&o))
 		goto out;
 	o.fp = NULL;

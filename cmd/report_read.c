@@ -185,7 +185,10 @@ static int process_all(struct report_ctx *c, const struct ppm_data *d, const cha
 			continue;
 		ro.last_time = record_time(d, h, ro.last_time);
 		err = reorder_push(&ro, ro.last_time, at);
+		progress__update(&c->progress, pos, d->data_size);
 	}
+	if (err || rc)
+		progress__end(&c->progress);
 	if (!err && rc) {
 		ppm_err("'%s' is corrupt: a record runs past the end of its data", path);
 		free(ro.q);
@@ -194,6 +197,8 @@ static int process_all(struct report_ctx *c, const struct ppm_data *d, const cha
 	}
 	if (!err)
 		err = reorder_flush(c, d, &ro, UINT64_MAX, &bad_off);
+	if (err)
+		progress__end(&c->progress);
 	free(ro.q);
 	free(ro.tmp);
 	if (err == -ENOMEM)
@@ -448,6 +453,12 @@ int report_load(struct report_ctx *c, struct ppm_data **dp, const char *input,
 	}
 	d = *dp;
 	c->d = d;
+	{
+		char what[128];
+
+		snprintf(what, sizeof(what), "reading %s", input);
+		progress__init(&c->progress, what);
+	}
 	if (d->data_size == 0 && d->size > sizeof(struct ppm_file_header) + 4096) {
 		ppm_err("'%s' was not finished (its recording was interrupted)", input);
 		return -1;
@@ -478,6 +489,7 @@ int report_load(struct report_ctx *c, struct ppm_data **dp, const char *input,
 
 void report_unload(struct report_ctx *c, struct ppm_data *d)
 {
+	progress__end(&c->progress);
 	if (c->hists)
 		for (int i = 0; i < d->nr_attrs; i++)
 			hist__release(&c->hists[i]);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "hist.h"
+#include "progress.h"
 #include "../lib/data_reader.h"
 
 typedef int (*report_sample_fn)(void *arg, const struct ppm_data *d, struct ppm_machine *m,
@@ -32,6 +33,7 @@ struct report_ctx {
 	report_sample_fn hook; /* report_walk: samples go here instead of the hists */
 	const struct ppm_data *d;
 	void *hook_arg;
+	struct progress progress; /* reading, then the command's own steps; ended by unload */
 };
 
 /*
