@@ -6,7 +6,8 @@
 set(PYPERFMAP_PYTHONS "" CACHE STRING "CPython interpreters to build the trampoline for (default: search)")
 set(PPM_PYDIR ${CMAKE_BINARY_DIR}/python)
 set(PPM_TRAMPOLINE_SOURCES
-  trampoline/module.c trampoline/arena.c trampoline/mapwriter.c trampoline/core_access.c)
+  trampoline/module.c trampoline/arena.c trampoline/mapwriter.c trampoline/jitdump.c
+  trampoline/core_access.c)
 
 set(_candidates ${PYPERFMAP_PYTHONS})
 if(NOT _candidates)

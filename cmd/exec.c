@@ -1,13 +1,14 @@
 /* pyperfmap exec: run a command with pyperfmap's trampoline in every Python it starts. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
 
 static const char exec_usage[] =
-	"usage: pyperfmap exec [--] <command> [<args>...]\n"
+	"usage: pyperfmap exec [--jitdump] [--] <command> [<args>...]\n"
 	"\n"
 	"Runs the command with pyperfmap's trampoline switched on in every CPython 3.8-3.13\n"
 	"process it starts, so each Python function has its own code address named in\n"
@@ -21,6 +22,8 @@ static const char exec_usage[] =
 	"are the command's own. Interpreters that ignore the environment (-I, -E) or skip\n"
 	"site (-S) need pyperfmap-python3.X instead.\n"
 	"\n"
+	"  --jitdump    also write /tmp/jit-PID.dump: each stub's code and unwinding data, for\n"
+	"               perf record -k 1 --call-graph dwarf + perf inject --jit (as -X perf_jit)\n"
 	"  -h, --help   this text\n";
 
 int cmd_exec(int argc, char **argv)
@@ -31,11 +34,17 @@ int cmd_exec(int argc, char **argv)
 		fputs(exec_usage, stdout);
 		return 0;
 	}
-	if (argc > 1 && !strcmp(argv[1], "--"))
-		first = 2;
-	else if (argc > 1 && argv[1][0] == '-') {
-		ppm_bad_option("exec", 0, argv[1]);
-		return 2;
+	while (first < argc && argv[first][0] == '-') {
+		if (!strcmp(argv[first], "--")) {
+			first++;
+			break;
+		}
+		if (strcmp(argv[first], "--jitdump")) {
+			ppm_bad_option("exec", 0, argv[first]);
+			return 2;
+		}
+		setenv("PYPERFMAP_JITDUMP", "1", 1);
+		first++;
 	}
 	if (first >= argc) {
 		ppm_err("no command to run (usage: pyperfmap exec -- python script.py)");

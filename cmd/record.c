@@ -47,6 +47,9 @@ static const char record_usage[] =
 	"                         as perf records a command)\n"
 	"      --no-trampoline    do not switch pyperfmap's trampoline on in the command's\n"
 	"                         Python processes (it is on by default: PYPERFMAP=1)\n"
+	"      --jitdump          the trampoline also writes /tmp/jit-PID.dump (stub code and\n"
+	"                         unwinding data) and sample times use CLOCK_MONOTONIC, so\n"
+	"                         'perf inject --jit' reads the file (as after perf record -k 1)\n"
 	"  -q, --quiet            no summary line and no notices\n"
 	"  -v, --verbose          more messages\n"
 	"  -h, --help             this text\n"
@@ -129,6 +132,7 @@ struct record_args {
 	uint64_t pages;
 	pid_t pid;
 	int callchain, quiet, verbose, pages_set, no_sample_cpu, no_trampoline, graph_set;
+	int jitdump;
 	unsigned int dwarf;
 	char **argv;
 };
@@ -146,6 +150,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-sample-cpu", no_argument, NULL, 'C' },
 		{ "no-trampoline", no_argument, NULL, 'T' },
+		{ "jitdump", no_argument, NULL, 'J' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -232,6 +237,9 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		case 'T':
 			a->no_trampoline = 1;
 			break;
+		case 'J':
+			a->jitdump = 1;
+			break;
 		case 'v':
 			a->verbose = 1;
 			break;
@@ -256,6 +264,11 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	}
 	if (a->pid && *a->argv) {
 		ppm_err("give either -p or a command, not both");
+		return -1;
+	}
+	if (a->jitdump && (a->pid || a->no_trampoline)) {
+		ppm_err("--jitdump is written by the trampoline of a command pyperfmap starts "
+			"(not with %s)", a->pid ? "-p" : "--no-trampoline");
 		return -1;
 	}
 	return 0;
@@ -358,6 +371,8 @@ int cmd_record(int argc, char **argv)
 	}
 	install_signals();
 	if (!a.pid) {
+		if (a.jitdump)
+			setenv("PYPERFMAP_JITDUMP", "1", 1);
 		err = workload_prepare(&wl, a.argv, !a.no_trampoline);
 		if (err) {
 			snprintf(msg, sizeof(msg), "cannot start '%s'", a.argv[0]);
@@ -373,6 +388,7 @@ int cmd_record(int argc, char **argv)
 	opts.period = a.period;
 	opts.callchain = a.callchain;
 	opts.no_sample_cpu = a.no_sample_cpu;
+	opts.clock_monotonic = a.jitdump;
 	if (a.dwarf && !a.callchain) {
 		dw = ppm_dwarf__new(nr_ev > 1, !a.no_sample_cpu);
 		if (!dw) {

@@ -127,6 +127,39 @@ static void find_id_positions(struct ppm_data *d)
 	d->trailer_id_pos = !!(st & PERF_SAMPLE_CPU) + !!(st & PERF_SAMPLE_STREAM_ID);
 }
 
+/*
+ * pyperfmap's private sections, indexed by the trailer at the end (see perf_file.h).
+ * pyperfmap writes the attrs last (perf writes them first): in such a file, bytes after
+ * the attrs must be that trailer, and anything else there is a file cut short.
+ * Returns 0 or -EINVAL.
+ */
+static int read_private_sections(struct ppm_data *d, const struct ppm_file_header *h)
+{
+	uint64_t perf_end = h->attrs.offset + h->attrs.size;
+	struct ppm_private_trailer tr;
+	uint64_t at;
+
+	if (h->attrs.offset < h->data.offset || d->size <= perf_end)
+		return 0;
+	if (d->size - perf_end < sizeof(tr))
+		return -EINVAL;
+	memcpy(&tr, d->map + d->size - sizeof(tr), sizeof(tr));
+	if (tr.magic != PPM_PRIVATE_MAGIC || tr.nr > 64 ||
+	    d->size - perf_end != sizeof(tr) + tr.nr * sizeof(struct ppm_private_entry))
+		return -EINVAL;
+	at = perf_end;
+	for (uint64_t i = 0; i < tr.nr; i++) {
+		struct ppm_private_entry e;
+
+		memcpy(&e, d->map + at + i * sizeof(e), sizeof(e));
+		if (e.feat >= PPM_FEAT_PRIVATE && e.feat < PPM_FEAT_BITS && in_file(d, e.offset, e.size)) {
+			d->feat[e.feat].offset = e.offset;
+			d->feat[e.feat].size = e.size;
+		}
+	}
+	return 0;
+}
+
 int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
 {
 	struct ppm_file_header h;
@@ -203,6 +236,10 @@ int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
 			if (in_file(d, s.offset, s.size))
 				d->feat[b] = s;  /* a bad one is ignored, like perf does */
 		}
+	}
+	if (read_private_sections(d, &h)) {
+		rc = fail(err, -EINVAL, "'%s' is truncated (its end is cut off)", path);
+		goto error;
 	}
 	read_event_names(d);
 	for (int i = 0; i < d->nr_attrs; i++) {

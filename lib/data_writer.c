@@ -215,8 +215,9 @@ int ppm_data_writer__finish(struct ppm_data_writer *w)
 {
 	struct ppm_file_header hdr;
 	struct ppm_file_section *index = NULL;
+	struct ppm_private_entry *priv = NULL;
 	uint64_t off;
-	int err;
+	int err, nr_perf = 0;
 
 	err = flush(w);
 	if (err)
@@ -225,23 +226,35 @@ int ppm_data_writer__finish(struct ppm_data_writer *w)
 	if (err && err != -EEXIST)
 		return err;
 	memset(&hdr, 0, sizeof(hdr));
-	/* perf expects the feature index right after the data, in bit order. */
+	/* perf expects the feature index right after the data, in bit order; private
+	 * sections (sorted last) are written after perf's and indexed by the trailer. */
 	qsort(w->feats, (size_t)w->nr_feats, sizeof(w->feats[0]), cmp_feat);
+	while (nr_perf < w->nr_feats && w->feats[nr_perf].feat < PPM_FEAT_PRIVATE)
+		nr_perf++;
 	off = DATA_OFFSET + w->data_size;
 	index = calloc((size_t)w->nr_feats + 1, sizeof(*index));
-	if (!index)
-		return -ENOMEM;
-	off += (uint64_t)w->nr_feats * sizeof(*index);
+	priv = calloc((size_t)(w->nr_feats - nr_perf) + 1, sizeof(*priv));
+	if (!index || !priv) {
+		err = -ENOMEM;
+		goto out;
+	}
+	off += (uint64_t)nr_perf * sizeof(*index);
 	for (int i = 0; i < w->nr_feats; i++) {
-		index[i].offset = off;
-		index[i].size = w->feats[i].size;
 		err = write_all(w->fd, w->feats[i].buf, w->feats[i].size, (off_t)off);
 		if (err)
 			goto out;
+		if (i < nr_perf) {
+			index[i].offset = off;
+			index[i].size = w->feats[i].size;
+			hdr.features[w->feats[i].feat / 64] |= 1ULL << (w->feats[i].feat % 64);
+		} else {
+			priv[i - nr_perf].feat = (uint64_t)w->feats[i].feat;
+			priv[i - nr_perf].offset = off;
+			priv[i - nr_perf].size = w->feats[i].size;
+		}
 		off += w->feats[i].size;
-		hdr.features[w->feats[i].feat / 64] |= 1ULL << (w->feats[i].feat % 64);
 	}
-	err = write_all(w->fd, index, (size_t)w->nr_feats * sizeof(*index),
+	err = write_all(w->fd, index, (size_t)nr_perf * sizeof(*index),
 			(off_t)(DATA_OFFSET + w->data_size));
 	if (err)
 		goto out;
@@ -269,6 +282,17 @@ int ppm_data_writer__finish(struct ppm_data_writer *w)
 			goto out;
 	}
 	w->file_size = hdr.attrs.offset + hdr.attrs.size;
+	if (nr_perf < w->nr_feats) {
+		struct ppm_private_trailer tr = { (uint64_t)(w->nr_feats - nr_perf), PPM_PRIVATE_MAGIC };
+		size_t len = (size_t)tr.nr * sizeof(*priv);
+
+		err = write_all(w->fd, priv, len, (off_t)w->file_size);
+		if (!err)
+			err = write_all(w->fd, &tr, sizeof(tr), (off_t)(w->file_size + len));
+		if (err)
+			goto out;
+		w->file_size += len + sizeof(tr);
+	}
 	hdr.magic = PPM_PERF_MAGIC;
 	hdr.size = sizeof(hdr);
 	hdr.attr_size = sizeof(struct ppm_file_attr);
@@ -279,6 +303,7 @@ int ppm_data_writer__finish(struct ppm_data_writer *w)
 		err = -errno;
 out:
 	free(index);
+	free(priv);
 	return err;
 }
 

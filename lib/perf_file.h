@@ -44,8 +44,13 @@ enum {
 	PPM_FEAT_CMDLINE = 11,
 	PPM_FEAT_EVENT_DESC = 12,
 	/*
-	 * pyperfmap's own section: copies of /tmp/perf-PID.map. perf walks only the
-	 * feature bits it knows and skips the rest, so a high bit is safe for it.
+	 * pyperfmap's own sections (ids from PPM_FEAT_PRIVATE up). perf report and perf
+	 * script skip feature bits they do not know, but perf inject crashes on them, so
+	 * these are not feature bits: they sit after perf's sections, found through the
+	 * trailer at the very end of the file (struct ppm_private_trailer), where no perf
+	 * tool looks. Files of older pyperfmap versions flagged them as bits; still read.
+	 *
+	 * Copies of /tmp/perf-PID.map.
 	 * Payload: repeated { u32 pid; u32 len; char text[len]; pad to 8 }.
 	 */
 	PPM_FEAT_PERFMAPS = 240,
@@ -56,6 +61,17 @@ enum {
 	 */
 	PPM_FEAT_KSYMS = 241,
 };
+#define PPM_FEAT_PRIVATE 240
+
+/* The end of a file with private sections: n entries { id, offset, size }, then this. */
+struct ppm_private_entry {
+	uint64_t feat, offset, size;
+};
+struct ppm_private_trailer {
+	uint64_t nr;
+	uint64_t magic;
+};
+#define PPM_PRIVATE_MAGIC 0x3156495250505050ULL /* "PPPPRIV1" */
 
 /* Records that perf itself puts in the data section (user types, >= 64). */
 enum {

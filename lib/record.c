@@ -107,6 +107,10 @@ static void build_attr(const struct ppm_record *rec, int ev, struct perf_event_a
 	attr->exclude_hv = 1;
 	attr->exclude_guest = 1;
 	attr->sample_id_all = 1;
+	if (o->clock_monotonic) {
+		attr->use_clockid = 1;
+		attr->clockid = CLOCK_MONOTONIC;
+	}
 	/* Side-band records (maps, names, forks) come from the first event only. */
 	if (ev == 0) {
 		attr->mmap = 1;

@@ -27,6 +27,8 @@ struct ppm_record_opts {
 	uint64_t period;
 	int callchain;            /* kernel frame-pointer callchains */
 	int no_sample_cpu;        /* leave PERF_SAMPLE_CPU out (perf's default for a command) */
+	int clock_monotonic;      /* sample times from CLOCK_MONOTONIC (perf record -k 1), the
+				   * clock of jitdump files, so perf inject --jit can join them */
 	unsigned int dwarf_stack; /* >0: sample user registers and this many stack bytes */
 	/*
 	 * Sees every record before it is written and may replace it (DWARF mode turns

@@ -9,7 +9,7 @@
 #define ARENA_SIZE (1u << 20)
 
 static unsigned char *cur, *end;
-static size_t mapped;
+static size_t mapped, stride = PPM_STUB_SIZE;
 
 /*
  * A new arena is filled with copies of the stub while writable, then flipped to
@@ -43,7 +43,7 @@ void *ppm_arena_alloc_stub(void)
 {
 	void *stub;
 
-	if (cur == end) {
+	if ((size_t)(end - cur) < PPM_STUB_SIZE) {
 		int err = new_arena();
 
 		if (err) {
@@ -52,8 +52,14 @@ void *ppm_arena_alloc_stub(void)
 		}
 	}
 	stub = cur;
-	cur += PPM_STUB_SIZE;
+	cur += (size_t)(end - cur) < stride ? (size_t)(end - cur) : stride;
 	return stub;
+}
+
+void ppm_arena_set_stride(size_t bytes)
+{
+	/* every PPM_STUB_SIZE bytes of an arena hold a stub: any multiple is one */
+	stride = (bytes + PPM_STUB_SIZE - 1) / PPM_STUB_SIZE * PPM_STUB_SIZE;
 }
 
 size_t ppm_arena_mapped(void)

@@ -4,65 +4,55 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "jitdump.h"
 #include "mapwriter.h"
 
 #define BUF_SIZE (64 * 1024)
 #define FLUSH_AT (60 * 1024)
 #define MAX_AGE_NS (100 * 1000 * 1000LL)
 
+/* One batched per-process file: the perf map, or the jitdump. */
+struct sink {
+	const char *pattern;    /* its path, from the pid */
+	int jit;                /* a jitdump: header first, first page mapped */
+	char buf[BUF_SIZE];
+	size_t used;
+	long long oldest_ns;    /* when the oldest unwritten entry was added */
+	int fd;
+	pid_t owner;            /* the pid the open file belongs to */
+	char path[64];
+	void *page;             /* the jitdump's mapped first page */
+};
+
 /*
- * Lines are added under the GIL, but a fork may come from a thread without it
+ * Entries are added under the GIL, but a fork may come from a thread without it
  * (C code): the mutex keeps the fork handlers and writers apart. It is taken only
  * when a stub is made, never on the call path.
  */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static char buf[BUF_SIZE];
-static size_t used;
-static long long oldest_ns;     /* when the oldest unwritten line was added */
-static int fd = -1;
-static pid_t owner;             /* the pid the open map belongs to */
-static char path[64];
-static uint64_t nr_lines, nr_bytes;
+static struct sink map = { .pattern = "/tmp/perf-%d.map", .fd = -1 };
+static struct sink jit = { .pattern = "/tmp/jit-%d.dump", .jit = 1, .fd = -1 };
+static int jit_on;
+static uint64_t nr_lines, nr_bytes, jit_index, jit_salt;
+static const char *failed_path;
 static int inited;
 
-static long long now_ns(void)
+static long long now_ns(clockid_t clk)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	clock_gettime(clk, &ts);
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Opens /tmp/perf-PID.map for this pid: ours, regular, never through a symlink. */
-static int open_map(void)
-{
-	struct stat st;
-	pid_t pid = getpid();
-
-	if (fd >= 0 && owner == pid)
-		return 0;
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
-	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)pid);
-	/* O_TRUNC: a map left by a dead process with this pid describes someone else. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
-		close(fd);
-		fd = -1;
-		return -EPERM;
-	}
-	owner = pid;
-	return 0;
-}
-
-static int write_all(const char *p, size_t n)
+static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
 		ssize_t w = write(fd, p, n);
@@ -78,17 +68,83 @@ static int write_all(const char *p, size_t n)
 	return 0;
 }
 
-static int flush_locked(void)
+/* The jitdump's header, and its first page mapped executable: perf record notes
+ * executable file mappings, and perf inject finds the dump through that record. */
+static int start_jitdump(struct sink *s)
+{
+	unsigned char head[40];
+	struct timeval tv;
+	long page = sysconf(_SC_PAGESIZE);
+	int err;
+
+	gettimeofday(&tv, NULL);
+	err = write_all(s->fd, (const char *)head,
+			ppm_jitdump_header(head, (uint32_t)getpid(),
+					   (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec));
+	if (err)
+		return err;
+	s->page = mmap(NULL, (size_t)page, PROT_READ | PROT_EXEC, MAP_PRIVATE, s->fd, 0);
+	if (s->page == MAP_FAILED) {
+		s->page = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+/* Opens the file for this pid: ours, regular, never through a symlink. */
+static int open_sink(struct sink *s)
+{
+	struct stat st;
+	pid_t pid = getpid();
+	int err;
+
+	if (s->fd >= 0 && s->owner == pid)
+		return 0;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	snprintf(s->path, sizeof(s->path), s->pattern, (int)pid);
+	/* O_TRUNC: a file left by a dead process with this pid describes someone else. */
+	/* the jitdump is mapped too, which needs it open for reading */
+	s->fd = open(s->path, (s->jit ? O_RDWR : O_WRONLY) | O_CREAT | O_TRUNC | O_APPEND |
+		     O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (s->fd < 0) {
+		failed_path = s->path;
+		return -errno;
+	}
+	if (fstat(s->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		err = -EPERM;
+		goto error;
+	}
+	if (s->jit && (err = start_jitdump(s)))
+		goto error;
+	s->owner = pid;
+	return 0;
+error:
+	close(s->fd);
+	s->fd = -1;
+	failed_path = s->path;
+	return err;
+}
+
+static int flush_sink(struct sink *s)
 {
 	int err;
 
-	if (!used)
+	if (!s->used)
 		return 0;
-	err = open_map();
+	err = open_sink(s);
 	if (!err)
-		err = write_all(buf, used);
-	used = 0;
+		err = write_all(s->fd, s->buf, s->used);
+	s->used = 0;
 	return err;
+}
+
+static int flush_locked(void)
+{
+	int err = flush_sink(&map), err2 = jit_on ? flush_sink(&jit) : 0;
+
+	return err ? err : err2;
 }
 
 int ppm_mapwriter_flush(void)
@@ -103,15 +159,56 @@ int ppm_mapwriter_flush(void)
 
 void ppm_mapwriter_tick(void)
 {
-	if (used && now_ns() - oldest_ns > MAX_AGE_NS)
+	long long t;
+
+	if (!map.used)
+		return;
+	t = now_ns(CLOCK_MONOTONIC_COARSE);
+	if (t - map.oldest_ns > MAX_AGE_NS)
 		ppm_mapwriter_flush();
+}
+
+/* Room for need more bytes in s (the file opened, a full batch written): 0 or -errno. */
+static int make_room(struct sink *s, size_t need)
+{
+	int err = 0;
+
+	/* The first entry opens the file: a symlink or a foreign file is found now. */
+	if (s->fd < 0 || s->owner != getpid())
+		err = open_sink(s);
+	if (!err && s->used + need > BUF_SIZE)
+		err = flush_sink(s);
+	if (!err && !s->used)
+		s->oldest_ns = now_ns(CLOCK_MONOTONIC_COARSE);
+	return err;
 }
 
 /* Appends s, with newlines (possible in a file name) made harmless for line readers. */
 static void put(const char *s, size_t *off)
 {
 	for (; *s && *off < BUF_SIZE - 1; s++)
-		buf[(*off)++] = *s == '\n' || *s == '\r' ? '?' : *s;
+		map.buf[(*off)++] = *s == '\n' || *s == '\r' ? '?' : *s;
+}
+
+static int add_jit(uintptr_t start, const char *qualname, const char *filename)
+{
+	size_t name_len = 4 + strlen(qualname) + 1 + strlen(filename);
+	size_t room = ppm_jitdump_stub_room(name_len);
+	char name[1024];
+	int err;
+
+	if (room > BUF_SIZE || name_len >= sizeof(name))
+		return 0; /* a name this long: the perf map still names the stub */
+	err = make_room(&jit, room);
+	if (err)
+		return err;
+	snprintf(name, sizeof(name), "py::%s:%s", qualname, filename);
+	jit_index++;
+	jit.used += ppm_jitdump_stub((unsigned char *)jit.buf + jit.used, start, jit_index,
+				     jit_salt ^ (jit_index << 20) ^ start, (uint32_t)getpid(),
+				     (uint32_t)syscall(SYS_gettid),
+				     (uint64_t)now_ns(CLOCK_MONOTONIC), name, name_len);
+	return jit.used >= FLUSH_AT ? flush_sink(&jit) : 0;
 }
 
 int ppm_mapwriter_add(uintptr_t start, unsigned int size, const char *qualname,
@@ -119,43 +216,44 @@ int ppm_mapwriter_add(uintptr_t start, unsigned int size, const char *qualname,
 {
 	char head[48];
 	size_t need = strlen(qualname) + strlen(filename) + 64, off;
-	int err = 0;
+	int err;
 
 	pthread_mutex_lock(&lock);
-	/* The first line opens the file: a symlink or a foreign file is found now. */
-	if (fd < 0 || owner != getpid())
-		err = open_map();
-	if (!err && used + need > BUF_SIZE)
-		err = flush_locked();
+	err = make_room(&map, need > BUF_SIZE ? BUF_SIZE : need);
+	if (!err && jit_on)
+		err = add_jit(start, qualname, filename);
 	if (err) {
 		pthread_mutex_unlock(&lock);
 		return err;
 	}
-	if (need > BUF_SIZE)
-		need = BUF_SIZE;
-	if (!used)
-		oldest_ns = now_ns();
-	off = used;
+	off = map.used;
 	snprintf(head, sizeof(head), "%lx %x py::", (unsigned long)start, size);
 	put(head, &off);
 	put(qualname, &off);
 	put(":", &off);
 	put(filename, &off);
-	buf[off++] = '\n';
+	map.buf[off++] = '\n';
 	nr_lines++;
-	nr_bytes += off - used;
-	used = off;
-	if (used >= FLUSH_AT)
-		err = flush_locked();
+	nr_bytes += off - map.used;
+	map.used = off;
+	if (map.used >= FLUSH_AT)
+		err = flush_sink(&map);
 	pthread_mutex_unlock(&lock);
 	return err;
 }
 
 const char *ppm_mapwriter_path(void)
 {
-	if (!path[0])
-		snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
-	return path;
+	if (failed_path)
+		return failed_path;
+	if (!map.path[0])
+		snprintf(map.path, sizeof(map.path), map.pattern, (int)getpid());
+	return map.path;
+}
+
+const char *ppm_mapwriter_jitdump_path(void)
+{
+	return jit_on ? jit.path : NULL;
 }
 
 void ppm_mapwriter_stats(uint64_t *lines, uint64_t *bytes)
@@ -167,7 +265,7 @@ void ppm_mapwriter_stats(uint64_t *lines, uint64_t *bytes)
 static void before_fork(void)
 {
 	pthread_mutex_lock(&lock);
-	flush_locked(); /* the child must not inherit the parent's unwritten lines */
+	flush_locked(); /* the child must not inherit the parent's unwritten entries */
 }
 
 static void after_fork_parent(void)
@@ -175,15 +273,23 @@ static void after_fork_parent(void)
 	pthread_mutex_unlock(&lock);
 }
 
+static void reset_in_child(struct sink *s)
+{
+	/* The child writes its own files, opened on its first new stub. The parent's
+	 * jitdump page stays mapped (the child cannot tell perf otherwise). */
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->owner = 0;
+	s->path[0] = '\0';
+	s->used = 0;
+}
+
 static void after_fork_child(void)
 {
-	/* The child writes its own /tmp/perf-CHILDPID.map, opened on its first new stub. */
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
-	owner = 0;
-	path[0] = '\0';
-	used = 0;
+	reset_in_child(&map);
+	reset_in_child(&jit);
+	failed_path = NULL;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -192,8 +298,14 @@ static void at_exit(void)
 	ppm_mapwriter_flush();
 }
 
-void ppm_mapwriter_init(void)
+void ppm_mapwriter_init(int jitdump)
 {
+	if (jitdump && !jit_on) {
+		pthread_mutex_lock(&lock);
+		jit_on = 1;
+		jit_salt = (uint64_t)getpid() << 40 ^ (uint64_t)now_ns(CLOCK_MONOTONIC);
+		pthread_mutex_unlock(&lock);
+	}
 	if (inited)
 		return;
 	inited = 1;

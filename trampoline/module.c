@@ -14,10 +14,12 @@
  */
 #include <Python.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "core_access.h"
+#include "jitdump.h"
 #include "mapwriter.h"
 #include "stub.h"
 
@@ -48,6 +50,7 @@ static Py_ssize_t extra_index = -1;
 static int fast_extra;          /* the direct co_extra read agrees with the API */
 static int active;
 static int failed;              /* stepped aside after an error: no new stubs */
+static int jitdump_on;          /* PYPERFMAP_JITDUMP=1: /tmp/jit-PID.dump too */
 static ppm_eval_fn prev_eval;   /* what the stubs call: CPython's loop or a chained hook */
 static ppm_eval_fn saved_eval;  /* the slot's value before us, put back by deactivate() */
 static unsigned long calls;     /* hook calls, for the batched map writer's clock */
@@ -268,7 +271,12 @@ int ppm_trampoline_activate(void)
 			return 0;
 		}
 		check_fast_extra();
-		ppm_mapwriter_init();
+		jitdump_on = getenv("PYPERFMAP_JITDUMP") && !strcmp(getenv("PYPERFMAP_JITDUMP"), "1");
+		/* perf inject maps each stub's ELF over the stub and its unwinding data:
+		 * stubs spaced apart keep those mappings from overlapping one another */
+		if (jitdump_on)
+			ppm_arena_set_stride(PPM_STUB_SIZE + PPM_JITDUMP_UNWIND_SPAN);
+		ppm_mapwriter_init(jitdump_on);
 		wrap_os_exit();
 	}
 	cur = ppm_get_eval_frame();
@@ -318,11 +326,12 @@ static PyObject *py_stats(PyObject *self, PyObject *unused)
 	uint64_t lines, bytes;
 
 	ppm_mapwriter_stats(&lines, &bytes);
-	return Py_BuildValue("{s:n,s:K,s:K,s:n,s:i,s:s}", "stubs", nr_stubs,
+	return Py_BuildValue("{s:n,s:K,s:K,s:n,s:i,s:s,s:z}", "stubs", nr_stubs,
 			     "map_lines", (unsigned long long)lines, "map_bytes",
 			     (unsigned long long)bytes, "arena_bytes",
 			     (Py_ssize_t)ppm_arena_mapped(), "fast_extra", fast_extra,
-			     "map_path", ppm_mapwriter_path());
+			     "map_path", ppm_mapwriter_path(), "jitdump_path",
+			     ppm_mapwriter_jitdump_path());
 }
 
 static PyObject *py_flush(PyObject *self, PyObject *unused)
