@@ -114,3 +114,56 @@ int64_t strtab__intern(struct strtab *t, const char *s)
 	t->slots[k] = (uint32_t)t->nr + 1;
 	return (int64_t)t->nr++;
 }
+
+int export_names__init(struct export_names *n, const struct hist_frames *frames)
+{
+	memset(n, 0, sizeof(*n));
+	n->of_frame = malloc((frames->nr + 1) * sizeof(*n->of_frame));
+	if (!n->of_frame || strtab__init(&n->str))
+		return -ENOMEM;
+	for (size_t i = 0; i < frames->nr; i++)
+		n->of_frame[i] = -1;
+	return 0;
+}
+
+void export_names__release(struct export_names *n)
+{
+	strtab__release(&n->str);
+	free(n->kinds);
+	free(n->of_frame);
+	memset(n, 0, sizeof(*n));
+}
+
+int64_t export_names__intern(struct export_names *n, const char *s, enum export_kind kind)
+{
+	int64_t id = strtab__intern(&n->str, s);
+
+	if (id < 0)
+		return id;
+	if ((size_t)id >= n->kinds_cap) {
+		size_t cap = n->kinds_cap ? n->kinds_cap * 2 : 1024;
+		uint8_t *k;
+
+		while (cap <= (size_t)id)
+			cap *= 2;
+		k = realloc(n->kinds, cap);
+		if (!k)
+			return -ENOMEM;
+		memset(k + n->kinds_cap, 0, cap - n->kinds_cap);
+		n->kinds = k;
+		n->kinds_cap = cap;
+	}
+	n->kinds[id] = (uint8_t)kind;
+	return id;
+}
+
+int64_t export_names__frame(struct export_names *n, const struct hist_frames *frames, uint32_t id)
+{
+	const struct hist_frame *f = &frames->v[id];
+	char buf[64];
+
+	if (n->of_frame[id] < 0)
+		n->of_frame[id] = export_names__intern(n, export_frame_name(f, buf, sizeof(buf)),
+						       export_frame_kind(f));
+	return n->of_frame[id];
+}

@@ -37,6 +37,24 @@ void strtab__release(struct strtab *t);
 /* The id of s, added on first sight; -ENOMEM. */
 int64_t strtab__intern(struct strtab *t, const char *s);
 
+/*
+ * The names a picture shows: interned strings with a kind each, and each frame id's
+ * name found once (frame ids are shared by every event's hist of a report).
+ */
+struct export_names {
+	struct strtab str;
+	uint8_t *kinds;      /* per name: enum export_kind */
+	size_t kinds_cap;
+	int64_t *of_frame;   /* frame id -> name id, -1 until seen */
+};
+
+int export_names__init(struct export_names *n, const struct hist_frames *frames);
+void export_names__release(struct export_names *n);
+/* The id of s with its kind (the last kind given wins); -ENOMEM. */
+int64_t export_names__intern(struct export_names *n, const char *s, enum export_kind kind);
+/* The name id of frame id; -ENOMEM. */
+int64_t export_names__frame(struct export_names *n, const struct hist_frames *frames, uint32_t id);
+
 struct export_opts {
 	const char *input;      /* the perf.data file, for titles */
 	int reverse;            /* flame graph: start in the callers (inverted) view */

@@ -29,10 +29,7 @@ struct tree {
 	size_t nr, cap;
 	uint32_t *slots;          /* (parent, name) -> node + 1 */
 	size_t nslots;
-	struct strtab names;
-	uint8_t *kinds;           /* per name */
-	size_t kinds_cap;
-	int64_t *of_frame;        /* frame id -> name id */
+	struct export_names names;
 };
 
 static size_t slot_of(uint32_t parent, uint32_t name, size_t mask)
@@ -97,53 +94,22 @@ static int64_t tree_child(struct tree *t, uint32_t parent, uint32_t name)
 	return (int64_t)t->nr++;
 }
 
-static int grow_kinds(struct tree *t, size_t need)
-{
-	size_t cap = t->kinds_cap ? t->kinds_cap : 1024;
-	uint8_t *k;
-
-	if (need <= t->kinds_cap)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	k = realloc(t->kinds, cap);
-	if (!k)
-		return -ENOMEM;
-	memset(k + t->kinds_cap, 0, cap - t->kinds_cap);
-	t->kinds = k;
-	t->kinds_cap = cap;
-	return 0;
-}
-
-static int64_t name_of(struct tree *t, const char *s, enum export_kind kind)
-{
-	int64_t id = strtab__intern(&t->names, s);
-
-	if (id < 0 || grow_kinds(t, (size_t)id + 1))
-		return -ENOMEM;
-	t->kinds[id] = (uint8_t)kind;
-	return id;
-}
-
 static int build(struct tree *t, const struct hist *h, struct progress *pr)
 {
 	const struct hist_frames *fr = h->frames;
-	char buf[64];
 
 	t->cap = 4096;
 	t->v = calloc(t->cap, sizeof(*t->v));
-	t->of_frame = malloc((fr->nr + 1) * sizeof(*t->of_frame));
-	if (!t->v || !t->of_frame || strtab__init(&t->names))
+	if (!t->v || export_names__init(&t->names, fr))
 		return -ENOMEM;
-	for (size_t i = 0; i < fr->nr; i++)
-		t->of_frame[i] = -1;
 	t->nr = 1; /* the root, "all": name 1, as "" is 0 */
-	if (name_of(t, "all", EXPORT_ROOT) != 1)
+	if (export_names__intern(&t->names, "all", EXPORT_ROOT) != 1)
 		return -ENOMEM;
 	t->v[0].name = 1;
 	for (size_t i = 0; i < h->nr_stacks; i++) {
 		const struct hist_stack *s = &h->stacks[i];
-		int64_t node = name_of(t, s->comm ? s->comm : "[unknown]", EXPORT_ROOT);
+		int64_t node = export_names__intern(&t->names, s->comm ? s->comm : "[unknown]",
+						    EXPORT_ROOT);
 
 		if (node < 0 || (node = tree_child(t, 0, (uint32_t)node)) < 0)
 			return -ENOMEM;
@@ -151,16 +117,9 @@ static int build(struct tree *t, const struct hist *h, struct progress *pr)
 		t->v[0].value += s->samples;
 		t->v[node].value += s->samples;
 		for (uint32_t k = 0; k < s->nr; k++) {
-			uint32_t id = h->arena[s->off + k];
-			const struct hist_frame *f = &fr->v[id];
+			int64_t name = export_names__frame(&t->names, fr, h->arena[s->off + k]);
 
-			if (t->of_frame[id] < 0)
-				t->of_frame[id] = name_of(t, export_frame_name(f, buf, sizeof(buf)),
-							  export_frame_kind(f));
-			if (t->of_frame[id] < 0)
-				return -ENOMEM;
-			node = tree_child(t, (uint32_t)node, (uint32_t)t->of_frame[id]);
-			if (node < 0)
+			if (name < 0 || (node = tree_child(t, (uint32_t)node, (uint32_t)name)) < 0)
 				return -ENOMEM;
 			t->v[node].value += s->samples;
 		}
@@ -168,14 +127,13 @@ static int build(struct tree *t, const struct hist *h, struct progress *pr)
 	return 0;
 }
 
-static const struct tree *sort_tree;
-
-static int cmp_by_name(const void *a, const void *b)
+static int cmp_by_name(const void *a, const void *b, void *arg)
 {
-	const struct node *x = &sort_tree->v[*(const uint32_t *)a];
-	const struct node *y = &sort_tree->v[*(const uint32_t *)b];
+	const struct tree *t = arg;
+	const struct node *x = &t->v[*(const uint32_t *)a];
+	const struct node *y = &t->v[*(const uint32_t *)b];
 
-	return strcmp(sort_tree->names.v[x->name], sort_tree->names.v[y->name]);
+	return strcmp(t->names.str.v[x->name], t->names.str.v[y->name]);
 }
 
 /* Preorder, children by name: "name,depth,value," per node. */
@@ -192,7 +150,6 @@ static int put_nodes(FILE *out, struct tree *t)
 		free(kids);
 		return -ENOMEM;
 	}
-	sort_tree = t;
 	stack[sp++] = 0;
 	depth[0] = 0;
 	while (sp) {
@@ -203,7 +160,7 @@ static int put_nodes(FILE *out, struct tree *t)
 			t->v[i].value);
 		for (uint32_t c = t->v[i].child; c; c = t->v[c].sibling)
 			kids[nk++] = c;
-		qsort(kids, nk, sizeof(*kids), cmp_by_name);
+		qsort_r(kids, nk, sizeof(*kids), cmp_by_name, t);
 		while (nk) {
 			uint32_t c = kids[--nk];
 
@@ -235,14 +192,14 @@ int export_flamegraph(FILE *out, const struct counter_event *ev, const struct ex
 	fputs(",\"event\":", out);
 	ppm_json_string(out, ev->name);
 	fprintf(out, ",\"reverse\":%d,\"names\":[", o->reverse);
-	for (size_t i = 0; i < t.names.nr; i++) {
+	for (size_t i = 0; i < t.names.str.nr; i++) {
 		if (i)
 			fputc(',', out);
-		ppm_json_string(out, t.names.v[i]);
+		ppm_json_string(out, t.names.str.v[i]);
 	}
 	fputs("],\"kinds\":[", out);
-	for (size_t i = 0; i < t.names.nr; i++)
-		fprintf(out, "%s%u", i ? "," : "", t.kinds[i]);
+	for (size_t i = 0; i < t.names.str.nr; i++)
+		fprintf(out, "%s%u", i ? "," : "", t.names.kinds[i]);
 	fputs("],\"nodes\":[", out);
 	err = put_nodes(out, &t);
 	fputs("]}", out);
@@ -251,8 +208,6 @@ int export_flamegraph(FILE *out, const struct counter_event *ev, const struct ex
 out:
 	free(t.v);
 	free(t.slots);
-	free(t.kinds);
-	free(t.of_frame);
-	strtab__release(&t.names);
+	export_names__release(&t.names);
 	return err;
 }

@@ -12,49 +12,34 @@
 #include "cmd.h"
 #include "export.h"
 
-/* Name ids of frames, filled on first use: frame ids are shared by every event's hist. */
-struct name_map {
-	struct strtab names;
-	int64_t *of_frame;
-	size_t nr;
-};
-
-static int64_t frame_name_id(struct name_map *nm, const struct hist_frames *fr, uint32_t id)
+static const char *comm_of(const struct hist_stack *s)
 {
-	char buf[64];
-
-	if (nm->of_frame[id] < 0)
-		nm->of_frame[id] = strtab__intern(&nm->names, export_frame_name(&fr->v[id], buf, sizeof(buf)));
-	return nm->of_frame[id];
+	return s->comm ? s->comm : "[unknown]";
 }
 
-static int collect(struct name_map *nm, const struct counter_event *ev, int nr)
+static int collect(struct export_names *nm, const struct counter_event *ev, int nr)
 {
 	const struct hist_frames *fr = ev[0].h->frames;
 
-	nm->nr = fr->nr;
-	nm->of_frame = malloc((fr->nr + 1) * sizeof(*nm->of_frame));
-	if (!nm->of_frame || strtab__init(&nm->names))
+	if (export_names__init(nm, fr))
 		return -ENOMEM;
-	for (size_t i = 0; i < fr->nr; i++)
-		nm->of_frame[i] = -1;
 	for (int e = 0; e < nr; e++) {
 		const struct hist *h = ev[e].h;
 
 		for (size_t i = 0; i < h->nr_stacks; i++) {
 			const struct hist_stack *s = &h->stacks[i];
 
-			if (strtab__intern(&nm->names, s->comm ? s->comm : "[unknown]") < 0)
+			if (export_names__intern(nm, comm_of(s), EXPORT_ROOT) < 0)
 				return -ENOMEM;
 			for (uint32_t k = 0; k < s->nr; k++)
-				if (frame_name_id(nm, fr, h->arena[s->off + k]) < 0)
+				if (export_names__frame(nm, fr, h->arena[s->off + k]) < 0)
 					return -ENOMEM;
 		}
 	}
 	return 0;
 }
 
-static void put_profile(FILE *out, struct name_map *nm, const struct counter_event *ev,
+static void put_profile(FILE *out, struct export_names *nm, const struct counter_event *ev,
 			struct progress *pr)
 {
 	const struct hist *h = ev->h;
@@ -70,7 +55,7 @@ static void put_profile(FILE *out, struct name_map *nm, const struct counter_eve
 
 		/* Interned by collect(): these lookups cannot fail. */
 		fprintf(out, "%s[%" PRId64, i ? "," : "",
-			strtab__intern(&nm->names, s->comm ? s->comm : "[unknown]") - 1);
+			strtab__intern(&nm->str, comm_of(s)) - 1);
 		for (uint32_t k = 0; k < s->nr; k++)
 			fprintf(out, ",%" PRId64, nm->of_frame[h->arena[s->off + k]] - 1);
 		fputc(']', out);
@@ -86,7 +71,7 @@ static void put_profile(FILE *out, struct name_map *nm, const struct counter_eve
 int export_speedscope(FILE *out, const struct counter_event *ev, int nr, int active,
 		      const struct export_opts *o)
 {
-	struct name_map nm = { 0 };
+	struct export_names nm = { 0 };
 	int err;
 
 	err = collect(&nm, ev, nr);
@@ -96,11 +81,11 @@ int export_speedscope(FILE *out, const struct counter_event *ev, int nr, int act
 	      "\"exporter\":\"pyperfmap\",\"name\":", out);
 	ppm_json_string(out, o->input);
 	fprintf(out, ",\"activeProfileIndex\":%d,\"shared\":{\"frames\":[", active);
-	for (size_t i = 1; i < nm.names.nr; i++) {
-		const char *file = export_python_file(nm.names.v[i]);
+	for (size_t i = 1; i < nm.str.nr; i++) {
+		const char *file = export_python_file(nm.str.v[i]);
 
 		fputs(i > 1 ? ",{\"name\":" : "{\"name\":", out);
-		ppm_json_string(out, nm.names.v[i]);
+		ppm_json_string(out, nm.str.v[i]);
 		if (file) {
 			fputs(",\"file\":", out);
 			ppm_json_string(out, file);
@@ -115,7 +100,6 @@ int export_speedscope(FILE *out, const struct counter_event *ev, int nr, int act
 	}
 	fputs("]}\n", out);
 out:
-	free(nm.of_frame);
-	strtab__release(&nm.names);
+	export_names__release(&nm);
 	return err;
 }
