@@ -12,7 +12,6 @@
 int ppm_embed_kernel_symbols(struct ppm_record *rec)
 {
 	struct ppm_symtab t = { 0 };
-	const struct ppm_symbol *last = NULL;
 	size_t nr, len = 0;
 	const uint64_t *ips = ppm_record__kernel_ips(rec, &nr);
 	char *text = NULL;
@@ -31,17 +30,10 @@ int ppm_embed_kernel_symbols(struct ppm_record *rec)
 		ppm_symtab__release(&t);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < nr; i++) {
-		const struct ppm_symbol *s = ppm_symtab__find(&t, ips[i]);
-
-		/* The addresses are sorted, so each symbol's hits are adjacent. */
-		if (!s || s == last)
-			continue;
-		last = s;
-		fprintf(out, "%" PRIx64 " %" PRIx64 " %s\n", s->start, s->end - s->start, s->name);
-	}
+	err = ppm_kallsyms__write_subset(&t, ips, nr, out);
 	fclose(out);
-	err = len ? ppm_record__add_feature(rec, PPM_FEAT_KSYMS, text, len) : 0;
+	if (!err)
+		err = len ? ppm_record__add_feature(rec, PPM_FEAT_KSYMS, text, len) : 0;
 	free(text);
 	ppm_symtab__release(&t);
 	return err;

@@ -2,9 +2,20 @@
 #ifndef PPM_KALLSYMS_H
 #define PPM_KALLSYMS_H
 
+#include <stdio.h>
+
 #include "symtab.h"
 
 /* Returns 0, -errno, or -EPERM when the addresses are hidden (kptr_restrict). */
 int ppm_kallsyms__load(struct ppm_symtab *t, const char *path);
+
+/*
+ * Writes "start size name" lines for the symbols a recording needs to name the
+ * sorted kernel addresses ips: the one holding each address and the one holding
+ * the byte before it, because a report looks a return address up at address - 1
+ * (a call that ends a function returns to the start of the next one).
+ */
+int ppm_kallsyms__write_subset(const struct ppm_symtab *t, const uint64_t *ips, size_t nr,
+			       FILE *out);
 
 #endif

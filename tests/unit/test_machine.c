@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "../../lib/cpumap.h"
+#include "../../maps/kallsyms.h"
 #include "../../maps/machine.h"
 #include "../../maps/symtab.h"
 
@@ -111,6 +112,55 @@ static void machine_kernel_symbols_from_file(void **state)
 	ppm_machine__free(m);
 }
 
+/*
+ * The symbols embedded at record time must name every frame the report will look
+ * up, including a return address at the very start of a function (looked up at
+ * address - 1, in the function before it), and nothing else.
+ */
+static void kallsyms_subset_covers_return_addresses(void **state)
+{
+	struct ppm_symtab t = { 0 };
+	struct ppm_machine *m = ppm_machine__new();
+	struct ppm_resolved r;
+	char path[] = "/tmp/ppm-kallsyms-XXXXXX";
+	int fd = mkstemp(path);
+	static const char text[] = "ffffffff81000000 T _text\n"
+				   "ffffffff81001000 T do_syscall_64\n"
+				   "ffffffff81002000 t helper\n"
+				   "ffffffff81003000 T unused\n"
+				   "ffffffff81004000 T last\n";
+	/* A return address at helper's first byte, one inside helper, one in last. */
+	static const uint64_t ips[] = { 0xffffffff81002000, 0xffffffff81002010,
+					0xffffffff81004100 };
+	char *sub = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	assert_int_equal(ppm_kallsyms__load(&t, path), 0);
+	unlink(path);
+	out = open_memstream(&sub, &len);
+	assert_non_null(out);
+	assert_int_equal(ppm_kallsyms__write_subset(&t, ips, 3, out), 0);
+	fclose(out);
+	assert_string_equal(sub, "ffffffff81001000 1000 do_syscall_64\n"
+				 "ffffffff81002000 1000 helper\n"
+				 "ffffffff81004000 100000 last\n");
+	ppm_machine__set_kernel_symbols(m, sub, len);
+	ppm_machine__resolve(m, 1, 0xffffffff81002000 - 1, 1, &r);
+	assert_non_null(r.sym);
+	assert_string_equal(r.sym->name, "do_syscall_64");
+	ppm_machine__resolve(m, 1, 0xffffffff81004100 - 1, 1, &r);
+	assert_non_null(r.sym);
+	assert_string_equal(r.sym->name, "last");
+	ppm_machine__resolve(m, 1, 0xffffffff81003010, 1, &r);
+	assert_null(r.sym);
+	free(sub);
+	ppm_symtab__release(&t);
+	ppm_machine__free(m);
+}
+
 static void machine_hidden_kallsyms(void **state)
 {
 	struct ppm_machine *m = ppm_machine__new();
@@ -172,6 +222,7 @@ int main(void)
 		cmocka_unit_test(machine_fork_inherits_and_exec_clears),
 		cmocka_unit_test(machine_perfmap_stub_inherited_across_fork),
 		cmocka_unit_test(machine_kernel_symbols_from_file),
+		cmocka_unit_test(kallsyms_subset_covers_return_addresses),
 		cmocka_unit_test(machine_hidden_kallsyms),
 		cmocka_unit_test(symtab_aliases_and_zero_sizes),
 		cmocka_unit_test(cpumap_lists),
