@@ -87,20 +87,32 @@ static void machine_perfmap_stub_inherited_across_fork(void **state)
 	ppm_machine__free(m);
 }
 
+/* Writes text into a new file named after the template path. */
+static void write_temp(char *path, const char *text, size_t len)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+/* Data symbols are not code: helper runs up to unused. */
+static const char kallsyms_text[] = "ffffffff81000000 T _text\n"
+				    "ffffffff81001000 T do_syscall_64\n"
+				    "ffffffff81002000 t helper\n"
+				    "ffffffff81003000 D some_data\n"
+				    "ffffffff81003800 T unused\n"
+				    "ffffffff81004000 T last\n"
+				    "ffffffffc0000000 t mod_func\t[mymod]\n";
+
 static void machine_kernel_symbols_from_file(void **state)
 {
 	struct ppm_machine *m = ppm_machine__new();
 	struct ppm_resolved r;
 	char path[] = "/tmp/ppm-kallsyms-XXXXXX";
-	int fd = mkstemp(path);
-	static const char text[] = "ffffffff81000000 T _text\n"
-				   "ffffffff81001000 T do_syscall_64\n"
-				   "ffffffff81002000 t helper\n"
-				   "ffffffff81003000 D some_data\n"
-				   "ffffffffc0000000 t mod_func\t[mymod]\n";
 
-	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
-	close(fd);
+	write_temp(path, kallsyms_text, sizeof(kallsyms_text) - 1);
 	ppm_machine__set_kallsyms(m, path);
 	ppm_machine__resolve(m, 1, 0xffffffff81001234, 1, &r);
 	assert_non_null(r.sym);
@@ -123,12 +135,6 @@ static void kallsyms_subset_covers_return_addresses(void **state)
 	struct ppm_machine *m = ppm_machine__new();
 	struct ppm_resolved r;
 	char path[] = "/tmp/ppm-kallsyms-XXXXXX";
-	int fd = mkstemp(path);
-	static const char text[] = "ffffffff81000000 T _text\n"
-				   "ffffffff81001000 T do_syscall_64\n"
-				   "ffffffff81002000 t helper\n"
-				   "ffffffff81003000 T unused\n"
-				   "ffffffff81004000 T last\n";
 	/* A return address at helper's first byte, one inside helper, one in last. */
 	static const uint64_t ips[] = { 0xffffffff81002000, 0xffffffff81002010,
 					0xffffffff81004100 };
@@ -136,8 +142,7 @@ static void kallsyms_subset_covers_return_addresses(void **state)
 	size_t len = 0;
 	FILE *out;
 
-	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
-	close(fd);
+	write_temp(path, kallsyms_text, sizeof(kallsyms_text) - 1);
 	assert_int_equal(ppm_kallsyms__load(&t, path), 0);
 	unlink(path);
 	out = open_memstream(&sub, &len);
@@ -145,7 +150,7 @@ static void kallsyms_subset_covers_return_addresses(void **state)
 	assert_int_equal(ppm_kallsyms__write_subset(&t, ips, 3, out), 0);
 	fclose(out);
 	assert_string_equal(sub, "ffffffff81001000 1000 do_syscall_64\n"
-				 "ffffffff81002000 1000 helper\n"
+				 "ffffffff81002000 1800 helper\n"
 				 "ffffffff81004000 100000 last\n");
 	ppm_machine__set_kernel_symbols(m, sub, len);
 	ppm_machine__resolve(m, 1, 0xffffffff81002000 - 1, 1, &r);
@@ -154,7 +159,7 @@ static void kallsyms_subset_covers_return_addresses(void **state)
 	ppm_machine__resolve(m, 1, 0xffffffff81004100 - 1, 1, &r);
 	assert_non_null(r.sym);
 	assert_string_equal(r.sym->name, "last");
-	ppm_machine__resolve(m, 1, 0xffffffff81003010, 1, &r);
+	ppm_machine__resolve(m, 1, 0xffffffff81003810, 1, &r); /* unused */
 	assert_null(r.sym);
 	free(sub);
 	ppm_symtab__release(&t);
@@ -166,11 +171,9 @@ static void machine_hidden_kallsyms(void **state)
 	struct ppm_machine *m = ppm_machine__new();
 	struct ppm_resolved r;
 	char path[] = "/tmp/ppm-kallsyms-XXXXXX";
-	int fd = mkstemp(path);
 	static const char text[] = "0000000000000000 T _text\n0000000000000000 T do_syscall_64\n";
 
-	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
-	close(fd);
+	write_temp(path, text, sizeof(text) - 1);
 	ppm_machine__set_kallsyms(m, path);
 	ppm_machine__resolve(m, 1, 0xffffffff81001234, 1, &r);
 	assert_null(r.sym);
