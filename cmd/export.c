@@ -70,31 +70,38 @@ void strtab__release(struct strtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static int strtab_grow(struct strtab *t)
+int slots_grow(uint32_t **slots, size_t *nslots, size_t min, size_t first, size_t nr,
+	       size_t (*hash)(const void *ctx, size_t i), const void *ctx)
 {
-	size_t n = t->nslots ? t->nslots * 2 : 1024;
-	uint32_t *slots = calloc(n, sizeof(*slots));
+	size_t n = *nslots ? *nslots * 2 : min;
+	uint32_t *v = calloc(n, sizeof(*v));
 
-	if (!slots)
+	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < t->nr; i++) {
-		size_t k = hash_str(t->v[i]) & (n - 1);
+	for (size_t i = first; i < nr; i++) {
+		size_t k = hash(ctx, i) & (n - 1);
 
-		while (slots[k])
+		while (v[k])
 			k = (k + 1) & (n - 1);
-		slots[k] = (uint32_t)i + 1;
+		v[k] = (uint32_t)i + 1;
 	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = n;
+	free(*slots);
+	*slots = v;
+	*nslots = n;
 	return 0;
+}
+
+static size_t strtab_hash(const void *ctx, size_t i)
+{
+	return (size_t)hash_str(((const struct strtab *)ctx)->v[i]);
 }
 
 int64_t strtab__intern(struct strtab *t, const char *s)
 {
 	size_t k;
 
-	if ((t->nr + 1) * 2 > t->nslots && strtab_grow(t))
+	if ((t->nr + 1) * 2 > t->nslots &&
+	    slots_grow(&t->slots, &t->nslots, 1024, 0, t->nr, strtab_hash, t))
 		return -ENOMEM;
 	for (k = hash_str(s) & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1))
 		if (!strcmp(t->v[t->slots[k] - 1], s))

@@ -24,6 +24,14 @@ const char *export_python_file(const char *name);
 /* The unit of an event's periods: "nanoseconds" for the clocks, else "count". */
 const char *export_event_unit(const struct counter_event *ev);
 
+/*
+ * Open addressing over an array the caller owns: a slot holds an element's index + 1
+ * (0 is empty), probed linearly. Rebuilds *slots at twice the size (min at first) from
+ * elements first..nr-1, placed by hash(ctx, i).
+ */
+int slots_grow(uint32_t **slots, size_t *nslots, size_t min, size_t first, size_t nr,
+	       size_t (*hash)(const void *ctx, size_t i), const void *ctx);
+
 /* Interned strings, index 0 is always "" (pprof requires it; harmless elsewhere). */
 struct strtab {
 	char **v;

@@ -42,24 +42,11 @@ static size_t slot_of(uint32_t parent, uint32_t name, size_t mask)
 	return (size_t)(h ^ (h >> 33)) & mask;
 }
 
-static int tree_rehash(struct tree *t)
+static size_t node_hash(const void *ctx, size_t i)
 {
-	size_t n = t->nslots ? t->nslots * 2 : 4096;
-	uint32_t *slots = calloc(n, sizeof(*slots));
+	const struct node *n = &((const struct tree *)ctx)->v[i];
 
-	if (!slots)
-		return -ENOMEM;
-	for (size_t i = 1; i < t->nr; i++) {
-		size_t k = slot_of(t->v[i].parent, t->v[i].name, n - 1);
-
-		while (slots[k])
-			k = (k + 1) & (n - 1);
-		slots[k] = (uint32_t)i + 1;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = n;
-	return 0;
+	return slot_of(n->parent, n->name, SIZE_MAX);
 }
 
 /* The child of parent named name, made when new. */
@@ -68,7 +55,9 @@ static int64_t tree_child(struct tree *t, uint32_t parent, uint32_t name)
 	size_t k;
 	struct node *n;
 
-	if ((t->nr + 1) * 2 > t->nslots && tree_rehash(t))
+	/* Node 0, the root, is nobody's child and never looked up. */
+	if ((t->nr + 1) * 2 > t->nslots &&
+	    slots_grow(&t->slots, &t->nslots, 4096, 1, t->nr, node_hash, t))
 		return -ENOMEM;
 	for (k = slot_of(parent, name, t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
 		n = &t->v[t->slots[k] - 1];
