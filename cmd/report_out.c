@@ -17,6 +17,30 @@ const char *report_dso_name(const struct hist_frame *f)
 	return f->dso ? f->dso->short_name : "[unknown]";
 }
 
+/*
+ * Rows with equal totals in perf's order: by the sort keys as printed (command,
+ * pid, shared object, symbol), so the two reports of one file list ties alike.
+ */
+int report_cmp_keys(const struct hist *h, const struct hist_entry *x, const struct hist_entry *y,
+		    uint32_t ix, uint32_t iy)
+{
+	const struct hist_frame *fx = &h->frames->v[x->frame], *fy = &h->frames->v[y->frame];
+	char bx[64], by[64];
+	int c;
+
+	if ((h->sort & SORT_COMM) && (c = strcmp(x->key.comm ? x->key.comm : "",
+						  y->key.comm ? y->key.comm : "")))
+		return c;
+	if ((h->sort & SORT_PID) && x->key.pid != y->key.pid)
+		return x->key.pid < y->key.pid ? -1 : 1;
+	if ((h->sort & SORT_DSO) && (c = strcmp(report_dso_name(fx), report_dso_name(fy))))
+		return c;
+	if ((h->sort & SORT_SYM) &&
+	    (c = strcmp(report_frame_name(fx, bx, sizeof(bx)), report_frame_name(fy, by, sizeof(by)))))
+		return c;
+	return ix < iy ? -1 : ix > iy;
+}
+
 struct row_sort_ctx {
 	const struct hist *h;
 	int children;
@@ -34,7 +58,7 @@ static int cmp_rows(const void *a, const void *b, void *arg)
 		return kx > ky ? -1 : 1;
 	if (x->self_period != y->self_period)
 		return x->self_period > y->self_period ? -1 : 1;
-	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+	return report_cmp_keys(ctx->h, x, y, *(const uint32_t *)a, *(const uint32_t *)b);
 }
 
 /* A node of the caller tree printed under a row. */

@@ -26,6 +26,9 @@ void report_print_folded(FILE *out, const struct hist *h);
 const char *report_frame_name(const struct hist_frame *f, char *buf, size_t len);
 /* The short name of a frame's object, or [unknown]. */
 const char *report_dso_name(const struct hist_frame *f);
+/* Orders two rows of h by their sort keys as printed (ties of equal totals). */
+int report_cmp_keys(const struct hist *h, const struct hist_entry *x, const struct hist_entry *y,
+		    uint32_t ix, uint32_t iy);
 
 /*
  * The counter report of a file with several events: one row per symbol, a count
