@@ -111,9 +111,10 @@ static int read_symbols(Elf *elf, Elf64_Word want, struct ppm_symtab *syms)
 
 				size = end > sym.st_value ? end - sym.st_value : 1;
 			}
-			/* Prefer global names over weak and local aliases at the same address. */
+			/* Of aliases at one address, perf prefers a global name, then a local
+			 * one, then a weak one (symtab.c breaks the remaining ties). */
 			if (ppm_symtab__add(syms, sym.st_value, size, name, strlen(name),
-					    bind == STB_GLOBAL ? 2 : bind == STB_WEAK ? 1 : 0))
+					    bind == STB_GLOBAL ? 2 : bind == STB_WEAK ? 0 : 1))
 				return -ENOMEM;
 		}
 	}

@@ -57,16 +57,40 @@ int ppm_symtab__add(struct ppm_symtab *t, uint64_t start, uint64_t size, const c
 	return 0;
 }
 
+static size_t leading_underscores(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] == '_')
+		n++;
+	return n;
+}
+
+/*
+ * By address; of several names for one address (aliases: printf and _IO_printf,
+ * malloc and __libc_malloc) the one kept comes first, chosen as perf chooses, so
+ * both print the same name: one with a size, then the preferred binding (prio),
+ * then fewer leading underscores, then the longer name.
+ */
 static int cmp_sym(const void *a, const void *b)
 {
 	const struct ppm_symbol *x = a, *y = b;
+	size_t ux, uy, lx, ly;
 
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
+	if ((x->end == x->start) != (y->end == y->start))
+		return x->end == x->start ? 1 : -1;
 	if (x->prio != y->prio)
 		return y->prio - x->prio;          /* preferred first */
-	if ((x->end - x->start) != (y->end - y->start))
-		return (x->end - x->start) > (y->end - y->start) ? -1 : 1;
+	ux = leading_underscores(x->name);
+	uy = leading_underscores(y->name);
+	if (ux != uy)
+		return ux < uy ? -1 : 1;
+	lx = strlen(x->name);
+	ly = strlen(y->name);
+	if (lx != ly)
+		return lx > ly ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
