@@ -229,10 +229,34 @@ bool ppm_event__is_hardware(const struct ppm_event *ev)
 	       ev->attr.type == PERF_TYPE_RAW;
 }
 
+/*
+ * Whether the kernel counts hardware events here, asked of the kernel: 'instructions'
+ * (user space only, which perf_event_paranoid 2 allows) is opened on this process.
+ * Not from /sys PMU names, which differ by vendor and kernel, nor from the CPU model:
+ * a VM can have the CPU without its PMU. Only "no such event" answers no; any other
+ * failure (EACCES under a strict paranoid setting, EMFILE) leaves the question to the
+ * real open, whose error then says what is wrong.
+ */
 bool ppm_event__have_pmu(void)
 {
-	return access("/sys/bus/event_source/devices/cpu", F_OK) == 0 ||
-	       access("/sys/bus/event_source/devices/cpu_core", F_OK) == 0;
+	static int known = -1;
+	struct perf_event_attr attr;
+	long fd;
+
+	if (known >= 0)
+		return known;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = PERF_COUNT_HW_INSTRUCTIONS;
+	attr.disabled = 1;
+	attr.exclude_kernel = 1;
+	attr.exclude_hv = 1;
+	fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd >= 0)
+		close((int)fd);
+	known = fd >= 0 || !(errno == ENOENT || errno == EOPNOTSUPP || errno == ENODEV);
+	return known;
 }
 
 int ppm_event__probe(const struct ppm_event *ev)

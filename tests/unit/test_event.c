@@ -1,9 +1,12 @@
 /*
  * Event names to perf_event_attr, checked against the encodings documented outside
- * libpfm4: perf_event.h for the generic and cache events, the Intel SDM (vol. 3B,
- * Skylake event tables; IA32_PERFEVTSELx: event bits 0-7, umask 8-15, inv 23,
- * cmask 24-31) for the PMU events. libpfm4 is told to assume a Skylake
- * (LIBPFM_FORCE_PMU=skl), so this runs the same with or without the hardware.
+ * libpfm4: perf_event.h for the generic and cache events; for the PMU events, the
+ * Intel SDM (vol. 3B, Skylake event tables; IA32_PERFEVTSELx: event bits 0-7, umask
+ * 8-15, inv 23, cmask 24-31) and AMD's Processor Programming Reference for family 19h
+ * (Zen 3; Core::X86::Msr::PERF_CTL: EventSelect[7:0] bits 0-7, UnitMask 8-15, Inv 23,
+ * CntMask 24-31, EventSelect[11:8] bits 32-35). libpfm4 is told which PMU to assume
+ * (LIBPFM_FORCE_PMU=skl, =amd64_fam19h_zen3), so this runs the same on any CPU, with
+ * or without the hardware.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -86,14 +89,35 @@ static void test_generic(void **state)
 	}
 }
 
-static void test_pmu_events(void **state)
-{
-	struct perf_event_attr a;
+struct pmu_case {
+	const char *name;
+	uint64_t config;
+};
 
-	static const struct {
-		const char *name;
-		uint64_t config;
-	} cases[] = {
+static void check_pmu_cases(const struct pmu_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct perf_event_attr a = enc(cases[i].name);
+
+		if (a.type != PERF_TYPE_RAW || a.config != cases[i].config)
+			fail_msg("%s: type %u config %#llx, want raw %#llx", cases[i].name, a.type,
+				 (unsigned long long)a.config, (unsigned long long)cases[i].config);
+	}
+}
+
+/* A umask the event does not have is an error, and not because the event is unknown. */
+static void check_bad_umask(const char *good, const char *bad)
+{
+	struct ppm_event ev;
+
+	assert_int_equal(ppm_event__parse(&ev, good), 0);
+	ppm_event__release(&ev);
+	assert_true(ppm_event__parse(&ev, bad) < 0);
+}
+
+static void test_skylake_events(void **state)
+{
+	static const struct pmu_case cases[] = {
 		{ "INST_RETIRED:ANY_P", 0xc0 },
 		{ "skl::INST_RETIRED:ANY_P", 0xc0 },
 		{ "BR_MISP_RETIRED:ALL_BRANCHES", 0xc5 },
@@ -101,21 +125,41 @@ static void test_pmu_events(void **state)
 		{ "CPU_CLK_UNHALTED:THREAD_P", 0x3c },
 		{ "INST_RETIRED:ANY_P:c=1:i=1", 0x18000c0 },
 	};
+	struct perf_event_attr a;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct perf_event_attr a = enc(cases[i].name);
-
-		if (a.type != PERF_TYPE_RAW || a.config != cases[i].config)
-			fail_msg("%s: type %u config %#llx, want raw %#llx", cases[i].name, a.type,
-				 (unsigned long long)a.config, (unsigned long long)cases[i].config);
-	}
+	check_pmu_cases(cases, sizeof(cases) / sizeof(cases[0]));
 	a = enc("INST_RETIRED:ANY_P:u");
 	assert_int_equal(a.config, 0xc0);
 	assert_int_equal(a.exclude_kernel, 1);
 	a = enc("INST_RETIRED:ANY_P:pp");
 	assert_int_equal(a.config, 0xc0);
 	assert_int_equal(a.precise_ip, 2);
+	check_bad_umask("INST_RETIRED:ANY_P", "INST_RETIRED:NOSUCHUMASK");
+}
+
+static void test_zen3_events(void **state)
+{
+	static const struct pmu_case cases[] = {
+		{ "RETIRED_INSTRUCTIONS", 0xc0 },                 /* PMCx0C0 */
+		{ "amd64_fam19h_zen3::RETIRED_INSTRUCTIONS", 0xc0 },
+		{ "RETIRED_OPS", 0xc1 },                          /* PMCx0C1 */
+		{ "RETIRED_BRANCH_INSTRUCTIONS", 0xc2 },          /* PMCx0C2 */
+		{ "RETIRED_BRANCH_INSTRUCTIONS_MISPREDICTED", 0xc3 }, /* PMCx0C3 */
+		{ "CYCLES_NOT_IN_HALT", 0x76 },                   /* PMCx076 */
+		/* PMCx18E, UnitMask 0x07 hits, 0x18 misses: EventSelect[11:8] = 1 at bit 32 */
+		{ "IC_TAG_HIT_MISS:IC_HIT", 0x10000078e },
+		{ "IC_TAG_HIT_MISS:IC_MISS", 0x10000188e },
+		{ "RETIRED_INSTRUCTIONS:c=1:i=1", 0x18000c0 },
+	};
+	struct perf_event_attr a;
+
+	(void)state;
+	check_pmu_cases(cases, sizeof(cases) / sizeof(cases[0]));
+	a = enc("RETIRED_INSTRUCTIONS:u");
+	assert_int_equal(a.config, 0xc0);
+	assert_int_equal(a.exclude_kernel, 1);
+	check_bad_umask("IC_TAG_HIT_MISS:IC_HIT", "IC_TAG_HIT_MISS:NOSUCHUMASK");
 }
 
 static void test_modifiers(void **state)
@@ -192,7 +236,7 @@ static void test_bad_names(void **state)
 {
 	static const char *const bad_lists[] = {
 		"", ",", "cycles,", "nosuchevent", "cycles:zz", "cycles:pppp", "{cycles",
-		"{}", "{cycles}x", "INST_RETIRED:NOSUCHUMASK", "cycles,,instructions",
+		"{}", "{cycles}x", "cycles,,instructions",
 	};
 	struct ppm_event *evs = NULL;
 	char bad[64];
@@ -230,7 +274,8 @@ static void test_fallback(void **state)
 
 /*
  * libpfm4 reads LIBPFM_FORCE_PMU once and then knows only that PMU, so ctest runs
- * this twice: without it for perf's names, with LIBPFM_FORCE_PMU=skl for the PMU's.
+ * this three times: without it for perf's names, and with a forced Skylake and a
+ * forced Zen 3 for the PMUs' own names.
  */
 int main(void)
 {
@@ -239,12 +284,21 @@ int main(void)
 		cmocka_unit_test(test_lists_and_groups), cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_fallback),
 	};
-	const struct CMUnitTest pmu[] = {
-		cmocka_unit_test(test_pmu_events),
+	const struct CMUnitTest skylake[] = {
+		cmocka_unit_test(test_skylake_events),
 	};
+	const struct CMUnitTest zen3[] = {
+		cmocka_unit_test(test_zen3_events),
+	};
+	const char *pmu = getenv("LIBPFM_FORCE_PMU");
 
 	ppm_log__set(print_log);
-	if (getenv("LIBPFM_FORCE_PMU"))
-		return cmocka_run_group_tests_name("skylake PMU events", pmu, NULL, NULL);
-	return cmocka_run_group_tests_name("perf's events", generic, NULL, NULL);
+	if (!pmu)
+		return cmocka_run_group_tests_name("perf's events", generic, NULL, NULL);
+	if (!strcmp(pmu, "skl"))
+		return cmocka_run_group_tests_name("skylake PMU events", skylake, NULL, NULL);
+	if (!strcmp(pmu, "amd64_fam19h_zen3"))
+		return cmocka_run_group_tests_name("zen3 PMU events", zen3, NULL, NULL);
+	fprintf(stderr, "no encoding table for LIBPFM_FORCE_PMU=%s\n", pmu);
+	return 1;
 }
