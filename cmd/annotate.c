@@ -33,6 +33,7 @@ static const char annotate_usage[] =
 	"      --event <name>     only this event of a multi-event file\n"
 	"      --stdio            text output (the only interface; accepted for perf users)\n"
 	"      --kallsyms <file>  kernel symbols from this file instead of /proc/kallsyms\n"
+	"      --symfs <dir>      read the recorded binaries under this directory\n"
 	"  -h, --help             this text\n";
 
 #define MAX_EVENTS 64
@@ -334,7 +335,7 @@ static int print_native(struct annotate *an, const struct ppm_data *d)
 		goto out;
 	}
 	code = malloc(size);
-	got = code ? ppm_elf__function_code(c->dso->path, an->target, code, size) : -ENOMEM;
+	got = code ? ppm_elf__function_code(c->dso->file, an->target, code, size) : -ENOMEM;
 	if (got <= 0) {
 		ppm_err("cannot read the code of '%s' from '%s': %s", an->target, c->dso->path,
 			strerror(got ? -got : ENOENT));
@@ -346,7 +347,7 @@ static int print_native(struct annotate *an, const struct ppm_data *d)
 	}
 	cs_option(cs, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
 	count = cs_disasm(cs, code, (size_t)got, c->sym->start, 0, &insn);
-	src = ppm_srcline__open(c->dso->path);
+	src = ppm_srcline__open(c->dso->file);
 	printf("# source lines: %s\n#\n#", src ? "from the binary's DWARF" : "none (no debug info)");
 	for (int k = 0; k < nr; k++)
 		printf(" %10.10s", d->attrs[ev[k]].name);
@@ -408,17 +409,18 @@ static int on_done(void *arg, const struct ppm_data *d)
 
 int cmd_annotate(int argc, char **argv)
 {
-	enum { OPT_STDIO = 256, OPT_EVENT, OPT_KALLSYMS };
+	enum { OPT_STDIO = 256, OPT_EVENT, OPT_KALLSYMS, OPT_SYMFS };
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
 		{ "event", required_argument, NULL, OPT_EVENT },
 		{ "stdio", no_argument, NULL, OPT_STDIO },
 		{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+		{ "symfs", required_argument, NULL, OPT_SYMFS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct annotate an;
-	const char *kallsyms = NULL;
+	struct report_source src = { "perf.data", NULL, NULL };
 	int opt, ret;
 
 	memset(&an, 0, sizeof(an));
@@ -437,7 +439,10 @@ int cmd_annotate(int argc, char **argv)
 		case OPT_STDIO:
 			break;
 		case OPT_KALLSYMS:
-			kallsyms = optarg;
+			src.kallsyms = optarg;
+			break;
+		case OPT_SYMFS:
+			src.symfs = optarg;
 			break;
 		case 'h':
 			fputs(annotate_usage, stdout);
@@ -455,7 +460,8 @@ int cmd_annotate(int argc, char **argv)
 	an.target = argv[optind];
 	an.is_py = !strncmp(an.target, "py::", 4);
 	ppm_cmd_setup_log(0);
-	ret = report_walk(an.input, kallsyms, on_sample, &an, on_done);
+	src.input = an.input;
+	ret = report_walk(&src, on_sample, &an, on_done);
 	for (size_t i = 0; i < an.nr_cands; i++)
 		free(an.cands[i].hits);
 	free(an.cands);

@@ -175,6 +175,24 @@ static int alloc_all(struct builder *b, const struct counter_event *ev, int nr)
 	return 0;
 }
 
+/*
+ * When the profile was made: now, or SOURCE_DATE_EPOCH (the reproducible-builds
+ * convention) when it is set, so that the same input gives the same bytes.
+ */
+static int64_t creation_time(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+
+	if (sde && *sde) {
+		long long t = strtoll(sde, &end, 10);
+
+		if (!*end && t >= 0)
+			return t;
+	}
+	return (int64_t)time(NULL);
+}
+
 static int build(struct builder *b, const struct counter_event *ev, int nr, int dflt,
 		 struct progress *pr)
 {
@@ -264,7 +282,7 @@ static int build(struct builder *b, const struct counter_event *ev, int nr, int 
 	b->p.period_type = &b->types[dflt];
 	if (ev[dflt].attr && !ev[dflt].attr->freq)
 		b->p.period = (int64_t)ev[dflt].attr->sample_period;
-	b->p.time_nanos = (int64_t)time(NULL) * 1000000000;
+	b->p.time_nanos = creation_time() * 1000000000;
 	/* Last: every string is interned by now. */
 	b->p.string_table = b->str.v;
 	b->p.n_string_table = b->str.nr;

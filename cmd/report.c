@@ -49,6 +49,7 @@ static const char report_usage[] =
 	"                           frames (eval loop, vectorcall, the trampoline's hook);\n"
 	"                           by default they are folded away, as -X perf_jit reads\n"
 	"      --kallsyms <file>    kernel symbols from this file instead of /proc/kallsyms\n"
+	"      --symfs <dir>        read the recorded binaries under this directory\n"
 	"  -h, --help               this text\n";
 
 enum { FMT_TEXT, FMT_FOLDED, FMT_JSON, FMT_FLAME, FMT_SPEEDSCOPE, FMT_PPROF };
@@ -56,8 +57,7 @@ static const char *const format_names[] = { "text", "folded", "json", "flamegrap
 					    "speedscope", "pprof" };
 
 struct report_args {
-	const char *input;
-	const char *kallsyms;
+	struct report_source src;
 	int sort;
 	const char *sort_event; /* an event named among the sort keys */
 	const char *event;      /* --event */
@@ -127,7 +127,7 @@ static int parse_sort(const char *keys, int *sort, const char **sort_event)
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
 	enum { OPT_STDIO = 256, OPT_CHILDREN, OPT_NO_CHILDREN, OPT_KALLSYMS, OPT_PCT, OPT_SHOW_INTERP,
-	       OPT_EVENT, OPT_REVERSE };
+	       OPT_EVENT, OPT_REVERSE, OPT_SYMFS };
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
 		{ "stdio", no_argument, NULL, OPT_STDIO },
@@ -139,6 +139,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		{ "percent-limit", required_argument, NULL, OPT_PCT },
 		{ "format", required_argument, NULL, 'F' },
 		{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+		{ "symfs", required_argument, NULL, OPT_SYMFS },
 		{ "show-interpreter", no_argument, NULL, OPT_SHOW_INTERP },
 		{ "event", required_argument, NULL, OPT_EVENT },
 		{ "output", required_argument, NULL, 'o' },
@@ -150,7 +151,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 	char *end;
 
 	memset(a, 0, sizeof(*a));
-	a->input = "perf.data";
+	a->src.input = "perf.data";
 	a->sort = SORT_COMM | SORT_DSO | SORT_SYM;
 	a->children = -1;
 	a->graph = -1;
@@ -160,7 +161,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 	while ((opt = getopt_long(argc, argv, "i:s:gGF:o:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
-			a->input = optarg;
+			a->src.input = optarg;
 			break;
 		case OPT_STDIO:
 			break;
@@ -205,7 +206,10 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			a->reverse = 1;
 			break;
 		case OPT_KALLSYMS:
-			a->kallsyms = optarg;
+			a->src.kallsyms = optarg;
+			break;
+		case OPT_SYMFS:
+			a->src.symfs = optarg;
 			break;
 		case OPT_SHOW_INTERP:
 			a->show_interpreter = 1;
@@ -259,7 +263,7 @@ static struct counter_event *chosen_events(const struct report_ctx *c, const str
 static int write_export(FILE *out, const struct report_args *a, struct report_ctx *c,
 			const struct ppm_data *d, int sel)
 {
-	struct export_opts o = { a->input, a->reverse, &c->progress };
+	struct export_opts o = { a->src.input, a->reverse, &c->progress };
 	struct counter_event *ce;
 	int n = 0, active = 0, err;
 
@@ -269,7 +273,7 @@ static int write_export(FILE *out, const struct report_args *a, struct report_ct
 		return -1;
 	if (!n) {
 		progress__end(&c->progress);
-		ppm_err("no samples in '%s': nothing to draw", a->input);
+		ppm_err("no samples in '%s': nothing to draw", a->src.input);
 		free(ce);
 		return -1;
 	}
@@ -301,7 +305,7 @@ int cmd_report(int argc, char **argv)
 		return err > 0 ? 0 : 2;
 	memset(&c, 0, sizeof(c));
 	ppm_cmd_setup_log(0);
-	if (report_load(&c, &d, a.input, a.kallsyms, a.show_interpreter, a.sort))
+	if (report_load(&c, &d, &a.src, a.show_interpreter, a.sort))
 		goto out;
 	for (int i = 0; i < d->nr_attrs; i++) {
 		any_chain |= c.hists[i].has_callchains;

@@ -439,9 +439,10 @@ int report_find_event(const struct ppm_data *d, const char *name, const char *op
 	return -1;
 }
 
-int report_load(struct report_ctx *c, struct ppm_data **dp, const char *input,
-		       const char *kallsyms, int show_interpreter, int sort)
+int report_load(struct report_ctx *c, struct ppm_data **dp, const struct report_source *src,
+		int show_interpreter, int sort)
 {
+	const char *input = src->input;
 	struct ppm_data *d;
 	struct ppm_err perr;
 	int err;
@@ -472,8 +473,10 @@ int report_load(struct report_ctx *c, struct ppm_data **dp, const char *input,
 		return -1;
 	}
 	c->show_interpreter = show_interpreter;
-	if (kallsyms) {
-		ppm_machine__set_kallsyms(c->m, kallsyms);
+	if (src->symfs)
+		ppm_machine__set_symfs(c->m, src->symfs);
+	if (src->kallsyms) {
+		ppm_machine__set_kallsyms(c->m, src->kallsyms);
 	} else {
 		size_t ksize;
 		const char *ktext = ppm_data__feature(d, PPM_FEAT_KSYMS, &ksize);
@@ -502,7 +505,7 @@ void report_unload(struct report_ctx *c, struct ppm_data *d)
 	ppm_data__close(d);
 }
 
-int report_walk(const char *input, const char *kallsyms, report_sample_fn fn, void *arg,
+int report_walk(const struct report_source *src, report_sample_fn fn, void *arg,
 		int (*done)(void *arg, const struct ppm_data *d))
 {
 	struct report_ctx c;
@@ -512,7 +515,7 @@ int report_walk(const char *input, const char *kallsyms, report_sample_fn fn, vo
 	memset(&c, 0, sizeof(c));
 	c.hook = fn;
 	c.hook_arg = arg;
-	if (report_load(&c, &d, input, kallsyms, 0, SORT_SYM) == 0)
+	if (report_load(&c, &d, src, 0, SORT_SYM) == 0)
 		ret = done(arg, d);
 	report_unload(&c, d);
 	return ret;

@@ -36,20 +36,27 @@ struct report_ctx {
 	struct progress progress; /* reading, then the command's own steps; ended by unload */
 };
 
+/* What a report reads: the file, and where its kernel symbols and binaries come from. */
+struct report_source {
+	const char *input;
+	const char *kallsyms;  /* kernel symbols from this file (else embedded, else /proc) */
+	const char *symfs;     /* binaries under this directory (perf's --symfs) */
+};
+
 /*
  * Opens the file, builds the address spaces and reads every record in time order:
  * into c->hists (initialized with sort), or into c->hook when set. Errors are
  * printed; returns 0 or -1. report_unload releases what it made, in either case.
  */
-int report_load(struct report_ctx *c, struct ppm_data **dp, const char *input,
-		const char *kallsyms, int show_interpreter, int sort);
+int report_load(struct report_ctx *c, struct ppm_data **dp, const struct report_source *src,
+		int show_interpreter, int sort);
 void report_unload(struct report_ctx *c, struct ppm_data *d);
 
 /*
  * Reads input, calls fn for each sample, then done (with the file still open, so its
  * event names can be used). Errors are printed. Returns done's result, or -1.
  */
-int report_walk(const char *input, const char *kallsyms, report_sample_fn fn, void *arg,
+int report_walk(const struct report_source *src, report_sample_fn fn, void *arg,
 		int (*done)(void *arg, const struct ppm_data *d));
 
 /*

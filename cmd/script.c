@@ -26,6 +26,7 @@ static const char script_usage[] =
 	"                         period, event, ip, sym, symoff, dso (perf's names; ip\n"
 	"                         prints the call chain when the samples have one)\n"
 	"      --kallsyms <file>  kernel symbols from this file instead of /proc/kallsyms\n"
+	"      --symfs <dir>      read the recorded binaries under this directory\n"
 	"  -h, --help             this text\n";
 
 enum {
@@ -201,11 +202,12 @@ static int on_done(void *arg, const struct ppm_data *d)
 
 int cmd_script(int argc, char **argv)
 {
-	enum { OPT_KALLSYMS = 256 };
+	enum { OPT_KALLSYMS = 256, OPT_SYMFS };
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
 		{ "fields", required_argument, NULL, 'F' },
 		{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
+		{ "symfs", required_argument, NULL, OPT_SYMFS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -213,7 +215,7 @@ int cmd_script(int argc, char **argv)
 	struct script sc = { F_COMM | F_TID | F_CPU | F_TIME | F_PERIOD | F_EVENT | F_IP | F_SYM |
 				     F_SYMOFF | F_DSO,
 			     false, stdout, -1 };
-	const char *input = "perf.data", *kallsyms = NULL;
+	struct report_source src = { "perf.data", NULL, NULL };
 	int opt, ret;
 
 	opterr = 0;
@@ -221,7 +223,7 @@ int cmd_script(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "i:F:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
-			input = optarg;
+			src.input = optarg;
 			break;
 		case 'F':
 			if (parse_fields(optarg, &sc.fields))
@@ -229,7 +231,10 @@ int cmd_script(int argc, char **argv)
 			sc.user_fields = true;
 			break;
 		case OPT_KALLSYMS:
-			kallsyms = optarg;
+			src.kallsyms = optarg;
+			break;
+		case OPT_SYMFS:
+			src.symfs = optarg;
 			break;
 		case 'h':
 			fputs(script_usage, stdout);
@@ -245,7 +250,7 @@ int cmd_script(int argc, char **argv)
 	}
 	ppm_cmd_setup_log(0);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	ret = report_walk(input, kallsyms, on_sample, &sc, on_done);
+	ret = report_walk(&src, on_sample, &sc, on_done);
 	if (fflush(stdout) != 0) {
 		ppm_err("cannot write: %s", strerror(errno));
 		return 1;

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -37,7 +38,14 @@ struct ppm_dso *ppm_dsos__get(struct ppm_dsos *dsos, const char *path, enum ppm_
 	if (!d)
 		return NULL;
 	d->path = strdup(path);
-	if (!d->path) {
+	if (d->path && kind == PPM_DSO_ELF && dsos->symfs && path[0] == '/') {
+		if (asprintf(&d->file, "%s%s", dsos->symfs, path) < 0)
+			d->file = NULL;
+	} else if (d->path) {
+		d->file = d->path;
+	}
+	if (!d->path || !d->file) {
+		free(d->path);
 		free(d);
 		return NULL;
 	}
@@ -59,6 +67,8 @@ void ppm_dsos__release(struct ppm_dsos *dsos)
 			struct ppm_dso *next = d->next;
 
 			ppm_symtab__release(&d->syms);
+			if (d->file != d->path)
+				free(d->file);
 			free(d->path);
 			free(d);
 			d = next;
@@ -73,7 +83,7 @@ static void dso_load(struct ppm_dsos *dsos, struct ppm_dso *d)
 	d->loaded = 1;
 	switch (d->kind) {
 	case PPM_DSO_ELF:
-		d->load_err = ppm_elf__load(d->path, &d->syms, &d->elf);
+		d->load_err = ppm_elf__load(d->file, &d->syms, &d->elf);
 		break;
 	case PPM_DSO_VDSO: {
 		/* The vdso of this kernel is mapped into us too: read its symbols there. */

@@ -10,7 +10,8 @@
 enum ppm_dso_kind { PPM_DSO_ELF, PPM_DSO_VDSO, PPM_DSO_KERNEL, PPM_DSO_ANON, PPM_DSO_PERFMAP };
 
 struct ppm_dso {
-	char *path;
+	char *path;               /* as the recording names it */
+	char *file;               /* where it is read: path, or under the symfs */
 	const char *short_name;   /* basename, or the bracketed name */
 	enum ppm_dso_kind kind;
 	int loaded;
@@ -26,6 +27,7 @@ struct ppm_dsos {
 	const char *kallsyms_path; /* NULL means /proc/kallsyms */
 	const char *kernel_text;   /* kernel symbols as perf-map text, preferred when set */
 	size_t kernel_text_len;
+	const char *symfs;         /* ELF files are read under this directory (perf's --symfs) */
 };
 
 int ppm_dsos__init(struct ppm_dsos *dsos);

@@ -140,6 +140,11 @@ void ppm_machine__set_kallsyms(struct ppm_machine *m, const char *path)
 	m->dsos.kallsyms_path = path;
 }
 
+void ppm_machine__set_symfs(struct ppm_machine *m, const char *dir)
+{
+	m->dsos.symfs = dir;
+}
+
 void ppm_machine__set_kernel_symbols(struct ppm_machine *m, const char *text, size_t len)
 {
 	m->dsos.kernel_text = text;

@@ -38,6 +38,8 @@ void ppm_machine__free(struct ppm_machine *m);
 void ppm_machine__set_kallsyms(struct ppm_machine *m, const char *path);
 /* Kernel symbols from perf-map text (embedded in the file) instead of kallsyms. */
 void ppm_machine__set_kernel_symbols(struct ppm_machine *m, const char *text, size_t len);
+/* ELF files are read under DIR (perf's --symfs); before the first mapping is added. */
+void ppm_machine__set_symfs(struct ppm_machine *m, const char *dir);
 /* Do not read /tmp/perf-PID.map from disk (only embedded copies). */
 void ppm_machine__set_disk_perfmaps(struct ppm_machine *m, int on);
 int ppm_machine__add_perfmap_text(struct ppm_machine *m, pid_t pid, const char *text, size_t len);

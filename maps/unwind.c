@@ -89,7 +89,7 @@ static struct ppm_cfi *cfi_of(struct ppm_unwinder *u, const struct ppm_dso *dso)
 		u->cfis = grown;
 	}
 	u->cfis[u->cfis_nr].dso = dso;
-	u->cfis[u->cfis_nr].cfi = ppm_cfi__open(dso->path);
+	u->cfis[u->cfis_nr].cfi = ppm_cfi__open(dso->file);
 	return u->cfis[u->cfis_nr++].cfi;
 }
 
