@@ -2,15 +2,15 @@
 # Time to write each report format for a 1,000,000-sample file, against perf script on
 # the same file (the first step of every perf-based flame graph pipeline): wall time
 # and peak memory, medians of 3 runs; and the flame graph page's size per distinct stack.
-# The file comes from the tests' deterministic generator (tests/progs/stackfile.c):
+# The file comes from the tests' deterministic generator (tests/gen, 'perfgen stacks'):
 # 100,000 distinct stacks of 6-29 frames over libpython's functions.
 . "$(dirname "$0")/common.sh"
 PY=$(find_python)
-STACKFILE=$(cd "$BUILD" && pwd)/tests/stackfile
-[ -x "$STACKFILE" ] || { echo "export: $STACKFILE missing (build with tests)"; exit 1; }
+PERFGEN=$(cd "$BUILD" && pwd)/tests/perfgen
+[ -x "$PERFGEN" ] || { echo "export: $PERFGEN missing (build with tests)"; exit 1; }
 LIB=$("$PY" -c 'import sysconfig, os; print(os.path.join(sysconfig.get_config_var("LIBDIR"), sysconfig.get_config_var("INSTSONAME")))')
 nm --defined-only "$LIB" | awk '$2 ~ /^[tT]$/ { print $1 }' >"$TMP/addrs.txt"
-"$STACKFILE" "$TMP/big.data" "$LIB" "$TMP/addrs.txt" 1000000 100000 >/dev/null
+"$PERFGEN" stacks "$TMP/big.data" "$LIB" "$TMP/addrs.txt" 1000000 100000 >/dev/null
 distinct=$("$PYPERFMAP" report -i "$TMP/big.data" -F folded | wc -l)
 echo "export: input $(samples_of "$TMP/big.data") samples, $distinct distinct stacks, $(stat -c %s "$TMP/big.data") bytes"
 formats="text folded json flamegraph speedscope pprof"

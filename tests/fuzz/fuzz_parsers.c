@@ -18,7 +18,7 @@
 #include "../../lib/data_reader.h"
 #include "../../maps/kallsyms.h"
 #include "../../maps/perfmap.h"
-#include "../unit/sample_file.h"
+#include "../gen/perfgen.h"
 
 static uint64_t checksum; /* keeps the reads from being optimized away */
 
@@ -111,13 +111,13 @@ static uint64_t next_rand(void)
 
 int main(int argc, char **argv)
 {
-	struct sample_file_spec spec = { .nr_events = 2, .nr_samples = 40, .callchain = 1 };
+	struct perfgen_simple_spec spec = { .nr_events = 2, .nr_samples = 40, .callchain = 1 };
 	int iterations = argc > 1 ? atoi(argv[1]) : 4000;
 	int fd = memfd_create("seed", 0);
 	uint8_t *seed, *buf;
 	off_t size;
 
-	if (fd < 0 || sample_file_write(fd, &spec)) {
+	if (fd < 0 || perfgen_simple(fd, &spec)) {
 		fprintf(stderr, "cannot make the seed file\n");
 		return 1;
 	}

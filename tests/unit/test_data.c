@@ -12,12 +12,12 @@
 
 #include "../../lib/data_reader.h"
 #include "../../lib/data_writer.h"
-#include "sample_file.h"
+#include "../gen/perfgen.h"
 
 static void data_round_trip(void **state)
 {
 	char path[] = "/tmp/ppm-data-XXXXXX";
-	struct sample_file_spec spec = { .nr_events = 2, .nr_samples = 100, .callchain = 1 };
+	struct perfgen_simple_spec spec = { .nr_events = 2, .nr_samples = 100, .callchain = 1 };
 	struct ppm_data *d;
 	struct ppm_err err;
 	const struct perf_event_header *h;
@@ -28,7 +28,7 @@ static void data_round_trip(void **state)
 	const char *maps;
 
 	assert_true(fd >= 0);
-	assert_int_equal(sample_file_write(fd, &spec), 0);
+	assert_int_equal(perfgen_simple(fd, &spec), 0);
 	close(fd);
 	assert_int_equal(ppm_data__open(&d, path, &err), 0);
 	assert_int_equal(d->nr_attrs, 2);
@@ -79,13 +79,13 @@ static void data_round_trip(void **state)
 static void data_truncated_files_fail_cleanly(void **state)
 {
 	char path[] = "/tmp/ppm-data-XXXXXX";
-	struct sample_file_spec spec = { .nr_events = 1, .nr_samples = 50, .callchain = 1 };
+	struct perfgen_simple_spec spec = { .nr_events = 1, .nr_samples = 50, .callchain = 1 };
 	struct ppm_err err;
 	struct ppm_data *d;
 	off_t full;
 	int fd = mkstemp(path), opened = 0;
 
-	assert_int_equal(sample_file_write(fd, &spec), 0);
+	assert_int_equal(perfgen_simple(fd, &spec), 0);
 	full = lseek(fd, 0, SEEK_END);
 	for (off_t len = full - 1; len >= 0; len -= 97) {
 		assert_int_equal(ftruncate(fd, len), 0);
