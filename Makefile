@@ -19,8 +19,10 @@ build: deps
 demo: build
 	@examples/demo.sh $(BUILD)
 
+# ctest names skipped tests; tests/skips.sh adds the reason each one gave.
 test: test-deps build
-	@cd $(BUILD) && ctest --output-on-failure -j 2
+	@cd $(BUILD) && ctest --output-on-failure -j 2; rc=$$?; \
+		sh $(CURDIR)/tests/skips.sh $(abspath $(BUILD)); exit $$rc
 
 bench: test-deps build
 	@bench/run_all.sh $(BUILD)

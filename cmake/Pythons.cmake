@@ -1,7 +1,10 @@
-# Finds every CPython 3.8-3.13 on the machine (pyenv's, the system's) and builds
-# pyperfmap's trampoline against each one's own headers.
-#
-# PYPERFMAP_PYTHONS (a ;-list of interpreters) overrides the search.
+# Builds pyperfmap's trampoline against the own headers of every supported CPython that
+# scripts/pythons.sh lists (pyenv's, the system's, the private roots of
+# scripts/sid-pythons.sh; PYPERFMAP_PYTHONS overrides the search), and writes for the
+# tests and benchmarks, in build/python/:
+#   interpreters.txt  "version path" of each interpreter built for
+#   unsupported.txt   "version path" of interpreters found outside the supported range
+#   unbuilt.txt       "3.N reason" for each supported minor version without a build
 
 set(PYPERFMAP_PYTHONS "" CACHE STRING "CPython interpreters to build the trampoline for (default: search)")
 set(PPM_PYDIR ${CMAKE_BINARY_DIR}/python)
@@ -9,23 +12,15 @@ set(PPM_TRAMPOLINE_SOURCES
   trampoline/module.c trampoline/arena.c trampoline/mapwriter.c trampoline/jitdump.c
   trampoline/core_access.c)
 
-set(_candidates ${PYPERFMAP_PYTHONS})
-if(NOT _candidates)
-  set(_roots "$ENV{PYENV_ROOT}" "$ENV{HOME}/.pyenv")
-  foreach(root ${_roots})
-    if(root)
-      file(GLOB _found "${root}/versions/*/bin/python3.[0-9]" "${root}/versions/*/bin/python3.[0-9][0-9]")
-      list(APPEND _candidates ${_found})
-    endif()
-  endforeach()
-  foreach(minor 8 9 10 11 12 13)
-    foreach(dir /usr/bin /usr/local/bin)
-      if(EXISTS ${dir}/python3.${minor})
-        list(APPEND _candidates ${dir}/python3.${minor})
-      endif()
-    endforeach()
-  endforeach()
-endif()
+# The supported minor versions: 3.${PPM_PY_MIN_MINOR} to 3.${PPM_PY_MAX_MINOR}.
+set(PPM_PY_MIN_MINOR 8)
+set(PPM_PY_MAX_MINOR 13)
+
+# Where to look is scripts/pythons.sh's business, shared with the tests and benchmarks.
+execute_process(COMMAND ${CMAKE_COMMAND} -E env "PYPERFMAP_PYTHONS=${PYPERFMAP_PYTHONS}"
+                        sh ${CMAKE_SOURCE_DIR}/scripts/pythons.sh
+                OUTPUT_VARIABLE _found OUTPUT_STRIP_TRAILING_WHITESPACE)
+string(REPLACE "\n" ";" _candidates "${_found}")
 
 set(_probe [=[
 import sys, sysconfig, os
@@ -43,6 +38,8 @@ print(sysconfig.get_config_var("Py_ENABLE_SHARED") or 0)
 
 set(PPM_PY_VERSIONS "")
 set(PPM_PY_EXES "")
+set(PPM_PY_UNSUPPORTED "")   # "version path" lines: found, but no build is possible
+set(_why_none "")            # "minor|reason" for versions in range that were not built
 set(_seen_real "")
 set(_seen_versions "")
 foreach(py ${_candidates})
@@ -64,16 +61,21 @@ foreach(py ${_candidates})
     continue()
   endif()
   list(APPEND _seen_real ${_real})
-  if(_tag LESS 38 OR _tag GREATER 313)
-    message(STATUS "pyperfmap trampoline: skipping ${py} (Python ${_ver}: only 3.8-3.13 are supported)")
+  string(REGEX REPLACE "^([0-9]+\\.[0-9]+)\\..*" "\\1" _mm ${_ver})
+  string(REGEX REPLACE "^3\\.([0-9]+)\\..*" "\\1" _minor ${_ver})
+  if(_minor LESS PPM_PY_MIN_MINOR OR _minor GREATER PPM_PY_MAX_MINOR)
+    message(STATUS "pyperfmap trampoline: skipping ${py} (Python ${_ver}: only 3.${PPM_PY_MIN_MINOR}-3.${PPM_PY_MAX_MINOR} are supported)")
+    string(APPEND PPM_PY_UNSUPPORTED "${_ver} ${_real}\n")
     continue()
   endif()
   if(_nogil)
     message(STATUS "pyperfmap trampoline: skipping ${py} (free-threaded builds are not supported)")
+    list(APPEND _why_none "${_mm}|${py} is a free-threaded build, which is not supported")
     continue()
   endif()
   if(NOT EXISTS ${_inc}/Python.h)
     message(STATUS "pyperfmap trampoline: skipping ${py} (no headers: install its -dev package)")
+    list(APPEND _why_none "${_mm}|${py} has no headers (install its -dev package)")
     continue()
   endif()
   if(_ver IN_LIST _seen_versions)
@@ -106,7 +108,6 @@ foreach(py ${_candidates})
   # pyperfmap-python<major.minor>: an interpreter with the trampoline built in, on
   # before the main module runs, for when the environment is ignored (-I, -E).
   set(_libpython ${_libdir}/${_ldlib})
-  string(REGEX REPLACE "^([0-9]+\\.[0-9]+)\\..*" "\\1" _mm ${_ver})
   if(_shared AND EXISTS ${_libpython})
     set(_launcher pyperfmap-python${_mm})
     if(TARGET ${_launcher})
@@ -131,5 +132,28 @@ foreach(v e IN ZIP_LISTS PPM_PY_VERSIONS PPM_PY_EXES)
   string(APPEND _lines "${v} ${e}\n")
 endforeach()
 file(WRITE ${PPM_PYDIR}/interpreters.txt "${_lines}")
+file(WRITE ${PPM_PYDIR}/unsupported.txt "${PPM_PY_UNSUPPORTED}")
+# Why a supported minor version has no build here: the tests for it skip with this.
+set(PPM_PY_UNBUILT "")
+set(_unbuilt_lines "")
+foreach(m RANGE ${PPM_PY_MIN_MINOR} ${PPM_PY_MAX_MINOR})
+  set(_have 0)
+  foreach(v ${PPM_PY_VERSIONS})
+    if(v MATCHES "^3\\.${m}\\.")
+      set(_have 1)
+    endif()
+  endforeach()
+  if(NOT _have)
+    set(_reason "no CPython 3.${m} found (scripts/pythons.sh lists where pyperfmap looks; PYPERFMAP_PYTHONS names others)")
+    foreach(w ${_why_none})
+      if(w MATCHES "^3\\.${m}\\|(.*)$")
+        set(_reason "${CMAKE_MATCH_1}")
+      endif()
+    endforeach()
+    list(APPEND PPM_PY_UNBUILT 3.${m})
+    string(APPEND _unbuilt_lines "3.${m} ${_reason}\n")
+  endif()
+endforeach()
+file(WRITE ${PPM_PYDIR}/unbuilt.txt "${_unbuilt_lines}")
 list(JOIN PPM_PY_VERSIONS ", " _list)
 message(STATUS "pyperfmap trampoline built for: ${_list}")

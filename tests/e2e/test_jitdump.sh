@@ -3,9 +3,10 @@
 # built for, and perf's own pipeline over it (perf record -k 1 --call-graph dwarf, perf
 # inject --jit, perf report) showing whole py:: chains, each Python function its own
 # symbol in its own injected ELF (identical stubs are not merged by build-id).
+# scenarios: exec_pipeline
+# per-python: 3.8
 . "$(dirname "$0")/lib.sh"
 need_perf
-need_interpreters
 cd "$TMP"
 cat >chain.py <<'PY'
 def f3(n):
@@ -20,12 +21,11 @@ def f2(n):
 def f1(n):
     return f2(n)
 
-for _ in range(25):
+import time
+end = time.process_time() + 1.0   # CPU seconds: ~500 samples at 499 Hz on any machine
+while time.process_time() < end:
     f1(100000)
 PY
-# jitted-PID-N.so files perf inject writes beside the dump: removed with this test's pids
-JITTED=()
-trap 'for p in "${JITTED[@]}"; do rm -f /tmp/jitted-"$p"-*.so; done; cleanup_maps; rm -rf "$TMP"' EXIT
 
 # "full partial": samples in f3 whose chain reaches <module> through f2 and f1, and all in f3
 chains() {
@@ -35,22 +35,23 @@ chains() {
 		END { printf "%d %d\n", full, n }'
 }
 
-while read -r ver py; do
-	sleep 0.01; touch before-run
+scenario_exec_pipeline() {
+	python_under_test "$@"
+	ver=$PYVER py=$PY
+	touch before-run
 	perf record -q -k 1 --call-graph dwarf -F 499 -o j.data -- "$PPM_BIN" exec --jitdump -- "$py" "$TMP/chain.py" \
-		>/dev/null 2>rec.err || { fail "$ver: perf record: $(tail -1 rec.err)"; continue; }
+		>/dev/null 2>rec.err || { fail "$ver: perf record: $(tail -1 rec.err)"; return; }
 	map=$(grep -l "py::f3:$TMP/chain.py" $(find /tmp -maxdepth 1 -name 'perf-*.map' -newer before-run) 2>/dev/null | head -1)
 	pid=${map#/tmp/perf-}; pid=${pid%.map}
-	[ -n "$map" ] || { fail "$ver: no perf map names py::f3"; continue; }
-	JITTED+=("$pid")
+	[ -n "$map" ] || { fail "$ver: no perf map names py::f3"; return; }
 	MAPS_MADE+=("$pid")
-	[ -f "/tmp/jit-$pid.dump" ] || { fail "$ver: no /tmp/jit-$pid.dump"; continue; }
+	[ -f "/tmp/jit-$pid.dump" ] || { fail "$ver: no /tmp/jit-$pid.dump"; return; }
 	if python3 "$PROGS/jitdump_check.py" "/tmp/jit-$pid.dump" "/tmp/perf-$pid.map" >chk.txt; then
 		pass "$ver: $(cat chk.txt)"
 	else
 		fail "$ver: $(cat chk.txt)"
 	fi
-	perf inject --jit -i j.data -o j.inj.data 2>inj.err || { fail "$ver: perf inject: $(head -2 inj.err)"; continue; }
+	perf inject --jit -i j.data -o j.inj.data 2>inj.err || { fail "$ver: perf inject: $(head -2 inj.err)"; return; }
 	read -r full n < <(chains j.inj.data)
 	if [ "${n:-0}" -gt 20 ] && [ $((100 * full / n)) -ge 90 ]; then
 		pass "$ver: perf report after perf inject --jit: $full of $n samples in f3 carry the whole chain f3 <- f2 <- f1 <- <module>"
@@ -68,28 +69,6 @@ while read -r ver py; do
 	else
 		fail "$ver: symbols/objects after inject: $(tr '\n' ' ' <dsos.txt)"
 	fi
-done < <(interpreters)
+}
 
-# record --jitdump: the recording itself goes through perf inject --jit
-read -r ver py < <(interpreters | awk '$1 ~ /^3\.11/' | head -1)
-[ -n "${py:-}" ] || read -r ver py < <(interpreters | head -1)
-sleep 0.01; touch before-record
-"$PPM_BIN" record -q --jitdump -o r.data -- "$py" "$TMP/chain.py" 2>err.txt || fail "record --jitdump: $(cat err.txt)"
-map=$(grep -l "py::f3:$TMP/chain.py" $(find /tmp -maxdepth 1 -name 'perf-*.map' -newer before-record) 2>/dev/null | head -1)
-pid=${map#/tmp/perf-}; pid=${pid%.map}
-JITTED+=("$pid")
-MAPS_MADE+=("$pid")
-if perf inject --jit -i r.data -o r.inj.data 2>inj.err; then
-	got=$(perf report -i r.inj.data --stdio --sort dso,sym 2>/dev/null | grep -c 'jitted-.*py::f[123]:')
-	[ "$got" = 3 ] && pass "record --jitdump: perf inject --jit reads it; f1, f2, f3 in jitted ELFs" ||
-		fail "record --jitdump then inject: $got of f1, f2, f3 in jitted ELFs"
-	"$PPM_BIN" report -i r.inj.data -G >ours.txt 2>&1
-	ours=$(grep -c 'jitted-.*py::f[123]:' ours.txt)
-	[ "$ours" = 3 ] && pass "pyperfmap report reads the injected file too" ||
-		fail "report of the injected file: $ours rows; $(head -12 ours.txt)"
-else
-	fail "perf inject --jit of a pyperfmap recording: $(head -3 inj.err)"
-fi
-"$PPM_BIN" record --jitdump -p 1 2>err.txt && fail "record --jitdump -p accepted" || pass "$(cat err.txt)"
-"$PPM_BIN" exec --jitdump --bogus -- true 2>err.txt && fail "exec --bogus accepted" || pass "exec: $(cat err.txt)"
-finish
+run_scenario "$@"

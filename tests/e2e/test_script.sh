@@ -2,8 +2,8 @@
 # pyperfmap script against perf script on the same files: every sample line and every
 # call-chain frame, field by field (perf's symbol name for an address can be another
 # alias or carry a @@VERSION: names must agree on nearly all frames, not all).
+# scenarios: vs_perf python_vs_perf collapse errors
 . "$(dirname "$0")/lib.sh"
-need_perf
 cd "$TMP"
 
 compare() { # label file [fields]
@@ -48,33 +48,53 @@ sys.exit(1 if bad else 0)
 PY
 }
 
-"$PPM_BIN" record --call-graph none -F 2000 -o flat.data -- "$HOT_C" 0.2 >/dev/null 2>&1
-compare "no call chains" flat.data
-compare "-F comm,pid,tid,time,event,ip,sym,dso" flat.data -F comm,pid,tid,time,event,ip,sym,dso
-compare "-F tid,period,ip,sym,symoff" flat.data -F tid,period,ip,sym,symoff
-"$PPM_BIN" record -e cpu-clock,task-clock --call-graph none -F 1000 -o two.data -- "$HOT_C" 0.2 >/dev/null 2>&1
-compare "two events" two.data
-"$PPM_BIN" record -g -F 2000 -o fp.data -- "$HOT_C" 0.2 >/dev/null 2>&1
-compare "frame-pointer call chains" fp.data
-read -r ver py < <(interpreters | head -1)
-if [ -n "${py:-}" ]; then
-	"$PPM_BIN" record --call-graph dwarf -F 1000 -o py.data -- "$py" "$PROGS/chain.py" 0.4 >/dev/null 2>&1
-	for p in $("$PPM_BIN" report -i py.data --sort pid --no-children -G | awk '!/^#/ && NF { print $3 }'); do MAPS_MADE+=("$p"); done
+record_ok() { "$PPM_BIN" record "$@" >/dev/null 2>rec.err || fail "record $*: $(cat rec.err)"; }
+
+scenario_vs_perf() {
+	need_perf
+	record_ok --call-graph none -F 2000 -o flat.data -- "$HOT_C" 0.2
+	compare "no call chains" flat.data
+	compare "-F comm,pid,tid,time,event,ip,sym,dso" flat.data -F comm,pid,tid,time,event,ip,sym,dso
+	compare "-F tid,period,ip,sym,symoff" flat.data -F tid,period,ip,sym,symoff
+	record_ok -e cpu-clock,task-clock --call-graph none -F 1000 -o two.data -- "$HOT_C" 0.2
+	compare "two events" two.data
+	record_ok -g -F 2000 -o fp.data -- "$HOT_C" 0.2
+	compare "frame-pointer call chains" fp.data
+}
+
+record_python() {
+	need_interpreters
+	read -r ver py < <(interpreters | head -1)
+	record_ok --call-graph dwarf -F 1000 -o py.data -- "$py" "$PROGS/chain.py" 0.4
+	for p in $(pids_of py.data); do MAPS_MADE+=("$p"); done
+}
+
+scenario_python_vs_perf() {
+	need_perf
+	record_python
 	compare "Python $ver, DWARF-unwound chains with py:: frames" py.data
 	grep -q 'py::foo:.*(/tmp/perf-[0-9]*\.map)$' ours.txt && pass "py::foo frames named from the perf map" || fail "no py::foo frame"
-	# FlameGraph's collapse input: the folded stacks from script text equal report --format folded.
+}
+
+# FlameGraph's collapse input: the folded stacks from script text equal report --format folded.
+scenario_collapse() {
+	record_python
 	"$PPM_BIN" script -i py.data | awk '
 		/^\S/ { comm = $1; n = 0; next }
 		/^\t/ { s = $0; sub(/^\t *[0-9a-f]+ /, "", s); sub(/ \([^)]*\)$/, "", s); sub(/\+0x[0-9a-f]+$/, "", s); f[n++] = s; next }
 		/^$/ && n { line = comm; for (i = n - 1; i >= 0; i--) line = line ";" f[i]; c[line]++; n = 0 }
 		END { for (l in c) print l, c[l] }' | sort >from_script.txt
-	[ "$(awk '{ s += $NF } END { print s }' from_script.txt)" = "$("$PPM_BIN" report -i py.data --format folded --show-interpreter | awk '{ s += $NF } END { print s }')" ] \
-		&& pass "stacks collapsed from script text count as many samples as report --format folded" || fail "collapsed counts differ"
-else
-	fail "no interpreter for the Python check"
-fi
-"$PPM_BIN" script -i flat.data -F comm,bogus >/dev/null 2>err.txt; rc=$?
-[ $rc = 2 ] && grep -q "unknown field 'bogus'" err.txt && pass "unknown field: exit 2" || fail "unknown field: rc=$rc"
-"$PPM_BIN" script -i missing.data >/dev/null 2>err.txt; rc=$?
-[ $rc = 1 ] && [ "$(wc -l <err.txt)" = 1 ] && pass "missing file: one line, exit 1" || fail "missing file: rc=$rc"
-finish
+	a=$(awk '{ s += $NF } END { print s + 0 }' from_script.txt)
+	b=$("$PPM_BIN" report -i py.data --format folded --show-interpreter | awk '{ s += $NF } END { print s + 0 }')
+	[ "$a" -gt 0 ] && [ "$a" = "$b" ] && pass "stacks collapsed from script text count as many samples as report --format folded ($a)" \
+		|| fail "collapsed counts differ: script $a, folded $b"
+}
+
+scenario_errors() {
+	record_ok --call-graph none -F 2000 -o flat.data -- "$HOT_C" 0.05
+	"$PPM_BIN" script -i flat.data -F comm,bogus >/dev/null 2>err.txt; rc=$?
+	exit_is $rc 2 && grep -q "unknown field 'bogus'" err.txt && pass "unknown field: exit 2" || fail "unknown field: rc=$rc"
+	"$PPM_BIN" script -i missing.data >/dev/null 2>err.txt; rc=$?
+	exit_is $rc 1 && [ "$(wc -l <err.txt)" = 1 ] && pass "missing file: one line, exit 1" || fail "missing file: rc=$rc"
+}
+run_scenario "$@"

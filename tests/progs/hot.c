@@ -1,10 +1,13 @@
 /*
  * A C program with a known hot function: hot_loop takes about 90% of the time,
  * warm_loop about 10%. The volatile sink keeps the compiler from hoisting the calls.
- * Usage: hot_c [seconds-ish scale, default 1]
+ * It works for SECONDS of CPU time, not of wall time, so a recording holds as many
+ * samples on a slow or busy machine as on a fast idle one.
+ * Usage: hot_c [SECONDS, default 1]
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 volatile unsigned long sink;
 
@@ -20,19 +23,27 @@ __attribute__((noinline)) static void warm_loop(unsigned long n)
 		sink += i;
 }
 
-__attribute__((noinline)) static void work(int rounds)
+static double cpu_seconds(void)
 {
-	for (int k = 0; k < rounds; k++) {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+__attribute__((noinline)) static void work(double seconds)
+{
+	do {
 		hot_loop(3000000);
 		warm_loop(300000);
-	}
+	} while (cpu_seconds() < seconds);
 }
 
 int main(int argc, char **argv)
 {
-	double scale = argc > 1 ? atof(argv[1]) : 1.0;
+	double seconds = argc > 1 ? atof(argv[1]) : 1.0;
 
-	work((int)(100 * scale));
+	work(seconds);
 	printf("done %lu\n", sink & 1);
 	return 0;
 }

@@ -1,7 +1,9 @@
 /*
- * Starts busy work in a new thread after a delay, so that an attached profiler
- * must follow a thread created while it records. Runs until killed or 'seconds'.
- * Usage: threads_c [seconds, default 4]
+ * Starts busy work in a new thread once told to, so that an attached profiler must
+ * follow a thread created while it records: with GO_FILE, the thread starts when
+ * that file exists (the test creates it once the profiler is attached); without,
+ * at once. The thread works for SECONDS, then the program exits; or it is killed.
+ * Usage: threads_c [SECONDS, default 4] [GO_FILE]
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -33,10 +35,11 @@ int main(int argc, char **argv)
 	double seconds = argc > 1 ? atof(argv[1]) : 4.0;
 	pthread_t t;
 
-	until = now() + seconds;
 	printf("ready\n");
 	fflush(stdout);
-	usleep(700000); /* long enough for the profiler to attach first */
+	while (argc > 2 && access(argv[2], F_OK) != 0)
+		usleep(10000);
+	until = now() + seconds;
 	pthread_create(&t, NULL, late_thread_work, NULL);
 	pthread_join(t, NULL);
 	return 0;
