@@ -23,12 +23,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 # An interpreter the trampoline was built for (the build's list, which comes from
 # scripts/pythons.sh): 3.12, else 3.13, else 3.11, else the first.
 find_python() {
-	local list=$BUILD/python/interpreters.txt v p
-	[ -s "$list" ] || { echo "bench: the trampoline was built for no CPython ($list is empty)" >&2; return 1; }
-	for v in 3.12 3.13 3.11 ""; do
-		p=$(awk -v v="$v" 'v == "" || index($1, v ".") == 1 { print $2; exit }' "$list")
-		[ -n "$p" ] && { echo "$p"; return 0; }
-	done
+	sh "$SRC/scripts/pythons.sh" --built "$BUILD" 3.12 3.13 3.11 "" ||
+		{ echo "bench: the trampoline was built for no CPython" >&2; return 1; }
 }
 samples_of() { "$PYPERFMAP" report -i "$1" --no-children -G 2>/dev/null | sed -n 's/^# Samples: \([0-9]*\).*/\1/p'; }
 data_size_of() { perf report -i "$1" --header-only 2>/dev/null | sed -n 's/^# data size *: *\([0-9]*\).*/\1/p'; }

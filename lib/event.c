@@ -21,6 +21,93 @@ static const struct {
 	{ "dummy", PERF_COUNT_SW_DUMMY },
 };
 
+/*
+ * perf's generic names from perf_event.h, for when libpfm4 does not know them: when
+ * it could not be loaded, or knows only the PMU that LIBPFM_FORCE_PMU forces.
+ */
+static const struct {
+	const char *name;
+	uint32_t type;
+	uint64_t config;
+} generic[] = {
+	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "cpu-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES },
+	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS },
+	{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES },
+	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES },
+	{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
+	{ "branch-instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS },
+	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES },
+	{ "bus-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BUS_CYCLES },
+	{ "stalled-cycles-frontend", PERF_TYPE_HARDWARE, PERF_COUNT_HW_STALLED_CYCLES_FRONTEND },
+	{ "idle-cycles-frontend", PERF_TYPE_HARDWARE, PERF_COUNT_HW_STALLED_CYCLES_FRONTEND },
+	{ "stalled-cycles-backend", PERF_TYPE_HARDWARE, PERF_COUNT_HW_STALLED_CYCLES_BACKEND },
+	{ "idle-cycles-backend", PERF_TYPE_HARDWARE, PERF_COUNT_HW_STALLED_CYCLES_BACKEND },
+	{ "ref-cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_REF_CPU_CYCLES },
+	{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK },
+	{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK },
+	{ "page-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
+	{ "faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS },
+	{ "context-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
+	{ "cs", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES },
+	{ "cpu-migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
+	{ "migrations", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_MIGRATIONS },
+	{ "minor-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MIN },
+	{ "major-faults", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MAJ },
+	{ "cgroup-switches", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CGROUP_SWITCHES },
+};
+
+/* perf's cache names: CACHE-OP-misses, or CACHE-OPs for the accesses. */
+static const char *const caches[] = { "L1-dcache", "L1-icache", "LLC", "dTLB", "iTLB",
+				      "branch", "node" };
+static const char *const ops[][2] = { { "load", "loads" }, { "store", "stores" },
+				       { "prefetch", "prefetches" } };
+
+static int encode_cache(const char *name, struct perf_event_attr *attr)
+{
+	for (size_t c = 0; c < sizeof(caches) / sizeof(caches[0]); c++) {
+		size_t n = strlen(caches[c]);
+
+		if (strncasecmp(name, caches[c], n) || name[n] != '-')
+			continue;
+		for (size_t o = 0; o < 3; o++) {
+			const char *rest = name + n + 1;
+			size_t m = strlen(ops[o][0]);
+			int result = -1;
+
+			if (!strcasecmp(rest, ops[o][1]))
+				result = PERF_COUNT_HW_CACHE_RESULT_ACCESS;
+			else if (!strncasecmp(rest, ops[o][0], m) && !strcasecmp(rest + m, "-misses"))
+				result = PERF_COUNT_HW_CACHE_RESULT_MISS;
+			if (result < 0)
+				continue;
+			attr->type = PERF_TYPE_HW_CACHE;
+			attr->config = c | o << 8 | (uint64_t)result << 16;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int encode_generic(const char *name, struct perf_event_attr *attr)
+{
+	/* rNNN: a raw event, its hex code as the PMU takes it */
+	if ((name[0] == 'r' || name[0] == 'R') && name[1] && strspn(name + 1, "0123456789abcdefABCDEF") ==
+								     strlen(name + 1) && strlen(name + 1) <= 16) {
+		attr->type = PERF_TYPE_RAW;
+		attr->config = strtoull(name + 1, NULL, 16);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]); i++) {
+		if (!strcasecmp(name, generic[i].name)) {
+			attr->type = generic[i].type;
+			attr->config = generic[i].config;
+			return 0;
+		}
+	}
+	return encode_cache(name, attr);
+}
+
 static int encode_base(const char *name, struct perf_event_attr *attr)
 {
 	struct ppm_pfm_encoding enc;
@@ -34,6 +121,8 @@ static int encode_base(const char *name, struct perf_event_attr *attr)
 		}
 	}
 	err = ppm_pfm__encode(name, &enc);
+	if (err && encode_generic(name, attr) == 0)
+		return 0;
 	if (err)
 		return err;
 	attr->type = enc.type;
@@ -436,6 +525,33 @@ static int list_pfm_event(const struct ppm_pfm_event *e, void *ctx)
 	return err;
 }
 
+/* The generic events from perf_event.h, when libpfm4 listed none (see generic[]). */
+static int list_generic(struct list_ctx *c)
+{
+	char equiv[32], name[64];
+	int err = 0;
+
+	for (size_t i = 0; i < c->nr; i++)
+		if (c->v[i].kind == LK_HW || c->v[i].kind == LK_SW)
+			return 0;
+	for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]) && !err; i++) {
+		snprintf(equiv, sizeof(equiv), "%u:%llu", generic[i].type,
+			 (unsigned long long)generic[i].config);
+		err = list_alias(c, generic[i].type == PERF_TYPE_HARDWARE ? LK_HW : LK_SW, equiv,
+				 generic[i].name);
+	}
+	for (size_t k = 0; k < sizeof(caches) / sizeof(caches[0]) && !err; k++) {
+		for (size_t o = 0; o < 3 && !err; o++) {
+			snprintf(name, sizeof(name), "%s-%s", caches[k], ops[o][1]);
+			err = list_alias(c, LK_CACHE, name, name);
+			snprintf(name, sizeof(name), "%s-%s-misses", caches[k], ops[o][0]);
+			if (!err)
+				err = list_alias(c, LK_CACHE, name, name);
+		}
+	}
+	return err;
+}
+
 int ppm_event__print_list(FILE *out, bool all, const char *filter)
 {
 	static const char *const kind_names[LK_NR] = { "Hardware event", "Software event",
@@ -444,6 +560,8 @@ int ppm_event__print_list(FILE *out, bool all, const char *filter)
 	int err;
 
 	err = ppm_pfm__foreach_event(list_pfm_event, &c);
+	if (!err)
+		err = list_generic(&c);
 	for (size_t i = 0; !err && i < sizeof(extra_sw) / sizeof(extra_sw[0]); i++) {
 		struct ppm_event ev;
 		char line[128];

@@ -11,7 +11,23 @@
 #     default /var/cache/pyperfmap), e.g. Debian sid's 3.14 and 3.15.
 # Versions pyperfmap cannot build for are listed too (CMake says why it skips them, and
 # the fail-open test needs one).
+#
+#   scripts/pythons.sh --built BUILD [VERSION...]
+# prints instead the first interpreter the trampoline was built for (BUILD's
+# python/interpreters.txt) whose version starts with one of VERSIONs, tried in order
+# (e.g. 3.12 3.13), or the first of all without any; exit 1 when there is none.
 set -u
+if [ "${1:-}" = --built ]; then
+	list=${2:?usage: pythons.sh --built BUILD [VERSION...]}/python/interpreters.txt
+	shift 2
+	[ -s "$list" ] || exit 1
+	[ $# -gt 0 ] || set -- ""
+	for v in "$@"; do
+		p=$(awk -v v="$v" 'v == "" || index($1, v ".") == 1 || $1 == v { print $2; exit }' "$list")
+		[ -n "$p" ] && { echo "$p"; exit 0; }
+	done
+	exit 1
+fi
 list() {
 if [ -n "${PYPERFMAP_PYTHONS:-}" ]; then
 	echo "$PYPERFMAP_PYTHONS" | tr ':; ' '\n\n\n' | sed '/^$/d'

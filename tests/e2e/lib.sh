@@ -111,12 +111,7 @@ need_interpreters() {
 }
 # The first interpreter built for whose version starts with PREFIX (e.g. 3.12), or
 # the first of all without one.
-find_python() {
-	local line
-	line=$(interpreters | awk -v p="${1:-}" 'p == "" || index($1, p ".") == 1 || $1 == p { print; exit }')
-	[ -n "$line" ] || return 1
-	echo "${line#* }"
-}
+find_python() { sh "$SRC/scripts/pythons.sh" --built "$BUILD" "$@"; }
 # For a per-python test: sets PYVER and PY from $1 (a version from interpreters.txt),
 # or skips with the reason the build gave for not having that version.
 python_under_test() {

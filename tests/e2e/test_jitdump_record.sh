@@ -8,7 +8,7 @@ cd "$TMP"
 scenario_inject() {
 	need_perf
 	need_interpreters
-	PY=$(find_python 3.11) || PY=$(find_python)
+	PY=$(find_python 3.11 "")
 	cat >chain.py <<'PY'
 import time
 def f3(n):

@@ -11,7 +11,7 @@ cd "$TMP"
 # A 3.11 when there is one (the inlining CPython turns off under a hook), else the first.
 pick_python() {
 	need_interpreters
-	PY=$(find_python 3.11) || PY=$(find_python)
+	PY=$(find_python 3.11 "")
 	PYVER=$("$PY" -c 'import platform; print(platform.python_version())')
 }
 

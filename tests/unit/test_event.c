@@ -76,6 +76,13 @@ static void test_generic(void **state)
 		{ "dTLB-load-misses", PERF_TYPE_HW_CACHE,
 		  PERF_COUNT_HW_CACHE_DTLB | PERF_COUNT_HW_CACHE_OP_READ << 8 |
 			  PERF_COUNT_HW_CACHE_RESULT_MISS << 16 },
+		{ "iTLB-loads", PERF_TYPE_HW_CACHE,
+		  PERF_COUNT_HW_CACHE_ITLB | PERF_COUNT_HW_CACHE_OP_READ << 8 |
+			  PERF_COUNT_HW_CACHE_RESULT_ACCESS << 16 },
+		{ "L1-dcache-stores", PERF_TYPE_HW_CACHE,
+		  PERF_COUNT_HW_CACHE_L1D | PERF_COUNT_HW_CACHE_OP_WRITE << 8 |
+			  PERF_COUNT_HW_CACHE_RESULT_ACCESS << 16 },
+		{ "r01c0", PERF_TYPE_RAW, 0x1c0 },
 	};
 
 	(void)state;
@@ -284,11 +291,14 @@ int main(void)
 		cmocka_unit_test(test_lists_and_groups), cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_fallback),
 	};
+	/* perf's generic names hold with a forced PMU too (libpfm4 then knows only it). */
 	const struct CMUnitTest skylake[] = {
 		cmocka_unit_test(test_skylake_events),
+		cmocka_unit_test(test_generic),
 	};
 	const struct CMUnitTest zen3[] = {
 		cmocka_unit_test(test_zen3_events),
+		cmocka_unit_test(test_generic),
 	};
 	const char *pmu = getenv("LIBPFM_FORCE_PMU");
 
