@@ -6,6 +6,7 @@ DIR=$(dirname "$0")
 bash "$DIR/record_bench.sh" "$BUILD"
 bash "$DIR/report_bench.sh" "$BUILD"
 bash "$DIR/trampoline_bench.sh" "$BUILD"
+bash "$DIR/trampoline_jit_bench.sh" "$BUILD"
 bash "$DIR/dwarf_bench.sh" "$BUILD"
 bash "$DIR/stat_bench.sh" "$BUILD"
 bash "$DIR/multi_event_bench.sh" "$BUILD"

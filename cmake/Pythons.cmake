@@ -14,7 +14,7 @@ set(PPM_TRAMPOLINE_SOURCES
 
 # The supported minor versions: 3.${PPM_PY_MIN_MINOR} to 3.${PPM_PY_MAX_MINOR}.
 set(PPM_PY_MIN_MINOR 8)
-set(PPM_PY_MAX_MINOR 13)
+set(PPM_PY_MAX_MINOR 15)
 
 # Where to look is scripts/pythons.sh's business, shared with the tests and benchmarks.
 execute_process(COMMAND ${CMAKE_COMMAND} -E env "PYPERFMAP_PYTHONS=${PYPERFMAP_PYTHONS}"

@@ -51,6 +51,7 @@ static int fast_extra;          /* the direct co_extra read agrees with the API 
 static int active;
 static int failed;              /* stepped aside after an error: no new stubs */
 static int jitdump_on;          /* PYPERFMAP_JITDUMP=1: /tmp/jit-PID.dump too */
+static int specialize;          /* PYPERFMAP_SPECIALIZE=1 (3.15+): see activate() */
 static ppm_eval_fn prev_eval;   /* what the stubs call: CPython's loop or a chained hook */
 static ppm_eval_fn saved_eval;  /* the slot's value before us, put back by deactivate() */
 static unsigned long calls;     /* hook calls, for the batched map writer's clock */
@@ -58,10 +59,25 @@ static Py_ssize_t nr_stubs;
 
 typedef PyObject *(*stub_fn)(void *, void *, long, ppm_eval_fn);
 
+int ppm_trampoline_activate(void);
+void ppm_trampoline_deactivate(void);
+
+/* What every warning ends with: what the user gets when the trampoline steps aside. */
+#define NOT_NAMED "Python functions will not be named (the program runs normally)"
+#define NOT_NAMED_NOW \
+	"Python functions first called from now on will not be named (the program runs normally)"
+
+static int env_on(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && !strcmp(v, "1");
+}
+
 static PyCodeObject *frame_code(ppm_frame *frame)
 {
 #if PY_VERSION_HEX >= 0x030b0000
-	return *(PyCodeObject **)((char *)frame + PPM_FRAME_CODE_OFFSET);
+	return (PyCodeObject *)ppm_frame_code(frame);
 #else
 	return frame->f_code;
 #endif
@@ -88,8 +104,8 @@ static void step_aside(const char *what, int err)
 	if (failed)
 		return;
 	failed = 1;
-	fprintf(stderr, "pyperfmap: %s: %s; the program runs on unprofiled\n", what,
-		strerror(err));
+	fprintf(stderr, "pyperfmap: %s: %s: %s\n", what, strerror(err),
+		nr_stubs ? NOT_NAMED_NOW : NOT_NAMED);
 }
 
 /* A new stub for co, named in the perf map. NULL when that is not possible. */
@@ -247,6 +263,59 @@ static void wrap_os_exit(void)
 	PyErr_Clear();
 }
 
+#if PY_VERSION_HEX >= 0x030f0000
+/*
+ * 3.15's sys.activate_stack_trampoline() no longer refuses while another eval hook is
+ * set: it chains to it, so every frame would pass two stubs, both named, and show
+ * twice in a stack. Asked for while ours is on, CPython's takes over: ours steps
+ * aside first (and comes back if CPython's call fails).
+ */
+static PyObject *real_activate_st;
+
+static PyObject *activate_st_taking_over(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+	PyObject *r;
+	int was_active = active;
+
+	if (was_active)
+		ppm_trampoline_deactivate();
+	r = PyObject_Call(real_activate_st, args, kwargs);
+	if (!r && was_active) {
+		PyObject *exc = PyErr_GetRaisedException();
+
+		ppm_trampoline_activate();
+		PyErr_SetRaisedException(exc);
+	} else if (was_active)
+		fprintf(stderr, "pyperfmap: sys.activate_stack_trampoline() switched CPython's own perf "
+			"trampoline on: it names the Python functions from now on, pyperfmap's "
+			"stays off\n");
+	return r;
+}
+
+static PyMethodDef activate_st_def = {
+	"activate_stack_trampoline", (PyCFunction)(void (*)(void))activate_st_taking_over,
+	METH_VARARGS | METH_KEYWORDS,
+	"sys.activate_stack_trampoline, switching pyperfmap's trampoline off first."
+};
+
+static void wrap_activate_stack_trampoline(void)
+{
+	PyObject *sys = PyImport_ImportModule("sys"), *wrapper;
+
+	if (!sys) {
+		PyErr_Clear();
+		return;
+	}
+	real_activate_st = PyObject_GetAttrString(sys, "activate_stack_trampoline");
+	wrapper = real_activate_st ? PyCFunction_New(&activate_st_def, NULL) : NULL;
+	if (!wrapper || PyObject_SetAttrString(sys, "activate_stack_trampoline", wrapper) < 0)
+		Py_CLEAR(real_activate_st);
+	Py_XDECREF(wrapper);
+	Py_DECREF(sys);
+	PyErr_Clear();
+}
+#endif
+
 /* Returns 1 when active, 0 when it stepped aside (with a warning), -1 on error. */
 int ppm_trampoline_activate(void)
 {
@@ -265,19 +334,31 @@ int ppm_trampoline_activate(void)
 		extra_index = REQUEST_EXTRA(free_extra);
 		if (extra_index < 0) {
 			PyErr_Clear();
-			fprintf(stderr, "pyperfmap: no code-object extra slot left: the program runs "
-				"on unprofiled\n");
+			fprintf(stderr, "pyperfmap: no code-object extra slot left: " NOT_NAMED "\n");
 			failed = 1;
 			return 0;
 		}
+#if PY_VERSION_HEX >= 0x030b0000
+		if (ppm_check_frame_code() < 0) {
+			fprintf(stderr, "pyperfmap: the trampoline built for Python " PY_VERSION
+				" reads frames wrongly (another code object than CPython's "
+				"accessor): " NOT_NAMED "\n");
+			failed = 1;
+			return 0;
+		}
+#endif
 		check_fast_extra();
-		jitdump_on = getenv("PYPERFMAP_JITDUMP") && !strcmp(getenv("PYPERFMAP_JITDUMP"), "1");
+		jitdump_on = env_on("PYPERFMAP_JITDUMP");
+		specialize = env_on("PYPERFMAP_SPECIALIZE");
 		/* perf inject maps each stub's ELF over the stub and its unwinding data:
 		 * stubs spaced apart keep those mappings from overlapping one another */
 		if (jitdump_on)
 			ppm_arena_set_stride(PPM_STUB_SIZE + PPM_JITDUMP_UNWIND_SPAN);
 		ppm_mapwriter_init(jitdump_on);
 		wrap_os_exit();
+#if PY_VERSION_HEX >= 0x030f0000
+		wrap_activate_stack_trampoline();
+#endif
 	}
 	cur = ppm_get_eval_frame();
 	if (cur != (ppm_eval_fn)hook) {
@@ -285,6 +366,14 @@ int ppm_trampoline_activate(void)
 		saved_eval = cur;
 		prev_eval = cur ? cur : ppm_default_eval_frame();
 		ppm_set_eval_frame((ppm_eval_fn)hook);
+		/*
+		 * 3.15 can keep the specializer on under a hook (the setter above turns it
+		 * off). Measured on 3.15.2, it gains nothing: every call still reaches the
+		 * hook, and the cost is the hook's re-entry into the eval loop. So only on
+		 * request, and never under a hook we chain to, which did not ask for it.
+		 */
+		if (specialize && !saved_eval)
+			ppm_set_eval_frame_allow_specialization(1);
 	}
 	active = 1;
 	return 1;

@@ -21,10 +21,14 @@ for _suffix in importlib.machinery.EXTENSION_SUFFIXES:
 if _found is None:
     _built = sorted(os.listdir(os.path.join(_here, "_builds"))) if os.path.isdir(
         os.path.join(_here, "_builds")) else []
-    raise ImportError("pyperfmap has no trampoline built for Python %s (built for: %s)"
-                      % (_version, ", ".join(_built) or "none"))
-_loader = importlib.machinery.ExtensionFileLoader("pyperfmap", _found)
-_spec = importlib.util.spec_from_file_location("pyperfmap", _found, loader=_loader)
-_module = importlib.util.module_from_spec(_spec)
-_loader.exec_module(_module)
+    raise ImportError("no trampoline built for Python %s (built for: %s)"
+                      % (_version, ", ".join(_built) or "none"), name="pyperfmap")
+try:
+    _loader = importlib.machinery.ExtensionFileLoader("pyperfmap", _found)
+    _spec = importlib.util.spec_from_file_location("pyperfmap", _found, loader=_loader)
+    _module = importlib.util.module_from_spec(_spec)
+    _loader.exec_module(_module)
+except ImportError as _exc:
+    raise ImportError("cannot load the trampoline built for Python %s (%s)" % (_version, _exc),
+                      name="pyperfmap", path=_found) from _exc
 sys.modules["pyperfmap"] = _module

@@ -8,6 +8,9 @@ It never raises: a profiler must not stop the program it measures.
 import os
 import sys
 
+# What every warning ends with: what the user gets when the trampoline is not on.
+NOT_NAMED = "Python functions will not be named (the program runs normally)"
+
 
 def _wanted():
     value = os.environ.get("PYPERFMAP", "").strip()
@@ -20,13 +23,13 @@ def _start():
     try:
         import pyperfmap
     except Exception as exc:  # no build for this interpreter, or a broken one
-        sys.stderr.write("pyperfmap: %s; the program runs on unprofiled\n" % (exc,))
+        sys.stderr.write("pyperfmap: %s: %s\n" % (exc, NOT_NAMED))
         return
     try:
         pyperfmap.activate()
     except Exception as exc:
-        sys.stderr.write("pyperfmap: cannot activate the trampoline (%s); the program "
-                         "runs on unprofiled\n" % (exc,))
+        sys.stderr.write("pyperfmap: cannot activate the trampoline (%s): %s\n"
+                         % (exc, NOT_NAMED))
 
 
 _start()
