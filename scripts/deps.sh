@@ -32,6 +32,21 @@ if [ -n "$missing" ]; then
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 if [ "${1:-build}" = test ]; then
+	# CPython 3.14 and 3.15, which Debian 12 lacks, from sid into private roots. If
+	# the archive cannot be reached the tests of those versions skip, saying why:
+	# the reason is kept beside the roots, where cmake/Pythons.cmake reads it.
+	cache=${PYPERFMAP_CACHE:-/var/cache/pyperfmap/cpython}
+	if [ "$(id -u)" = 0 ] || [ -w "$(dirname "$cache")" ]; then
+		why=$(sh "$(dirname "$0")/sid-pythons.sh" 2>&1 >/dev/null) && rc=0 || rc=$?
+		for v in 3.14 3.15; do
+			if [ -f "$cache/$v/.pyperfmap-sid" ]; then
+				rm -f "$cache/$v.unavailable"
+			elif [ $rc -ne 0 ]; then
+				mkdir -p "$cache" && printf '%s\n' "${why:-scripts/sid-pythons.sh failed (exit $rc)}" | tail -1 >"$cache/$v.unavailable"
+				echo "pyperfmap: CPython $v not provided, its tests will skip: $(cat "$cache/$v.unavailable")" >&2
+			fi
+		done
+	fi
 	js="$(dirname "$0")/../tests/js"
 	# Reinstalled when the lock file is newer than what npm last installed.
 	if [ ! -f "$js/node_modules/.package-lock.json" ] ||

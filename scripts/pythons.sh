@@ -8,7 +8,7 @@
 #   - pyenv's versions ($PYENV_ROOT, else ~/.pyenv), python3.N of each;
 #   - /usr/bin/python3.N and /usr/local/bin/python3.N;
 #   - the private CPython roots of scripts/sid-pythons.sh (under $PYPERFMAP_CACHE,
-#     default /var/cache/pyperfmap), e.g. Debian sid's 3.14 and 3.15.
+#     default /var/cache/pyperfmap/cpython), e.g. Debian sid's 3.14 and 3.15.
 # Versions pyperfmap cannot build for are listed too (CMake says why it skips them, and
 # the fail-open test needs one).
 #
@@ -46,9 +46,8 @@ while [ $minor -le 20 ]; do
 	done
 	minor=$((minor + 1))
 done
-cache=${PYPERFMAP_CACHE:-/var/cache/pyperfmap}
-for p in "$cache"/cpython/*/usr/bin/python3.[0-9] "$cache"/cpython/*/usr/bin/python3.[0-9][0-9] \
-	 "$cache"/cpython/*/root/usr/bin/python3.[0-9] "$cache"/cpython/*/root/usr/bin/python3.[0-9][0-9]; do
+cache=${PYPERFMAP_CACHE:-/var/cache/pyperfmap/cpython}
+for p in "$cache"/*/usr/bin/python3.[0-9] "$cache"/*/usr/bin/python3.[0-9][0-9]; do
 	[ -x "$p" ] && echo "$p"
 done
 }
