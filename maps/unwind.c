@@ -6,13 +6,29 @@
 #include "unwind.h"
 
 /*
- * The stub's code, a format shared with trampoline/stub.h (the two never share code):
- * 16-byte slots in anonymous executable memory, each
- *	+0 push %rbp   +1 mov %rsp,%rbp   +4 call *%rcx   +6 pop %rbp   +7 ret
- * so between +1 and +6 the caller's rbp is at [rsp] and the return address at [rsp+8].
+ * Trampoline stubs have no CFI but a fixed frame, so the unwinder recognizes them by
+ * their code bytes, read once per address from the live process. Two shapes exist:
+ *
+ *   frame pointer: [endbr64] push %rbp; mov %rsp,%rbp; call *%rcx; pop %rbp; ret
+ *     pyperfmap's stubs (16-byte slots, trampoline/stub.h) and CPython's -X perf and
+ *     -X perf_jit stubs on builds that keep frame pointers (Debian's 3.14, 3.15);
+ *   no frame pointer: [endbr64] sub $8,%rsp; call *%rcx; add $8,%rsp; ret
+ *     CPython's stubs elsewhere (3.12 packs them 11 bytes apart, 3.13 16).
+ *
+ * Inside either, from the call on, CFA = rsp + 16 with the return address at
+ * CFA - 8; the first shape keeps the caller's rbp at CFA - 16.
  */
 const unsigned char ppm_stub_signature[8] = { 0x55, 0x48, 0x89, 0xe5, 0xff, 0xd1, 0x5d, 0xc3 };
-#define STUB_SLOT 16
+static const unsigned char stub_noframe[11] = { 0x48, 0x83, 0xec, 0x08, 0xff, 0xd1,
+						0x48, 0x83, 0xc4, 0x08, 0xc3 };
+static const unsigned char endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
+enum stub_rule {
+	STUB_NONE = 1,      /* not a stub (0 is an empty cache entry) */
+	STUB_CFA8,          /* at the entry or the ret: CFA = rsp + 8 */
+	STUB_CFA16,         /* CFA = rsp + 16 */
+	STUB_CFA16_RBP,     /* CFA = rsp + 16, the caller's rbp at CFA - 16 */
+};
 
 struct rule_slot {
 	const struct ppm_dso *dso;
@@ -20,11 +36,11 @@ struct rule_slot {
 	struct ppm_cfi_rule rule;
 };
 
+/* What the code at an address of anonymous memory is, asked once per address. */
 struct stub_slot {
-	uint64_t addr;     /* slot address | 1 when verified, | 0 when checked and not a stub */
+	uint64_t addr;     /* a return address, or a sampled ip | 1 << 63 */
 	pid_t pid;
-	int8_t is_stub;
-	int8_t used;
+	int8_t rule;       /* enum stub_rule; 0: empty */
 };
 
 struct cfi_slot {
@@ -135,24 +151,75 @@ static const struct ppm_cfi_rule *rule_of(struct ppm_unwinder *u, const struct p
 	return &u->rules[i].rule;
 }
 
-/* Is the 16-byte slot at addr a pyperfmap stub in this process? Asked once per slot. */
-static int is_stub(struct ppm_unwinder *u, pid_t pid, uint64_t slot)
+/*
+ * The rule inside a stub for a sampled ip: the stub is found among the bytes around
+ * it (ip's page only: a stub that straddles a page is not recognized, which costs
+ * that one rare sample its callers).
+ */
+static enum stub_rule leaf_rule(struct ppm_unwinder *u, pid_t pid, uint64_t ip)
 {
-	unsigned char code[8];
+	unsigned char code[40];
+	uint64_t lo = ip - 16 > (ip & ~4095ULL) ? ip - 16 : ip & ~4095ULL;
+	uint64_t hi = ip + 16 < (ip | 4095) + 1 ? ip + 16 : (ip | 4095) + 1;
+
+	if (ip < 16 || !u->read_code || u->read_code(u->ctx, pid, lo, code, (size_t)(hi - lo)))
+		return STUB_NONE;
+	for (uint64_t s = lo; s <= ip; s++) {
+		const unsigned char *p = code + (s - lo);
+		size_t avail = (size_t)(hi - s), e = 0;
+		uint64_t o;
+
+		if (avail >= 4 && !memcmp(p, endbr64, 4))
+			e = 4;
+		o = ip - s;
+		/* o: ip's offset in the stub; only instruction starts count */
+		if (avail >= e + 8 && !memcmp(p + e, ppm_stub_signature, 8) && o < e + 8) {
+			if (o <= e || o == e + 7)          /* endbr64, push, ret */
+				return STUB_CFA8;
+			if (o == e + 1 || o == e + 4 || o == e + 6) /* mov, call, pop */
+				return STUB_CFA16_RBP;
+		}
+		if (avail >= e + 11 && !memcmp(p + e, stub_noframe, 11) && o < e + 11) {
+			if (o <= e || o == e + 10)         /* endbr64, sub, ret */
+				return STUB_CFA8;
+			if (o == e + 4 || o == e + 6)      /* call, add */
+				return STUB_CFA16;
+		}
+	}
+	return STUB_NONE;
+}
+
+/* The rule for a return address into a stub: the 6 bytes before it end in the call. */
+static enum stub_rule return_rule(struct ppm_unwinder *u, pid_t pid, uint64_t ra)
+{
+	unsigned char code[6];
+
+	if (ra < 6 || !u->read_code || u->read_code(u->ctx, pid, ra - 6, code, sizeof(code)))
+		return STUB_NONE;
+	if (!memcmp(code, ppm_stub_signature, 6))
+		return STUB_CFA16_RBP;
+	if (!memcmp(code, stub_noframe, 6))
+		return STUB_CFA16;
+	return STUB_NONE;
+}
+
+/* The stub rule at a sampled ip (leaf) or a return address, cached per address. */
+static enum stub_rule stub_rule(struct ppm_unwinder *u, pid_t pid, uint64_t addr, int leaf)
+{
+	uint64_t key = leaf ? addr | 1ULL << 63 : addr;
 	size_t i;
-	int yes;
 
 	if ((u->stubs_nr + 1) * 2 > u->stubs_cap) {
 		size_t cap = u->stubs_cap ? u->stubs_cap * 2 : 1024;
 		struct stub_slot *s = calloc(cap, sizeof(*s));
 
 		if (!s)
-			return 0;
+			return STUB_NONE;
 		for (size_t k = 0; k < u->stubs_cap; k++) {
-			if (!u->stubs[k].used)
+			if (!u->stubs[k].rule)
 				continue;
 			i = mix(u->stubs[k].addr, (uint64_t)u->stubs[k].pid) & (cap - 1);
-			while (s[i].used)
+			while (s[i].rule)
 				i = (i + 1) & (cap - 1);
 			s[i] = u->stubs[k];
 		}
@@ -160,18 +227,15 @@ static int is_stub(struct ppm_unwinder *u, pid_t pid, uint64_t slot)
 		u->stubs = s;
 		u->stubs_cap = cap;
 	}
-	for (i = mix(slot, (uint64_t)pid) & (u->stubs_cap - 1); u->stubs[i].used;
+	for (i = mix(key, (uint64_t)pid) & (u->stubs_cap - 1); u->stubs[i].rule;
 	     i = (i + 1) & (u->stubs_cap - 1))
-		if (u->stubs[i].addr == slot && u->stubs[i].pid == pid)
-			return u->stubs[i].is_stub;
-	yes = u->read_code && u->read_code(u->ctx, pid, slot, code, sizeof(code)) == 0 &&
-	      !memcmp(code, ppm_stub_signature, sizeof(code));
-	u->stubs[i].addr = slot;
+		if (u->stubs[i].addr == key && u->stubs[i].pid == pid)
+			return (enum stub_rule)u->stubs[i].rule;
+	u->stubs[i].addr = key;
 	u->stubs[i].pid = pid;
-	u->stubs[i].is_stub = (int8_t)yes;
-	u->stubs[i].used = 1;
+	u->stubs[i].rule = (int8_t)(leaf ? leaf_rule(u, pid, addr) : return_rule(u, pid, addr));
 	u->stubs_nr++;
-	return yes;
+	return (enum stub_rule)u->stubs[i].rule;
 }
 
 /* Reads a word of the stack copy, which starts at stack_lo. -1 outside it. */
@@ -194,7 +258,7 @@ int ppm_unwinder__unwind(struct ppm_unwinder *u, pid_t pid, uint64_t ip, uint64_
 	*end = PPM_UNWIND_DEPTH;
 	while (n < max) {
 		/* A return address points after its call: look the call itself up. */
-		uint64_t pc = n ? ip - 1 : ip, cfa, ra, new_bp = bp, off, slot;
+		uint64_t pc = n ? ip - 1 : ip, cfa, ra, new_bp = bp, off;
 		struct ppm_dso *dso;
 		struct ppm_cfi_rule rule;
 
@@ -203,11 +267,10 @@ int ppm_unwinder__unwind(struct ppm_unwinder *u, pid_t pid, uint64_t ip, uint64_
 			*end = PPM_UNWIND_NO_CFI;
 			return n;
 		}
-		slot = pc & ~(uint64_t)(STUB_SLOT - 1);
 		if (dso->kind == PPM_DSO_ANON) {
-			unsigned int at = (unsigned int)(pc - slot);
+			enum stub_rule sr = stub_rule(u, pid, ip, n == 1);
 
-			if (!is_stub(u, pid, slot)) {
+			if (sr == STUB_NONE) {
 				*end = PPM_UNWIND_NO_CFI;
 				return n;
 			}
@@ -215,13 +278,10 @@ int ppm_unwinder__unwind(struct ppm_unwinder *u, pid_t pid, uint64_t ip, uint64_
 			rule.kind = PPM_CFI_RULE;
 			rule.cfa_reg = PPM_REG_RSP;
 			rule.ra_off = -8;
-			if (at >= 1 && at <= 6) {
-				/* rbp pushed: [rsp] is the caller's rbp, [rsp+8] the return address. */
-				rule.cfa_off = 16;
+			rule.cfa_off = sr == STUB_CFA8 ? 8 : 16;
+			if (sr == STUB_CFA16_RBP) {
 				rule.rbp_saved = 1;
 				rule.rbp_off = -16;
-			} else {
-				rule.cfa_off = 8;
 			}
 		} else {
 			uint64_t vaddr = off;

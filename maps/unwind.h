@@ -1,7 +1,8 @@
 /*
  * A user-space stack unwinder for sampled register/stack copies (x86-64): DWARF CFI
- * through libdw, compiled once per address into a cached rule, and pyperfmap's
- * trampoline stubs, which have no CFI but a fixed frame.
+ * through libdw, compiled once per address into a cached rule, and the trampoline
+ * stubs of pyperfmap and of CPython's -X perf / -X perf_jit, which have no CFI but a
+ * fixed frame (recognized by their code bytes).
  *
  * It never reads outside the stack copy, requires the stack pointer to grow at
  * every step (so it cannot loop), and stops at a depth limit.
