@@ -18,6 +18,7 @@
 #include "workload.h"
 #include "../lib/event.h"
 #include "../lib/record.h"
+#include "../maps/jitdump.h"
 
 static const char record_usage[] =
 	"usage: pyperfmap record [options] -- <command> [<args>...]\n"
@@ -28,9 +29,10 @@ static const char record_usage[] =
 	"\n"
 	"  -F, --freq <hz>        samples per second per CPU (default 4000)\n"
 	"  -c, --count <n>        sample every n events instead of a frequency\n"
-	"  -g                     record the kernel's frame-pointer callchains\n"
-	"      --call-graph <mode> auto (the default): fp when the program (for Python, its\n"
-	"                         eval loop) keeps frame pointers, else dwarf; fp (like -g);\n"
+	"  -g                     call graphs, in the mode that works here (the default)\n"
+	"      --call-graph <mode> auto (the default, and -g): fp when the program (for\n"
+	"                         Python, its interpreter) keeps frame pointers, else dwarf;\n"
+	"                         fp: the kernel's frame-pointer callchains, always;\n"
 	"                         dwarf[,SIZE]: copy SIZE bytes of user stack per sample\n"
 	"                         (default 65528) and unwind it with the binaries' CFI and\n"
 	"                         the trampoline's stubs while recording, so the file keeps\n"
@@ -182,8 +184,10 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			have_c = 1;
 			break;
 		case 'g':
-			a->callchain = 1;
-			a->graph_set = 1;
+			/* perf users mean "call graphs": the mode that works, as auto picks it */
+			a->graph_set = 0;
+			a->callchain = 0;
+			a->dwarf = 0;
 			break;
 		case 'G':
 			a->graph_set = 1;
@@ -317,6 +321,23 @@ static int check_nofile(int nr_events)
 	return 0;
 }
 
+/*
+ * A recorded process that wrote no perf map but a jitdump (CPython's -X perf_jit):
+ * its stubs' names from the dump, embedded as its map. Only a dump written during
+ * this recording: an older one belongs to an earlier process with the same pid.
+ */
+static int jitdump_names(void *ctx, pid_t pid, time_t since, char **text, size_t *len)
+{
+	char path[64];
+	struct stat st;
+
+	(void)ctx;
+	snprintf(path, sizeof(path), "/tmp/jit-%d.dump", pid);
+	if (lstat(path, &st) || !S_ISREG(st.st_mode) || st.st_mtime < since - 1)
+		return -ENOENT;
+	return ppm_jitdump__load_text(path, PPM_JITDUMP_MAX, text, len);
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct record_args a;
@@ -348,16 +369,37 @@ int cmd_record(int argc, char **argv)
 	}
 	if (check_events(evs, nr_ev))
 		goto out;
-	if (!a.graph_set) {
+	if (!a.graph_set || (a.callchain && !a.dwarf)) {
 		char why[4200], exe[64];
 		int fp;
 
 		snprintf(exe, sizeof(exe), "/proc/%d/exe", a.pid);
 		fp = ppm_callgraph_auto(a.pid ? exe : a.argv[0], why, sizeof(why));
-		a.callchain = fp;
-		a.dwarf = fp ? 0 : 65528;
-		ppm_notice("call graph: %s (%s)", fp ? "fp" : "dwarf", why);
+		if (!a.graph_set) {
+			a.callchain = fp;
+			a.dwarf = fp ? 0 : 65528;
+			ppm_notice("call graph: %s (%s)", fp ? "fp" : "dwarf", why);
+		} else if (!fp) {
+			ppm_notice("--call-graph fp: %s; stacks stop at the first function without "
+				 "one (-g picks dwarf here)", why);
+		}
 	}
+	if (!a.pid && !a.no_trampoline) {
+		const char *asked = ppm_cpython_trampoline_asked(a.argv);
+
+		if (asked) {
+			/* Said once here rather than by every Python process of the command. */
+			ppm_notice("%s: CPython's own perf trampoline names the Python functions; "
+				   "pyperfmap's stays off", asked);
+			setenv("PYPERFMAP_SAID_XPERF", "1", 1);
+		}
+	}
+	if (!a.pid && ppm_python_jit_asked())
+		ppm_notice("PYTHON_JIT=1: the JIT's machine code has no names and no unwind "
+			   "information: its samples show as [unknown], and %s",
+			   a.dwarf ? "DWARF stacks end where they meet it (frame pointers go "
+				     "through it where the interpreter keeps them: 3.15)" :
+				     "stacks go through it by its frame pointers");
 	if (a.freq)
 		a.freq = limit_freq(a.freq);
 	ppm_raise_nofile();
@@ -407,6 +449,7 @@ int cmd_record(int argc, char **argv)
 	opts.attach = !!a.pid;
 	opts.cmdline = (const char *const *)argv;
 	opts.cmdline_nr = argc;
+	opts.perfmap_text = jitdump_names;
 	for (;;) {
 		rec = ppm_record__new(&opts);
 		if (!rec) {

@@ -592,7 +592,8 @@ int ppm_record__finish(struct ppm_record *rec)
 	err = add_header_features(rec);
 	if (err)
 		return err;
-	err = ppm_synth__collect_perfmaps(&rec->pids, rec->start.tv_sec, &maps, &maps_size,
+	err = ppm_synth__collect_perfmaps(&rec->pids, rec->start.tv_sec, rec->opts.perfmap_text,
+					  rec->opts.perfmap_ctx, &maps, &maps_size,
 					  &rec->stats.perfmaps);
 	if (!err && maps_size)
 		err = ppm_data_writer__add_feature(rec->w, PPM_FEAT_PERFMAPS, maps, maps_size);

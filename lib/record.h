@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "event.h"
 
@@ -43,6 +44,13 @@ struct ppm_record_opts {
 	int attach;               /* 1: an existing process (-p), 0: a command held before exec */
 	const char *const *cmdline; /* written to the file header */
 	int cmdline_nr;
+	/*
+	 * For a recorded process that wrote no /tmp/perf-PID.map: its JIT code's names as
+	 * perf-map text (malloc'd into *text), e.g. from its jitdump; embedded like a map.
+	 * 0 with *text NULL when there are none. Optional.
+	 */
+	int (*perfmap_text)(void *ctx, pid_t pid, time_t since, char **text, size_t *len);
+	void *perfmap_ctx;
 };
 
 /* x86-64 user registers sampled in DWARF mode: bp, sp, ip (perf_regs.h bits 6, 7, 8). */

@@ -251,7 +251,25 @@ static int append_map(pid_t pid, time_t since, unsigned char **buf, size_t *size
 	return 1;
 }
 
-int ppm_synth__collect_perfmaps(const struct ppm_pidset *set, time_t since, void **buf,
+/* Text in the PERFMAPS layout: { u32 pid; u32 len; text; pad to 8 }. */
+static int append_text(pid_t pid, const char *text, size_t len, unsigned char **buf, size_t *size)
+{
+	size_t need = 8 + pad8(len);
+	unsigned char *grown = realloc(*buf, *size + need);
+	uint32_t hdr[2] = { (uint32_t)pid, (uint32_t)len };
+
+	if (!grown)
+		return -ENOMEM;
+	*buf = grown;
+	memset(grown + *size, 0, need);
+	memcpy(grown + *size, hdr, 8);
+	memcpy(grown + *size + 8, text, len);
+	*size += need;
+	return 1;
+}
+
+int ppm_synth__collect_perfmaps(const struct ppm_pidset *set, time_t since,
+				ppm_perfmap_text_fn fallback, void *fallback_ctx, void **buf,
 				size_t *size, int *nr_maps)
 {
 	unsigned char *out = NULL;
@@ -264,6 +282,14 @@ int ppm_synth__collect_perfmaps(const struct ppm_pidset *set, time_t since, void
 		if (!set->slots[i])
 			continue;
 		rc = append_map(set->slots[i], since, &out, &used);
+		if (rc == 0 && fallback) {
+			char *text = NULL;
+			size_t len = 0;
+
+			if (fallback(fallback_ctx, set->slots[i], since, &text, &len) == 0 && text && len)
+				rc = append_text(set->slots[i], text, len, &out, &used);
+			free(text);
+		}
 		if (rc < 0) {
 			free(out);
 			return rc;

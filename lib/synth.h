@@ -28,9 +28,12 @@ int ppm_synth__kernel_mmap(ppm_emit_fn emit, void *ctx);
 int ppm_synth__process(pid_t pid, ppm_emit_fn emit, void *ctx);
 /*
  * Reads /tmp/perf-PID.map of every pid in the set written since 'since' into one
- * buffer in the PPM_FEAT_PERFMAPS layout.
+ * buffer in the PPM_FEAT_PERFMAPS layout; for a pid without one, the text that
+ * fallback gives, when it gives any (a jitdump's names, for instance).
  */
-int ppm_synth__collect_perfmaps(const struct ppm_pidset *set, time_t since, void **buf,
+typedef int (*ppm_perfmap_text_fn)(void *ctx, pid_t pid, time_t since, char **text, size_t *len);
+int ppm_synth__collect_perfmaps(const struct ppm_pidset *set, time_t since,
+				ppm_perfmap_text_fn fallback, void *fallback_ctx, void **buf,
 				size_t *size, int *nr_maps);
 
 #endif

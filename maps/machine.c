@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jitdump.h"
 #include "machine.h"
 #include "perfmap.h"
 
@@ -382,6 +383,22 @@ void ppm_machine__exit(struct ppm_machine *m, pid_t pid, pid_t tid)
 	(void)tid;
 }
 
+/* No perf map: the names a jitdump gives (CPython's -X perf_jit writes only that). */
+static int load_jitdump(struct ppm_dso *d, pid_t pid)
+{
+	char path[64], *text;
+	size_t len, bad;
+	int err;
+
+	snprintf(path, sizeof(path), "/tmp/jit-%d.dump", pid);
+	err = ppm_jitdump__load_text(path, PPM_JITDUMP_MAX, &text, &len);
+	if (err)
+		return err;
+	err = text ? ppm_perfmap__parse(&d->syms, text, len, &bad) : -ENOENT;
+	free(text);
+	return err;
+}
+
 static struct ppm_dso *load_perfmap(struct ppm_machine *m, struct proc *p)
 {
 	char path[64];
@@ -406,6 +423,8 @@ static struct ppm_dso *load_perfmap(struct ppm_machine *m, struct proc *p)
 		if (!found && m->disk_perfmaps) {
 			d->load_err = ppm_perfmap__load(&d->syms, path, &bad);
 			m->stats.perfmap_bad_lines += bad;
+			if (d->load_err == -ENOENT)
+				d->load_err = load_jitdump(d, p->pid);
 		} else if (!found) {
 			d->load_err = -ENOENT;
 		}

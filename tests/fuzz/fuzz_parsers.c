@@ -1,6 +1,6 @@
 /*
  * Fuzz targets for every parser: the perf.data reader (header, attrs, features,
- * records, samples), perf maps and kallsyms-format files.
+ * records, samples), perf maps, kallsyms-format files and jitdump files.
  *
  * Built two ways: with -fsanitize=fuzzer (clang) LLVMFuzzerTestOneInput is the
  * libFuzzer entry; otherwise main() is a deterministic driver for ctest that
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../../lib/data_reader.h"
+#include "../../maps/jitdump.h"
 #include "../../maps/kallsyms.h"
 #include "../../maps/perfmap.h"
 #include "../gen/perfgen.h"
@@ -90,6 +91,15 @@ static int run_one(const uint8_t *data, size_t size)
 	}
 	close(fd);
 	parse_text(data, size);
+	{
+		char *text;
+		size_t len;
+
+		if (ppm_jitdump__perfmap_text(data, size, &text, &len) == 0 && text) {
+			parse_text((const uint8_t *)text, len);
+			free(text);
+		}
+	}
 	return 0;
 }
 
@@ -107,6 +117,31 @@ static uint64_t next_rand(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return rng;
+}
+
+/* A jitdump with three code loads (a header, then JIT_CODE_LOAD records). */
+static size_t jitdump_seed(uint8_t *buf, size_t cap)
+{
+	uint32_t hdr[10] = { 0x4A695444u, 1, 40, 62, 0, 77 };
+	size_t off = 40;
+
+	memcpy(buf, hdr, 40);
+	for (int i = 0; i < 3 && off + 128 <= cap; i++) {
+		uint32_t rec[6] = { 0, 0, 0, 0, 77, 77 };
+		uint64_t v[4] = { 0x7f0000000000ULL + 16 * (uint64_t)i, 0x7f0000000000ULL + 16 * (uint64_t)i, 16,
+				  (uint64_t)i };
+		char name[32];
+		size_t nlen = (size_t)snprintf(name, sizeof(name), "py::f%d:/x.py", i) + 1;
+		uint32_t total = (uint32_t)(56 + nlen + 16);
+
+		rec[1] = total;
+		memcpy(buf + off, rec, 24);
+		memcpy(buf + off + 24, v, 32);
+		memcpy(buf + off + 56, name, nlen);
+		memset(buf + off + 56 + nlen, 0xcc, 16);
+		off += total;
+	}
+	return off;
 }
 
 int main(int argc, char **argv)
@@ -157,6 +192,24 @@ int main(int argc, char **argv)
 		run_one(buf, n * 7);
 	}
 	run_one(seed, (size_t)size);
+	/* The jitdump seed, mutated the same ways. */
+	{
+		uint8_t jd[1024], jbuf[1024 + 64];
+		size_t jlen = jitdump_seed(jd, sizeof(jd));
+
+		for (int it = 0; it < iterations / 4; it++) {
+			size_t len = jlen;
+
+			memcpy(jbuf, jd, jlen);
+			if (it % 2)
+				len = (size_t)(next_rand() % jlen);
+			else
+				for (int k = 0; k < 1 + (int)(next_rand() % 8); k++)
+					jbuf[next_rand() % jlen] ^= (uint8_t)(1u << (next_rand() % 8));
+			run_one(jbuf, len);
+		}
+		run_one(jd, jlen);
+	}
 	printf("fuzz: %d mutations survived (checksum %llx)\n", iterations,
 	       (unsigned long long)checksum);
 	free(seed);

@@ -1,4 +1,5 @@
-/* Perf map parsing: a table of good and bad lines. */
+/* Perf map parsing: a table of good and bad lines; a jitdump's names as a perf map. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../../maps/jitdump.h"
 #include "../../maps/perfmap.h"
 
 struct lookup {
@@ -87,11 +89,53 @@ static void perfmap_refuses_symlink(void **state)
 	ppm_symtab__release(&t);
 }
 
+/* A JIT_CODE_LOAD record at off: header, pid/tid, vma, code_addr, size, index, name. */
+static size_t code_load(unsigned char *buf, size_t off, uint64_t addr, uint64_t size,
+			const char *name, uint32_t total_cut)
+{
+	size_t nlen = strlen(name) + 1;
+	uint32_t h[6] = { 0, (uint32_t)(56 + nlen + size), 0, 0, 9, 9 };
+	uint64_t v[4] = { addr, addr, size, 0 };
+
+	if (total_cut)
+		h[1] = total_cut;
+	memcpy(buf + off, h, 24);
+	memcpy(buf + off + 24, v, 32);
+	memcpy(buf + off + 56, name, nlen);
+	memset(buf + off + 56 + nlen, 0x90, size);
+	return off + 56 + nlen + size;
+}
+
+static void jitdump_names_as_perfmap(void **state)
+{
+	unsigned char buf[1024];
+	uint32_t hdr[10] = { 0x4A695444u, 1, 40, 62, 0, 9 };
+	size_t off = 40, len, cut;
+	char *text;
+
+	(void)state;
+	memcpy(buf, hdr, 40);
+	off = code_load(buf, off, 0x7f0000001000, 12, "py::foo:/x.py", 0);
+	off = code_load(buf, off, 0x7f0000001020, 12, "py::two\nlines:/y.py", 0);
+	cut = off;
+	off = code_load(buf, off, 0x7f0000001040, 12, "py::cut:/z.py", 4000); /* runs past the end */
+	assert_int_equal(ppm_jitdump__perfmap_text(buf, off, &text, &len), 0);
+	assert_non_null(text);
+	assert_string_equal(text, "7f0000001000 c py::foo:/x.py\n7f0000001020 c py::two lines:/y.py\n");
+	assert_int_equal(len, strlen(text));
+	free(text);
+	/* not a jitdump: the magic is checked */
+	buf[0] ^= 1;
+	assert_int_equal(ppm_jitdump__perfmap_text(buf, cut, &text, &len), -EINVAL);
+	assert_int_equal(ppm_jitdump__perfmap_text(buf, 10, &text, &len), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(perfmap_name_with_spaces),
 		cmocka_unit_test(perfmap_refuses_symlink),
+		cmocka_unit_test(jitdump_names_as_perfmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
