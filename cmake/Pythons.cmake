@@ -30,7 +30,13 @@ print("%d%d" % v[:2])
 print(sysconfig.get_paths()["include"])
 print(sysconfig.get_config_var("EXT_SUFFIX") or "")
 print(sysconfig.get_config_var("Py_GIL_DISABLED") or 0)
-print(sysconfig.get_config_var("LIBDIR") or "")
+libdir = sysconfig.get_config_var("LIBDIR") or ""
+# A tree unpacked elsewhere (a private root) keeps its configured LIBDIR: look under
+# sys.prefix for it.
+if libdir.startswith("/usr/") and sys.prefix.endswith("/usr") and sys.prefix != "/usr" \
+        and not os.path.exists(os.path.join(libdir, sysconfig.get_config_var("LDLIBRARY") or "")):
+    libdir = sys.prefix + libdir[4:]
+print(libdir)
 print(sysconfig.get_config_var("LDLIBRARY") or "")
 print(os.path.realpath(sys.executable))
 print(sysconfig.get_config_var("Py_ENABLE_SHARED") or 0)
@@ -119,6 +125,16 @@ foreach(py ${_candidates})
     target_compile_definitions(${_launcher} PRIVATE PPM_REAL_PYTHON="${_real}")
     target_link_libraries(${_launcher} PRIVATE ${_libpython} pthread)
     set_target_properties(${_launcher} PROPERTIES BUILD_RPATH ${_libdir} INSTALL_RPATH ${_libdir})
+    # An interpreter that runs on a loader of its own (a private root whose libc is
+    # newer than the system's) gets a launcher that does the same: that loader, its
+    # libraries found from every library (DT_RPATH), libpython's newer symbol
+    # versions left to it at run time.
+    execute_process(COMMAND readelf -l ${_real} OUTPUT_VARIABLE _phdrs ERROR_QUIET)
+    if(_phdrs MATCHES "program interpreter: ([^]\n]+)]" AND
+       NOT CMAKE_MATCH_1 STREQUAL "/lib64/ld-linux-x86-64.so.2")
+      target_link_options(${_launcher} PRIVATE "-Wl,--dynamic-linker=${CMAKE_MATCH_1}"
+        -Wl,--disable-new-dtags -Wl,--allow-shlib-undefined)
+    endif()
   endif()
   message(STATUS "pyperfmap trampoline: Python ${_ver} (${_real})")
 endforeach()

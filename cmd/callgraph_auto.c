@@ -1,9 +1,12 @@
 /*
- * --call-graph auto: frame pointers when the interpreter keeps them, DWARF otherwise.
- * The question is answered by disassembling the prologue of the interpreter loop
- * (_PyEval_EvalFrameDefault, in the executable or its libpython) with capstone, or
- * of main() for other programs: a build that keeps frame pointers starts its
- * functions with push %rbp; mov %rsp,%rbp. Capstone is included here only.
+ * --call-graph auto: frame pointers when the build keeps them, DWARF otherwise. A
+ * build that keeps frame pointers starts its functions with push %rbp; mov %rsp,%rbp,
+ * so the question is answered by disassembling prologues with capstone: of the
+ * interpreter loop (_PyEval_EvalFrameDefault, in the executable or its libpython), or
+ * of main() for other programs, and of the other functions of that file. One
+ * prologue is not enough: Debian's 3.14 sets up rbp in its eval loop alone, and a
+ * stack walked by frame pointers stops at the first function that does not.
+ * Capstone is included here only.
  */
 #include <capstone/capstone.h>
 #include <errno.h>
@@ -77,11 +80,33 @@ static int resolve_program(const char *arg, char *out, size_t len)
 	return cmd && *cmd ? resolve_program(cmd, out, len) : -ENOENT;
 }
 
+/* How many of a file's functions set up a frame pointer. */
+struct fp_census {
+	int with, total;
+};
+
+#define CENSUS_MAX 400
+
+static int census_one(void *arg, const char *name, uint64_t size, const unsigned char *code,
+		      size_t len)
+{
+	struct fp_census *c = arg;
+
+	/* Leading underscores: compiler, libc start-up and internal helpers; tiny
+	 * functions may need no frame at all. */
+	if (name[0] == '_' || size < 32)
+		return 0;
+	c->total++;
+	c->with += keeps_frame_pointer(code, len) > 0;
+	return c->total >= CENSUS_MAX;
+}
+
 int ppm_callgraph_auto(const char *program, char *why, size_t len)
 {
 	char exe[4096], lib[4096];
 	unsigned char code[64];
 	const char *where = exe, *func = "_PyEval_EvalFrameDefault";
+	struct fp_census census = { 0, 0 };
 	int n, fp;
 
 	if (resolve_program(program, exe, sizeof(exe))) {
@@ -102,8 +127,23 @@ int ppm_callgraph_auto(const char *program, char *why, size_t len)
 		snprintf(why, len, "%s has no symbol to inspect", exe);
 		return 0;
 	}
-	fp = keeps_frame_pointer(code, (size_t)n);
-	snprintf(why, len, "%s in %s %s a frame pointer", func, where,
-		 fp > 0 ? "keeps" : "does not keep");
-	return fp > 0;
+	fp = keeps_frame_pointer(code, (size_t)n) > 0;
+	if (!fp) {
+		snprintf(why, len, "%s in %s does not keep a frame pointer", func, where);
+		return 0;
+	}
+	ppm_elf__each_function(where, census_one, &census);
+	/* A file of a few functions (a test program, say) is judged by its main. */
+	if (census.total < 10) {
+		snprintf(why, len, "%s in %s keeps a frame pointer", func, where);
+		return 1;
+	}
+	fp = census.with * 10 >= census.total * 6;
+	if (fp)
+		snprintf(why, len, "%s in %s keeps a frame pointer, and so do %d of %d other functions",
+			 func, where, census.with, census.total);
+	else
+		snprintf(why, len, "%s in %s keeps a frame pointer, but only %d of %d other functions "
+			 "do: the build omits them", func, where, census.with, census.total);
+	return fp;
 }

@@ -20,6 +20,10 @@ int ppm_callgraph_auto(const char *program, char *why, size_t len);
 int ppm_python_dir(char *buf, size_t len);
 /* PYPERFMAP=1 and that folder in front of PYTHONPATH, for the programs we start. */
 int ppm_trampoline_env(void);
+/* How a Python command asks for CPython's own perf trampoline ("-X perf", ...), or NULL. */
+const char *ppm_cpython_trampoline_asked(char *const *argv);
+/* PYTHON_JIT=1: CPython 3.13+'s JIT is on in the command. */
+int ppm_python_jit_asked(void);
 
 struct ppm_record;
 struct ppm_machine;

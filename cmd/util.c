@@ -203,6 +203,46 @@ int ppm_python_dir(char *buf, size_t len)
 	return -ENOENT;
 }
 
+/* A positive integer, as CPython reads PYTHONPERFSUPPORT and PYTHON_JIT. */
+static int env_on(const char *name)
+{
+	const char *v = getenv(name);
+	char *end;
+
+	return v && *v && strtol(v, &end, 10) > 0 && !*end;
+}
+
+const char *ppm_cpython_trampoline_asked(char *const *argv)
+{
+	const char *prog = argv[0] ? strrchr(argv[0], '/') : NULL;
+
+	prog = prog ? prog + 1 : argv[0];
+	if (!prog || strncmp(prog, "python", 6))
+		return NULL;
+	/* Interpreter options come before the script, -c or -m. */
+	for (int i = 1; argv[i] && argv[i][0] == '-'; i++) {
+		const char *x = !strcmp(argv[i], "-X") ? argv[i + 1] :
+				!strncmp(argv[i], "-X", 2) ? argv[i] + 2 : NULL;
+
+		if (x && (!strcmp(x, "perf") || !strcmp(x, "perf_jit")))
+			return !strcmp(x, "perf") ? "-X perf" : "-X perf_jit";
+		if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "-m"))
+			break;
+		if (!strcmp(argv[i], "-X") && argv[i + 1])
+			i++;
+	}
+	if (env_on("PYTHONPERFSUPPORT"))
+		return "PYTHONPERFSUPPORT";
+	if (env_on("PYTHON_PERF_JIT_SUPPORT"))
+		return "PYTHON_PERF_JIT_SUPPORT";
+	return NULL;
+}
+
+int ppm_python_jit_asked(void)
+{
+	return env_on("PYTHON_JIT");
+}
+
 int ppm_trampoline_env(void)
 {
 	char dir[4096], *joined;

@@ -344,6 +344,48 @@ int ppm_elf__function_code(const char *path, const char *name, unsigned char *bu
 	return n < 0 ? -errno : (int)n;
 }
 
+/* The file offset of a virtual address, 0 when no load segment holds it. */
+static uint64_t vaddr_to_offset(const struct ppm_elf_info *info, uint64_t vaddr)
+{
+	for (int i = 0; i < info->nr_loads; i++)
+		if (vaddr >= info->loads[i].vaddr && vaddr < info->loads[i].vaddr + info->loads[i].filesz)
+			return vaddr - info->loads[i].vaddr + info->loads[i].offset;
+	return 0;
+}
+
+int ppm_elf__each_function(const char *path, ppm_elf_function_fn fn, void *arg)
+{
+	struct ppm_symtab syms = { 0 };
+	struct ppm_elf_info info;
+	int err, fd;
+
+	err = ppm_elf__load(path, &syms, &info);
+	if (err)
+		return err;
+	ppm_symtab__finalize(&syms, 0);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	for (size_t i = 0; i < syms.nr; i++) {
+		const struct ppm_symbol *s = &syms.syms[i];
+		uint64_t off = vaddr_to_offset(&info, s->start), size = s->end - s->start;
+		unsigned char code[64];
+		ssize_t n;
+
+		if (!off)
+			continue;
+		n = pread(fd, code, size < sizeof(code) ? (size_t)size : sizeof(code), (off_t)off);
+		if (n > 0 && fn(arg, s->name, size, code, (size_t)n))
+			break;
+	}
+	close(fd);
+out:
+	ppm_symtab__release(&syms);
+	return err;
+}
+
 static int try_dir(const char *dir, const char *origin, const char *lib, char *out, size_t outlen)
 {
 	char path[4096];

@@ -36,6 +36,13 @@ int ppm_elf__offset_to_vaddr(const struct ppm_elf_info *info, uint64_t off, uint
  * Returns the bytes copied, or -errno (-ENOENT: no such function).
  */
 int ppm_elf__function_code(const char *path, const char *name, unsigned char *buf, size_t len);
+/*
+ * Calls fn with the name, size and first bytes (up to 64) of each function of the
+ * ELF at path, in address order, until fn returns non-zero. Returns 0 or -errno.
+ */
+typedef int (*ppm_elf_function_fn)(void *arg, const char *name, uint64_t size,
+				   const unsigned char *code, size_t len);
+int ppm_elf__each_function(const char *path, ppm_elf_function_fn fn, void *arg);
 /* The first DT_NEEDED entry starting with prefix, resolved to a path through DT_RUNPATH
  * (or DT_RPATH) and the system library folders. Returns 0 or -ENOENT. */
 int ppm_elf__find_needed(const char *path, const char *prefix, char *out, size_t outlen);

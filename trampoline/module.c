@@ -326,8 +326,10 @@ int ppm_trampoline_activate(void)
 	if (failed)
 		return 0;
 	if (cpython_trampoline_active()) {
-		fprintf(stderr, "pyperfmap: CPython's own perf trampoline is active (-X perf): "
-			"pyperfmap's stays off\n");
+		/* pyperfmap record says it once for the whole command tree. */
+		if (!getenv("PYPERFMAP_SAID_XPERF"))
+			fprintf(stderr, "pyperfmap: CPython's own perf trampoline is active (-X perf): "
+				"pyperfmap's stays off\n");
 		return 0;
 	}
 	if (extra_index < 0) {
