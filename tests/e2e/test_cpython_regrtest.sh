@@ -12,6 +12,13 @@
 python_under_test "$@"
 TESTS="test_generators test_coroutines test_exceptions test_sys_settrace test_sys_setprofile
        test_threading test_contextlib test_asyncio.test_tasks"
+# CPython's own perf tests (3.12+), under pyperfmap's trampoline: what they check of
+# -X perf, -X perf_jit and perf must hold with ours in the test process and PYPERFMAP=1
+# in every child. Where they do not apply: the test_sys_api* cases switch CPython's
+# trampoline on inside the test process, where ours is on, which CPython refuses up
+# to 3.14 and which takes over from ours from 3.15 (both by design, see test_xperf).
+"$PY" -c 'import test.test_perf_profiler' 2>/dev/null && TESTS="$TESTS test_perf_profiler"
+BY_DESIGN='^test_sys_api[a-z_]* \(test\.test_perf_profiler\.'
 cd "$TMP"
 
 failed_ids() { grep -E '^(FAIL|ERROR): ' "$1" | sed -E 's/^(FAIL|ERROR): //' | sort -u; }
@@ -42,8 +49,10 @@ fi
 "$PY" "${ref[@]}" -m test -v $TESTS >ref.txt 2>&1
 ref_rc=$?
 failed_ids ref.txt >ref_failed.txt
-extra=$(comm -23 ours_failed.txt ref_failed.txt)
-if [ -z "$extra" ] && [ -s ours_failed.txt ] && [ "$ref_rc" = "$rc" ]; then
+extra=$(comm -23 ours_failed.txt ref_failed.txt | grep -Ev "$BY_DESIGN")
+designed=$(comm -23 ours_failed.txt ref_failed.txt | grep -Ec "$BY_DESIGN")
+[ "$designed" = 0 ] || echo "$designed test_perf_profiler sys API case(s) fail by design under pyperfmap (see above)"
+if [ -z "$extra" ] && [ -s ours_failed.txt ] && { [ "$ref_rc" = "$rc" ] || [ "$designed" != 0 ]; }; then
 	pass "$PYVER: exit $rc, $(wc -l <ours_failed.txt) failure(s), all also failing under $label (exit $ref_rc): $(tr '\n' ' ' <ours_failed.txt | head -c 200) ($total)"
 else
 	fail "$PYVER: exit $rc (reference $ref_rc); failures only under pyperfmap: ${extra:-none listed}"

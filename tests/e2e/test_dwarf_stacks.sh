@@ -3,9 +3,11 @@
 # CPython built for: --call-graph dwarf, unwound while recording, through the
 # trampoline's stubs. At least 95% of the samples in foo carry the whole chain
 # py::<module>;py::baz;py::bar;py::foo, native frames below foo are there, and a
-# 50-level recursion comes out whole. --call-graph auto (the default) picks what the
-# build supports, and perf reads the DWARF-mode file as plain callchains.
-# scenarios: chain recursion auto perf_reads
+# 50-level recursion comes out whole. --call-graph auto (the default, and -g) picks
+# what the build supports, forcing fp on a build without frame pointers is warned
+# about, the JIT (PYTHON_JIT=1) leaves the profile correct, and perf reads the
+# DWARF-mode file as plain callchains.
+# scenarios: chain recursion auto g_flag forced_fp jit perf_reads
 # per-python: 3.8
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
@@ -34,8 +36,10 @@ scenario_chain() {
 		rest = substr($0, i + length(";py::foo:" f ";")); sub(/ [0-9]+$/, "", rest)
 		if (rest ~ /(^|;)[A-Za-z_][A-Za-z0-9_.]*$/) n += $NF } END { print n + 0 }' folded.txt)
 	[ "$native" -gt 0 ] && pass "$PYVER: native leaf frames below foo in $native samples" || fail "$PYVER: no native frames below foo"
-	# --show-interpreter keeps the eval loop between Python frames.
-	"$PPM_BIN" report -i chain.data --format folded --show-interpreter | grep -q "py::bar:$f;[^ ]*_PyEval_EvalFrameDefault" \
+	# --show-interpreter keeps the eval loop between Python frames (a stripped
+	# interpreter, as Debian's, names it by its file: [python3.X]).
+	"$PPM_BIN" report -i chain.data --format folded --show-interpreter |
+		grep -Eq "py::bar:$f;([^ ]*_PyEval_EvalFrameDefault|\[(lib)?python3[.0-9]*(\.so[.0-9]*)?\])" \
 		&& pass "$PYVER: --show-interpreter keeps the interpreter's frames" || fail "$PYVER: --show-interpreter shows no glue"
 }
 
@@ -56,20 +60,74 @@ scenario_recursion() {
 		|| fail "$PYVER: recursion: $pct% of $in_work whole ($(grep -E 'stacks unwound' err.txt))"
 }
 
+# What the build's CFLAGS say (sysconfig): fp when it keeps frame pointers, else dwarf.
+build_mode() {
+	"$PY" -c 'import sysconfig, sys; f = (sysconfig.get_config_var("CFLAGS") or "").split()
+sys.exit(0 if "-fno-omit-frame-pointer" in f and "-fomit-frame-pointer" not in f[f.index("-fno-omit-frame-pointer"):] else 1)' \
+		&& echo fp || echo dwarf
+}
+
 # --call-graph auto (the default) picks fp where the build keeps frame pointers (its
 # CFLAGS say -fno-omit-frame-pointer), dwarf otherwise, and says why; a C program
 # built with them gets fp.
 scenario_auto() {
 	python_under_test "$@"
 	"$PPM_BIN" record -o auto.data -- "$PY" -c pass >/dev/null 2>err.txt || fail "record failed: $(cat err.txt)"
-	want=dwarf
-	"$PY" -c 'import sysconfig, sys; f = (sysconfig.get_config_var("CFLAGS") or "").split()
-sys.exit(0 if "-fno-omit-frame-pointer" in f and "-fomit-frame-pointer" not in f[f.index("-fno-omit-frame-pointer"):] else 1)' && want=fp
+	want=$(build_mode)
 	grep -q "call graph: $want (" err.txt && pass "$PYVER: auto: $(grep 'call graph' err.txt)" \
 		|| fail "$PYVER: auto for a build whose CFLAGS mean $want: $(cat err.txt)"
 	"$PPM_BIN" record -o auto.data -- "$HOT_C" 0.05 >/dev/null 2>err.txt
 	grep -q "call graph: fp (main in .*hot_c keeps a frame pointer)" err.txt \
 		&& pass "auto: $(grep 'call graph' err.txt)" || fail "auto for hot_c: $(cat err.txt)"
+}
+
+# -g, perf's habit, means "call graphs": the mode that works, whole Python stacks.
+scenario_g_flag() {
+	python_under_test "$@"
+	"$PPM_BIN" record -g -F 2000 -o g.data -- "$PY" "$PROGS/chain.py" 1.5 >/dev/null 2>err.txt \
+		|| fail "$PYVER: record -g failed: $(cat err.txt)"
+	for p in $(pids_of g.data); do MAPS_MADE+=("$p"); done
+	grep -q "call graph: $(build_mode) (" err.txt || fail "$PYVER: -g did not pick $(build_mode): $(grep 'call graph' err.txt)"
+	f=$PROGS/chain.py
+	read -r whole all < <("$PPM_BIN" report -i g.data --format folded | awk -v f="$f" 'index($0, "py::foo:" f) { a += $NF
+		if (index($0, ";py::<module>:" f ";py::baz:" f ";py::bar:" f ";py::foo:" f)) w += $NF } END { print w + 0, a + 0 }')
+	[ "$all" -ge 1000 ] && [ $((100 * whole)) -ge $((95 * all)) ] \
+		&& pass "$PYVER: record -g: $whole of $all samples in foo carry the whole Python stack" \
+		|| fail "$PYVER: record -g: $whole of $all whole"
+}
+
+# --call-graph fp is kept when asked for, with one line when the build omits them.
+scenario_forced_fp() {
+	python_under_test "$@"
+	"$PPM_BIN" record --call-graph fp -o fp.data -- "$PY" -c pass >/dev/null 2>err.txt || fail "record failed: $(cat err.txt)"
+	if [ "$(build_mode)" = fp ]; then
+		! grep -q -- "--call-graph fp:" err.txt && pass "$PYVER: --call-graph fp on a build with frame pointers: no warning" \
+			|| fail "$PYVER: warned on a frame-pointer build: $(cat err.txt)"
+	else
+		[ "$(grep -c -- "^pyperfmap: --call-graph fp: .*stacks stop at the first function without one (-g picks dwarf here)$" err.txt)" = 1 ] \
+			&& pass "$PYVER: --call-graph fp on a build without frame pointers: $(grep -- '--call-graph fp' err.txt)" \
+			|| fail "$PYVER: no one-line warning: $(cat err.txt)"
+	fi
+	"$PPM_BIN" report -i fp.data --format folded >/dev/null || fail "$PYVER: the fp recording does not read"
+}
+
+# The JIT (3.13+ builds with it; PYTHON_JIT=1): one notice, the program's output and
+# the Python names as without it.
+scenario_jit() {
+	python_under_test "$@"
+	PYTHON_JIT=1 "$PY" -c 'import sys; sys.exit(not (hasattr(sys, "_jit") and sys._jit.is_enabled()))' 2>/dev/null \
+		|| skip "$PYVER is built without the JIT"
+	PYTHON_JIT=1 "$PY" "$PROGS/behaviour.py" >plain.txt 2>&1
+	PYTHON_JIT=1 "$PPM_BIN" record -F 2000 -o jit.data -- "$PY" "$PROGS/behaviour.py" >ours.txt 2>err.txt \
+		|| fail "$PYVER: record failed: $(cat err.txt)"
+	for p in $(pids_of jit.data); do MAPS_MADE+=("$p"); done
+	cmp -s plain.txt ours.txt && pass "$PYVER: PYTHON_JIT=1: the program's output is unchanged" || fail "$PYVER: output differs under JIT"
+	[ "$(grep -c '^pyperfmap: PYTHON_JIT=1: ' err.txt)" = 1 ] && pass "$PYVER: one JIT notice: $(grep 'PYTHON_JIT' err.txt)" \
+		|| fail "$PYVER: JIT notice: $(cat err.txt)"
+	PYTHON_JIT=1 "$PPM_BIN" record -F 2000 -o jit2.data -- "$PY" "$PROGS/chain.py" 1 >/dev/null 2>err.txt || fail "record chain.py: $(cat err.txt)"
+	for p in $(pids_of jit2.data); do MAPS_MADE+=("$p"); done
+	"$PPM_BIN" report -i jit2.data --format folded | grep -q "py::foo:$PROGS/chain.py" \
+		&& pass "$PYVER: PYTHON_JIT=1: py::foo is named" || fail "$PYVER: no py::foo under the JIT"
 }
 
 scenario_perf_reads() {

@@ -1,9 +1,11 @@
 #!/bin/bash
 # CPython's own perf trampoline (-X perf, 3.12+) with pyperfmap: only one of the two
-# runs (ours steps aside when CPython's is on; CPython refuses while ours is on), and
-# a recording of a -X perf program names py:: frames from CPython's map, also once
-# the map in /tmp is gone (the copy inside perf.data), with garbage lines counted.
-# scenarios: steps_aside refuses report
+# runs (ours steps aside when CPython's is on; while ours is on, CPython refuses up to
+# 3.14 and from 3.15 takes over), a recording of a -X perf program names py:: frames
+# from CPython's map, also once the map in /tmp is gone (the copy inside perf.data),
+# with garbage lines counted; DWARF stacks go through CPython's stubs (-X perf and
+# -X perf_jit) whole; and perf record -g files of -X perf programs name py:: frames.
+# scenarios: steps_aside refuses report dwarf perf_jit perf_g
 # per-python: 3.12
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
@@ -28,10 +30,19 @@ try:
     print("accepted", os.getpid())
 except RuntimeError as e:
     print("refused", os.getpid())
-print(pyperfmap.is_active())' 2>&1)
+print(pyperfmap.is_active())' 2>err.txt)
 	MAPS_MADE+=("$(echo "$out" | head -1 | cut -d' ' -f2)")
-	[ "$(echo "$out" | head -1 | cut -d' ' -f1)" = refused ] && [ "$(echo "$out" | tail -1)" = True ] \
-		&& pass "$PYVER: sys.activate_stack_trampoline refuses while ours is on, ours stays on" || fail "$PYVER: $out"
+	verdict=$(echo "$out" | head -1 | cut -d' ' -f1)
+	ours=$(echo "$out" | tail -1)
+	if "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 15))'; then
+		# 3.15's activate_stack_trampoline chains to a hook already set, which would
+		# name every function twice: ours hands over to it.
+		[ "$verdict" = accepted ] && [ "$ours" = False ] && grep -q "switched CPython's own perf trampoline on" err.txt \
+			&& pass "$PYVER: sys.activate_stack_trampoline takes over from ours, with a notice" || fail "$PYVER: $out $(cat err.txt)"
+	else
+		[ "$verdict" = refused ] && [ "$ours" = True ] \
+			&& pass "$PYVER: sys.activate_stack_trampoline refuses while ours is on, ours stays on" || fail "$PYVER: $out $(cat err.txt)"
+	fi
 }
 
 # The kernel's callchain never reaches a trampoline in builds without frame pointers,
@@ -58,6 +69,54 @@ scenario_report() {
 	else
 		fail "could not find the map of pid '$pid' to delete"
 	fi
+}
+
+# whole STACKS FILE: "whole all" samples of FILE's folded stacks through chain.py's chain.
+whole_chains() {
+	"$PPM_BIN" report -i "$1" --format folded | awk -v f="$PROGS/chain.py" '{ a += $NF }
+		index($0, ";py::<module>:" f ";py::baz:" f ";py::bar:" f ";py::foo:" f) { w += $NF } END { print w + 0, a + 0 }'
+}
+
+# pyperfmap record of python -X perf, unwinding DWARF stacks through CPython's stubs.
+record_xperf() { # option
+	"$PPM_BIN" record --call-graph dwarf -F 2000 -o x.data -- "$PY" -X "$1" "$PROGS/chain.py" 1.5 >/dev/null 2>err.txt \
+		|| fail "$PYVER: record -X $1 failed: $(cat err.txt)"
+	for p in $(pids_of x.data); do MAPS_MADE+=("$p"); done
+	grep -q "^pyperfmap: -X $1: CPython's own perf trampoline names the Python functions; pyperfmap's stays off$" err.txt \
+		&& pass "$PYVER: record says CPython's own trampoline (-X $1) names the functions" || fail "$PYVER: notice: $(cat err.txt)"
+	[ "$(grep -c "stays off" err.txt)" = 1 ] || fail "$PYVER: the step-aside notice came $(grep -c "stays off" err.txt) times"
+	read -r whole all < <(whole_chains x.data)
+	[ "$all" -ge 1000 ] && [ $((100 * whole)) -ge $((95 * all)) ] \
+		&& pass "$PYVER: -X $1, DWARF: $whole of $all samples carry py::<module>;py::baz;py::bar;py::foo" \
+		|| fail "$PYVER: -X $1, DWARF: $whole of $all whole ($(grep unwound err.txt))"
+}
+
+scenario_dwarf() {
+	python_under_test "$@"
+	record_xperf perf
+}
+
+scenario_perf_jit() {
+	python_under_test "$@"
+	"$PY" -X perf_jit -c 'import sys; sys.exit(not sys.is_stack_trampoline_active())' 2>/dev/null \
+		|| skip "$PYVER has no -X perf_jit (3.13+)"
+	record_xperf perf_jit
+}
+
+# perf's own recording of a -X perf program, read by pyperfmap: samples inside
+# CPython's stubs (frame pointers stop at the first frame without one on most builds,
+# so 50 kHz for 2 s makes "none at all" a failure).
+scenario_perf_g() {
+	need_perf
+	need_rate 50000
+	python_under_test "$@"
+	perf record -q -g -F 50000 -o perf.data -- "$PY" -X perf "$PROGS/calls.py" 2 >/dev/null 2>perr.txt \
+		|| fail "$PYVER: perf record: $(tail -2 perr.txt)"
+	for p in $(perf script -i perf.data -F pid 2>/dev/null | sort -u); do MAPS_MADE+=("$p"); done
+	"$PPM_BIN" report -i perf.data --no-children -G >rep.txt 2>&1 || fail "$PYVER: report: $(cat rep.txt)"
+	grep -Eq "perf-[0-9]+\.map +\[\.\] py::foo:$PROGS/calls.py$" rep.txt \
+		&& pass "$PYVER: pyperfmap report of perf record -g names py::foo from CPython's map" \
+		|| fail "$PYVER: no py::foo row in the report of perf's file: $(grep -c 'py::' rep.txt) py:: rows"
 }
 
 check_report() { # label
