@@ -53,6 +53,9 @@ int cmd_exec(int argc, char **argv)
 	if (ppm_trampoline_env())
 		ppm_notice("no trampoline build found next to this pyperfmap: running '%s' without it",
 			   argv[first]);
+	else if (ppm_cpython_trampoline_asked(argv + first))
+		ppm_notice("%s: CPython's own perf trampoline names the Python functions; "
+			   "pyperfmap's stays off", ppm_cpython_trampoline_asked(argv + first));
 	execvp(argv[first], argv + first);
 	ppm_err("cannot run '%s': %s", argv[first], strerror(errno));
 	return errno == ENOENT ? 127 : 126;

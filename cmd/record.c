@@ -388,10 +388,9 @@ int cmd_record(int argc, char **argv)
 		const char *asked = ppm_cpython_trampoline_asked(a.argv);
 
 		if (asked) {
-			/* Said once here rather than by every Python process of the command. */
+			/* Said here: the Python processes step aside silently. */
 			ppm_notice("%s: CPython's own perf trampoline names the Python functions; "
 				   "pyperfmap's stays off", asked);
-			setenv("PYPERFMAP_SAID_XPERF", "1", 1);
 		}
 	}
 	if (!a.pid && ppm_python_jit_asked())

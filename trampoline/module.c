@@ -280,15 +280,14 @@ static PyObject *activate_st_taking_over(PyObject *self, PyObject *args, PyObjec
 	if (was_active)
 		ppm_trampoline_deactivate();
 	r = PyObject_Call(real_activate_st, args, kwargs);
+	/* Silent when it works: the functions stay named, by CPython's trampoline now,
+	 * and the program's stderr is its own (pyperfmap.is_active() tells). */
 	if (!r && was_active) {
 		PyObject *exc = PyErr_GetRaisedException();
 
 		ppm_trampoline_activate();
 		PyErr_SetRaisedException(exc);
-	} else if (was_active)
-		fprintf(stderr, "pyperfmap: sys.activate_stack_trampoline() switched CPython's own perf "
-			"trampoline on: it names the Python functions from now on, pyperfmap's "
-			"stays off\n");
+	}
 	return r;
 }
 
@@ -316,7 +315,8 @@ static void wrap_activate_stack_trampoline(void)
 }
 #endif
 
-/* Returns 1 when active, 0 when it stepped aside (with a warning), -1 on error. */
+/* Returns 1 when active, 0 when it stepped aside (CPython's own trampoline is on, or
+ * after an error, which it warned about), -1 on error. */
 int ppm_trampoline_activate(void)
 {
 	ppm_eval_fn cur;
@@ -325,13 +325,13 @@ int ppm_trampoline_activate(void)
 		return 1;
 	if (failed)
 		return 0;
-	if (cpython_trampoline_active()) {
-		/* pyperfmap record says it once for the whole command tree. */
-		if (!getenv("PYPERFMAP_SAID_XPERF"))
-			fprintf(stderr, "pyperfmap: CPython's own perf trampoline is active (-X perf): "
-				"pyperfmap's stays off\n");
+	/*
+	 * CPython's own trampoline names the functions: ours steps aside, silently, for
+	 * nothing failed and the program's stderr is its own. pyperfmap record and exec
+	 * say it once when the command asks for -X perf.
+	 */
+	if (cpython_trampoline_active())
 		return 0;
-	}
 	if (extra_index < 0) {
 		extra_index = REQUEST_EXTRA(free_extra);
 		if (extra_index < 0) {
