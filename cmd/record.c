@@ -127,17 +127,50 @@ static int output_commit(struct output *out)
 	return 0;
 }
 
+#define MAX_PIDS 64
+
 struct record_args {
 	const char *events;
 	const char *output;
 	uint64_t freq, period;
 	uint64_t pages;
-	pid_t pid;
+	pid_t pids[MAX_PIDS];     /* -p PID[,PID...] */
+	int nr_pids;
+	int system_wide;          /* -a */
+	int no_inherit;
 	int callchain, quiet, verbose, pages_set, no_sample_cpu, no_trampoline, graph_set;
 	int jitdump;
 	unsigned int dwarf;
-	char **argv;
+	char **argv;              /* the command: recorded, or with -p the time to record */
 };
+
+/* -p 12,34: every pid once. 0, or -1 with the error printed. */
+static int parse_pids(const char *list, struct record_args *a)
+{
+	char *copy = strdup(list), *save = NULL, *tok;
+	uint64_t v;
+	int err = 0;
+
+	if (!copy)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
+		if (ppm_parse_u64(tok, &v) || !v || v > INT_MAX) {
+			ppm_err("invalid pid '%s'", tok);
+			err = -1;
+		} else if (a->nr_pids == MAX_PIDS) {
+			ppm_err("too many pids in '-p %s' (at most %d)", list, MAX_PIDS);
+			err = -1;
+		} else {
+			a->pids[a->nr_pids++] = (pid_t)v;
+		}
+	}
+	if (!err && !a->nr_pids) {
+		ppm_err("invalid pid list '%s'", list);
+		err = -1;
+	}
+	free(copy);
+	return err;
+}
 
 static int parse_args(int argc, char **argv, struct record_args *a)
 {
@@ -148,6 +181,8 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "output", required_argument, NULL, 'o' },
 		{ "mmap-pages", required_argument, NULL, 'm' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "all-cpus", no_argument, NULL, 'a' },
+		{ "no-inherit", no_argument, NULL, 'I' },
 		{ "call-graph", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-sample-cpu", no_argument, NULL, 'C' },
@@ -167,7 +202,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	a->pages = 256;
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+F:c:ge:o:m:p:qvh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+F:c:ge:o:m:p:aqvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'F':
 			if (ppm_parse_u64(optarg, &a->freq) || !a->freq) {
@@ -226,11 +261,14 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			a->pages_set = 1;
 			break;
 		case 'p':
-			if (ppm_parse_u64(optarg, &v) || !v || v > INT_MAX) {
-				ppm_err("invalid pid '%s'", optarg);
+			if (parse_pids(optarg, a))
 				return -1;
-			}
-			a->pid = (pid_t)v;
+			break;
+		case 'a':
+			a->system_wide = 1;
+			break;
+		case 'I':
+			a->no_inherit = 1;
 			break;
 		case 'q':
 			a->quiet = 1;
@@ -262,17 +300,21 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	if (have_c)
 		a->freq = 0;
 	a->argv = argv + optind;
-	if (!a->pid && !*a->argv) {
+	if (!a->nr_pids && !a->system_wide && !*a->argv) {
 		ppm_err("no command to record (usage: pyperfmap record [options] -- <command>)");
 		return -1;
 	}
-	if (a->pid && *a->argv) {
-		ppm_err("give either -p or a command, not both");
+	if (a->nr_pids && a->system_wide) {
+		ppm_err("-p and -a exclude each other (-a records every process)");
 		return -1;
 	}
-	if (a->jitdump && (a->pid || a->no_trampoline)) {
+	if (a->no_inherit && a->system_wide) {
+		ppm_err("--no-inherit does not apply to -a, which records every process");
+		return -1;
+	}
+	if (a->jitdump && (a->nr_pids || a->system_wide || a->no_trampoline)) {
 		ppm_err("--jitdump is written by the trampoline of a command pyperfmap starts "
-			"(not with %s)", a->pid ? "-p" : "--no-trampoline");
+			"(not with %s)", a->nr_pids ? "-p" : a->system_wide ? "-a" : "--no-trampoline");
 		return -1;
 	}
 	return 0;
@@ -338,233 +380,357 @@ static int jitdump_names(void *ctx, pid_t pid, time_t since, char **text, size_t
 	return ppm_jitdump__load_text(path, PPM_JITDUMP_MAX, text, len);
 }
 
-int cmd_record(int argc, char **argv)
-{
+/* One recording's state, shared by the steps of cmd_record. */
+struct recording {
 	struct record_args a;
+	struct ppm_event *evs;
+	int nr_ev;
 	struct ppm_record_opts opts;
-	struct ppm_open_error oerr;
-	struct ppm_record *rec = NULL;
-	struct ppm_event *evs = NULL;
-	struct ppm_dwarf *dw = NULL;
-	struct workload wl = { 0, -1, -1 };
-	struct output out = { .fd = -1 };
+	struct ppm_record *rec;
+	struct ppm_dwarf *dw;
+	struct workload wl;      /* the command (recorded, or timing an attach) */
+	int has_command;
+	struct output out;
 	struct rusage ru;
-	char msg[512], bad[256] = "", size[32];
-	int nr_ev, err, status = 0, ret = 1, exited = 0;
+	int status;
+};
 
-	err = parse_args(argc, argv, &a);
-	if (err)
-		return err > 0 ? 0 : 2;
-	ppm_cmd_setup_log(a.verbose);
-	ppm_set_quiet(a.quiet);
-	nr_ev = ppm_event__parse_list(a.events, &evs, bad, sizeof(bad));
-	if (nr_ev < 0) {
-		ppm_err("unknown event '%s' (events are perf's names, e.g. cycles, cpu-clock, "
-			"task-clock)", bad);
-		return 2;
-	}
-	if (a.pid && !process_alive(a.pid)) {
-		ppm_err("no such process: %d", a.pid);
-		goto out;
-	}
-	if (check_events(evs, nr_ev))
-		goto out;
-	if (!a.graph_set || (a.callchain && !a.dwarf)) {
-		char why[4200], exe[64];
-		int fp;
+static int attaching(const struct recording *r)
+{
+	return r->a.nr_pids > 0;
+}
 
-		snprintf(exe, sizeof(exe), "/proc/%d/exe", a.pid);
-		fp = ppm_callgraph_auto(a.pid ? exe : a.argv[0], why, sizeof(why));
-		if (!a.graph_set) {
-			a.callchain = fp;
-			a.dwarf = fp ? 0 : 65528;
-			ppm_notice("call graph: %s (%s)", fp ? "fp" : "dwarf", why);
-		} else if (!fp) {
-			ppm_notice("--call-graph fp: %s; stacks stop at the first function without "
-				 "one (-g picks dwarf here)", why);
+/* fp or dwarf for --call-graph auto (and -g), and a warning for fp forced on a build
+ * without frame pointers. */
+static void choose_call_graph(struct recording *r)
+{
+	struct record_args *a = &r->a;
+	char why[4200], exe[64];
+	int fp;
+
+	if (a->graph_set && !(a->callchain && !a->dwarf))
+		return;
+	if (a->system_wide) {
+		/* Which program? Every one (a command given to -a mostly times it), and most
+		 * Python interpreters keep no frame pointers: without DWARF, no Python
+		 * function would be named. */
+		if (!a->graph_set) {
+			a->callchain = 0;
+			a->dwarf = 65528;
+			ppm_notice("call graph: dwarf (system-wide: most interpreters keep no frame "
+				   "pointers; --call-graph fp costs less)");
 		}
+		return;
 	}
-	if (!a.pid && !a.no_trampoline) {
-		const char *asked = ppm_cpython_trampoline_asked(a.argv);
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", attaching(r) ? a->pids[0] : 0);
+	fp = ppm_callgraph_auto(attaching(r) ? exe : a->argv[0], why, sizeof(why));
+	if (!a->graph_set) {
+		a->callchain = fp;
+		a->dwarf = fp ? 0 : 65528;
+		ppm_notice("call graph: %s (%s)", fp ? "fp" : "dwarf", why);
+	} else if (!fp) {
+		ppm_notice("--call-graph fp: %s; stacks stop at the first function without "
+			   "one (-g picks dwarf here)", why);
+	}
+}
 
-		if (asked) {
-			/* Said here: the Python processes step aside silently. */
-			ppm_notice("%s: CPython's own perf trampoline names the Python functions; "
-				   "pyperfmap's stays off", asked);
-		}
-	}
-	if (!a.pid && ppm_python_jit_asked())
+/* What the command asks of CPython that changes what the profile can name. */
+static void say_python_modes(const struct recording *r)
+{
+	const char *asked;
+
+	if (!r->has_command || attaching(r))
+		return;
+	asked = r->a.no_trampoline ? NULL : ppm_cpython_trampoline_asked(r->a.argv);
+	if (asked)
+		/* Said here: the Python processes step aside silently. */
+		ppm_notice("%s: CPython's own perf trampoline names the Python functions; "
+			   "pyperfmap's stays off", asked);
+	if (ppm_python_jit_asked())
 		ppm_notice("PYTHON_JIT=1: the JIT's machine code has no names and no unwind "
 			   "information: its samples show as [unknown], and %s",
-			   a.dwarf ? "DWARF stacks end where they meet it (frame pointers go "
-				     "through it where the interpreter keeps them: 3.15)" :
-				     "stacks go through it by its frame pointers");
-	if (a.freq)
-		a.freq = limit_freq(a.freq);
-	ppm_raise_nofile();
-	if (check_nofile(nr_ev))
-		goto out;
-	err = output_create(&out, a.output);
-	if (err) {
-		snprintf(msg, sizeof(msg), "cannot create '%s'", a.output);
-		report_errno(msg, err);
-		goto out;
-	}
-	install_signals();
-	if (!a.pid) {
-		if (a.jitdump)
-			setenv("PYPERFMAP_JITDUMP", "1", 1);
-		err = workload_prepare(&wl, a.argv, !a.no_trampoline);
-		if (err) {
-			snprintf(msg, sizeof(msg), "cannot start '%s'", a.argv[0]);
-			report_errno(msg, err);
-			goto out;
-		}
-		child_pid = wl.pid;
-	}
-	memset(&opts, 0, sizeof(opts));
-	opts.events = evs;
-	opts.nr_events = nr_ev;
-	opts.freq = a.freq;
-	opts.period = a.period;
-	opts.callchain = a.callchain;
-	opts.no_sample_cpu = a.no_sample_cpu;
-	opts.clock_monotonic = a.jitdump;
-	if (a.dwarf && !a.callchain) {
-		dw = ppm_dwarf__new(nr_ev > 1, !a.no_sample_cpu);
-		if (!dw) {
-			ppm_err("cannot set up the unwinder: %s", strerror(errno));
-			goto out;
-		}
-		opts.dwarf_stack = a.dwarf;
-		opts.transform = ppm_dwarf__transform;
-		opts.transform_ctx = dw;
+			   r->a.dwarf ? "DWARF stacks end where they meet it (frame pointers go "
+					"through it where the interpreter keeps them: 3.15)" :
+					"stacks go through it by its frame pointers");
+}
+
+static void fill_opts(struct recording *r)
+{
+	struct record_args *a = &r->a;
+	struct ppm_record_opts *o = &r->opts;
+
+	memset(o, 0, sizeof(*o));
+	o->events = r->evs;
+	o->nr_events = r->nr_ev;
+	o->freq = a->freq;
+	o->period = a->period;
+	o->callchain = a->callchain;
+	o->no_sample_cpu = a->no_sample_cpu;
+	o->clock_monotonic = a->jitdump;
+	if (r->dw) {
+		o->dwarf_stack = a->dwarf;
+		o->transform = ppm_dwarf__transform;
+		o->transform_ctx = r->dw;
 		/* 64 KB a sample: room for a few hundred between two drains. */
-		if (!a.pages_set)
-			opts.mmap_pages = a.pages = 4096;
+		if (!a->pages_set)
+			a->pages = 4096;
 	}
-	opts.mmap_pages = (unsigned int)a.pages;
-	opts.pid = a.pid ? a.pid : wl.pid;
-	opts.attach = !!a.pid;
-	opts.cmdline = (const char *const *)argv;
-	opts.cmdline_nr = argc;
-	opts.perfmap_text = jitdump_names;
+	o->mmap_pages = (unsigned int)a->pages;
+	o->attach = attaching(r);
+	o->pids = a->pids;
+	o->nr_pids = a->nr_pids;
+	o->no_inherit = a->no_inherit;
+	o->system_wide = a->system_wide;
+	o->pid = attaching(r) || a->system_wide ? 0 : r->wl.pid;
+	o->perfmap_text = jitdump_names;
+}
+
+/* Why an open failed, said for what was asked: a process, the system, or an event. */
+static void say_open_error(const struct recording *r, const struct ppm_open_error *oerr, int err)
+{
+	char msg[512];
+
+	if (attaching(r) && err == -ESRCH) {
+		if (r->a.nr_pids == 1)
+			snprintf(msg, sizeof(msg), "no such process: %d", r->a.pids[0]);
+		else
+			snprintf(msg, sizeof(msg), "none of the processes given to -p is running");
+	} else if (attaching(r) && (err == -EACCES || err == -EPERM)) {
+		snprintf(msg, sizeof(msg), "cannot attach to process %d: permission denied "
+			 "(it belongs to another user, and perf_event_paranoid is %ld; run as "
+			 "root or with CAP_PERFMON)", r->a.pids[0], read_paranoid());
+	} else if (r->a.system_wide && (err == -EACCES || err == -EPERM)) {
+		snprintf(msg, sizeof(msg), "cannot record system-wide (-a): permission denied "
+			 "(it needs CAP_PERFMON or root, or kernel.perf_event_paranoid at 0 or "
+			 "below, which is %ld: sysctl kernel.perf_event_paranoid=0)",
+			 read_paranoid());
+	} else {
+		ppm_advice_open_error(msg, sizeof(msg), r->evs[oerr->event].name, oerr->cpu, err,
+				      oerr->mmap);
+	}
+	ppm_err("%s", msg);
+}
+
+/* Opens the events; an unprivileged user's locked-memory allowance shrinks the rings. */
+static int open_events(struct recording *r)
+{
+	struct ppm_open_error oerr;
+	int err;
+
 	for (;;) {
-		rec = ppm_record__new(&opts);
-		if (!rec) {
+		r->rec = ppm_record__new(&r->opts);
+		if (!r->rec) {
 			ppm_err("cannot read the online CPUs: %s", strerror(errno));
-			goto out;
+			return -1;
 		}
-		err = ppm_record__open(rec, &oerr);
-		/* Unprivileged users may lock only perf_event_mlock_kb per CPU: shrink the rings. */
-		if (err == -EPERM && oerr.mmap && !a.pages_set && opts.mmap_pages > 8) {
-			opts.mmap_pages /= 2;
-			ppm_record__free(rec);
-			rec = NULL;
+		err = ppm_record__open(r->rec, &oerr);
+		if (err == -EPERM && oerr.mmap && !r->a.pages_set && r->opts.mmap_pages > 8) {
+			r->opts.mmap_pages /= 2;
+			ppm_record__free(r->rec);
+			r->rec = NULL;
 			continue;
 		}
 		break;
 	}
-	if (!err && opts.mmap_pages != a.pages)
+	if (err) {
+		say_open_error(r, &oerr, err);
+		return -1;
+	}
+	if (r->opts.mmap_pages != r->a.pages)
 		ppm_notice("ring buffers reduced to %u pages per CPU (the locked-memory allowance)",
-			   opts.mmap_pages);
-	if (err) {
-		if (a.pid && (err == -ESRCH || err == -ENOENT) && !process_alive(a.pid))
-			snprintf(msg, sizeof(msg), "no such process: %d", a.pid);
-		else if (a.pid && (err == -EACCES || err == -EPERM))
-			snprintf(msg, sizeof(msg), "cannot attach to process %d: permission denied "
-				 "(it belongs to another user, and perf_event_paranoid is %ld; run as "
-				 "root or with CAP_PERFMON)", a.pid, read_paranoid());
+			   r->opts.mmap_pages);
+	return 0;
+}
+
+/* Any of the named processes still running. */
+static int any_alive(const struct recording *r)
+{
+	for (int i = 0; i < r->a.nr_pids; i++)
+		if (process_alive(r->a.pids[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Drains the rings until the end: the command's exit (recorded, or timing an attach or
+ * -a), the attached processes' exit, or a signal to pyperfmap. 0 or -1 (said).
+ */
+static int drain_until_done(struct recording *r)
+{
+	int exited = 0, err;
+
+	while (!exited) {
+		err = ppm_record__poll(r->rec, 200);
+		if (err < 0) {
+			ppm_err("cannot write '%s': %s", r->a.output, strerror(-err));
+			return -1;
+		}
+		if (got_sigchld || got_stop) {
+			got_sigchld = 0;
+			if (r->has_command && wait4(r->wl.pid, &r->status, WNOHANG, &r->ru) == r->wl.pid)
+				exited = 1;
+		}
+		if (!r->has_command)
+			exited = got_stop || (attaching(r) && !any_alive(r));
+		else if (attaching(r) && !any_alive(r))
+			exited = 1; /* the command only times the recording: its targets are gone */
+	}
+	return 0;
+}
+
+static void print_summary(const struct recording *r)
+{
+	const struct ppm_record_stats *st = ppm_record__stats(r->rec);
+	int recorded_command = r->has_command && !attaching(r);
+	double cpu = recorded_command ? (double)r->ru.ru_utime.tv_sec + r->ru.ru_utime.tv_usec / 1e6 +
+					(double)r->ru.ru_stime.tv_sec + r->ru.ru_stime.tv_usec / 1e6 : 0;
+	char rate[64] = "", maps[48] = "", size[32];
+
+	if (cpu > 0.05 && r->a.freq && !r->a.system_wide)
+		snprintf(rate, sizeof(rate), ", %.0f Hz per CPU-second", (double)st->samples / cpu);
+	if (st->perfmaps)
+		snprintf(maps, sizeof(maps), ", %d perf map%s embedded", st->perfmaps,
+			 st->perfmaps == 1 ? "" : "s");
+	fprintf(stderr, "pyperfmap: %llu samples written, %llu lost, %s to '%s'%s%s\n",
+		(unsigned long long)st->samples, (unsigned long long)st->lost,
+		ppm_human_size(st->bytes, size, sizeof(size)), r->a.output, rate, maps);
+	if (r->dw) {
+		const struct ppm_dwarf_stats *ds = ppm_dwarf__stats(r->dw);
+		uint64_t bad = ds->samples - ds->ends[0];
+
+		fprintf(stderr, "pyperfmap: %llu stacks unwound, %llu complete, %llu incomplete "
+			"(%llu ran out of stack copy, %llu reached code without CFI, %llu hit bad "
+			"values)\n", (unsigned long long)ds->samples,
+			(unsigned long long)ds->ends[0], (unsigned long long)bad,
+			(unsigned long long)ds->ends[1], (unsigned long long)ds->ends[2],
+			(unsigned long long)ds->ends[3]);
+	}
+	if (st->throttled)
+		ppm_notice("the kernel throttled sampling %llu times: fewer samples than -F "
+			   "asked for (see kernel.perf_cpu_time_max_percent)",
+			   (unsigned long long)st->throttled);
+}
+
+/*
+ * Usage:
+ *	parse -> events checked -> call graph chosen -> output created -> command held
+ *	-> events opened -> started (attached processes synthesized, events enabled)
+ *	-> command released -> drained until done -> finished, committed -> summary
+ */
+int cmd_record(int argc, char **argv)
+{
+	struct recording r;
+	char msg[512], bad[256] = "";
+	int err, ret = 1;
+
+	memset(&r, 0, sizeof(r));
+	r.wl = (struct workload){ 0, -1, -1 };
+	r.out.fd = -1;
+	err = parse_args(argc, argv, &r.a);
+	if (err)
+		return err > 0 ? 0 : 2;
+	r.has_command = *r.a.argv != NULL;
+	ppm_cmd_setup_log(r.a.verbose);
+	ppm_set_quiet(r.a.quiet);
+	r.nr_ev = ppm_event__parse_list(r.a.events, &r.evs, bad, sizeof(bad));
+	if (r.nr_ev < 0) {
+		ppm_err("unknown event '%s' (events are perf's names, e.g. cycles, cpu-clock, "
+			"task-clock)", bad);
+		return 2;
+	}
+	if (attaching(&r) && !any_alive(&r)) {
+		if (r.a.nr_pids == 1)
+			ppm_err("no such process: %d", r.a.pids[0]);
 		else
-			ppm_advice_open_error(msg, sizeof(msg), evs[oerr.event].name, oerr.cpu, err,
-					      oerr.mmap);
-		ppm_err("%s", msg);
+			ppm_err("none of the processes given to -p is running");
 		goto out;
 	}
-	err = ppm_record__start(rec, out.fd);
+	if (check_events(r.evs, r.nr_ev))
+		goto out;
+	choose_call_graph(&r);
+	say_python_modes(&r);
+	if (r.a.freq)
+		r.a.freq = limit_freq(r.a.freq);
+	ppm_raise_nofile();
+	if (check_nofile(r.nr_ev))
+		goto out;
+	err = output_create(&r.out, r.a.output);
 	if (err) {
-		ppm_err("cannot write '%s': %s", a.output, strerror(-err));
+		snprintf(msg, sizeof(msg), "cannot create '%s'", r.a.output);
+		report_errno(msg, err);
 		goto out;
 	}
-	if (!a.pid) {
-		err = workload_start(&wl);
+	install_signals();
+	if (r.has_command) {
+		/* A command that only times an attach is not profiled: no trampoline for it. */
+		if (r.a.jitdump)
+			setenv("PYPERFMAP_JITDUMP", "1", 1);
+		err = workload_prepare(&r.wl, r.a.argv, !r.a.no_trampoline && !attaching(&r));
 		if (err) {
-			waitpid(wl.pid, NULL, 0);
-			wl.pid = 0;
-			ppm_err("cannot run '%s': %s", a.argv[0], strerror(-err));
+			snprintf(msg, sizeof(msg), "cannot start '%s'", r.a.argv[0]);
+			report_errno(msg, err);
+			goto out;
+		}
+		child_pid = r.wl.pid;
+	}
+	if (r.a.dwarf && !r.a.callchain) {
+		r.dw = ppm_dwarf__new(r.nr_ev > 1, !r.a.no_sample_cpu);
+		if (!r.dw) {
+			ppm_err("cannot set up the unwinder: %s", strerror(errno));
+			goto out;
+		}
+	}
+	fill_opts(&r);
+	r.opts.cmdline = (const char *const *)argv;
+	r.opts.cmdline_nr = argc;
+	if (open_events(&r))
+		goto out;
+	err = ppm_record__start(r.rec, r.out.fd);
+	if (err) {
+		ppm_err("cannot write '%s': %s", r.a.output, strerror(-err));
+		goto out;
+	}
+	if (r.has_command) {
+		err = workload_start(&r.wl);
+		if (err) {
+			waitpid(r.wl.pid, NULL, 0);
+			r.wl.pid = 0;
+			ppm_err("cannot run '%s': %s", r.a.argv[0], strerror(-err));
 			ret = err == -ENOENT ? 127 : 126;
 			goto out;
 		}
 	}
-	while (!exited) {
-		err = ppm_record__poll(rec, 200);
-		if (err < 0) {
-			ppm_err("cannot write '%s': %s", a.output, strerror(-err));
-			goto out;
-		}
-		if (a.pid) {
-			exited = got_stop || !process_alive(a.pid);
-			continue;
-		}
-		if (got_sigchld || got_stop) {
-			got_sigchld = 0;
-			if (wait4(wl.pid, &status, WNOHANG, &ru) == wl.pid)
-				exited = 1;
-		}
-	}
+	if (drain_until_done(&r))
+		goto out;
 	child_pid = 0;
-	wl.pid = 0;
-	err = ppm_record__stop(rec);
+	if (r.has_command && r.wl.pid > 0 && waitpid(r.wl.pid, &r.status, WNOHANG) == 0) {
+		/* The attached processes went first: the command that timed them is let go. */
+		kill(r.wl.pid, SIGTERM);
+		waitpid(r.wl.pid, NULL, 0);
+		r.status = 0;
+	}
+	r.wl.pid = 0;
+	err = ppm_record__stop(r.rec);
 	if (!err)
-		err = ppm_embed_kernel_symbols(rec);
+		err = ppm_embed_kernel_symbols(r.rec);
 	if (!err)
-		err = ppm_record__finish(rec);
+		err = ppm_record__finish(r.rec);
 	if (!err)
-		err = output_commit(&out);
+		err = output_commit(&r.out);
 	if (err) {
-		ppm_err("cannot write '%s': %s", a.output, strerror(-err));
+		ppm_err("cannot write '%s': %s", r.a.output, strerror(-err));
 		goto out;
 	}
-	if (!a.quiet) {
-		const struct ppm_record_stats *st = ppm_record__stats(rec);
-		double cpu = a.pid ? 0 : (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-					 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-		char rate[64] = "";
-
-		if (cpu > 0.05 && a.freq)
-			snprintf(rate, sizeof(rate), ", %.0f Hz per CPU-second",
-				 (double)st->samples / cpu);
-		char maps[48] = "";
-
-		if (st->perfmaps)
-			snprintf(maps, sizeof(maps), ", %d perf map%s embedded", st->perfmaps,
-				 st->perfmaps == 1 ? "" : "s");
-		fprintf(stderr, "pyperfmap: %llu samples written, %llu lost, %s to '%s'%s%s\n",
-			(unsigned long long)st->samples, (unsigned long long)st->lost,
-			ppm_human_size(st->bytes, size, sizeof(size)), a.output, rate, maps);
-		if (dw) {
-			const struct ppm_dwarf_stats *ds = ppm_dwarf__stats(dw);
-			uint64_t bad = ds->samples - ds->ends[0];
-
-			fprintf(stderr, "pyperfmap: %llu stacks unwound, %llu complete, %llu incomplete "
-				"(%llu ran out of stack copy, %llu reached code without CFI, %llu hit bad "
-				"values)\n", (unsigned long long)ds->samples,
-				(unsigned long long)ds->ends[0], (unsigned long long)bad,
-				(unsigned long long)ds->ends[1], (unsigned long long)ds->ends[2],
-				(unsigned long long)ds->ends[3]);
-		}
-		if (st->throttled)
-			ppm_notice("the kernel throttled sampling %llu times: fewer samples than -F "
-				   "asked for (see kernel.perf_cpu_time_max_percent)",
-				   (unsigned long long)st->throttled);
-	}
-	ret = a.pid ? 0 : exit_status_of(status);
+	if (!r.a.quiet)
+		print_summary(&r);
+	/* The command's status, as it passes through; an attach without one ends well. */
+	ret = r.has_command ? exit_status_of(r.status) : 0;
 out:
-	if (wl.pid > 0)
-		workload_abort(&wl);
-	output_discard(&out);
-	ppm_record__free(rec);
-	ppm_dwarf__free(dw);
-	ppm_event__free_list(evs, nr_ev > 0 ? nr_ev : 0);
+	if (r.wl.pid > 0)
+		workload_abort(&r.wl);
+	output_discard(&r.out);
+	ppm_record__free(r.rec);
+	ppm_dwarf__free(r.dw);
+	ppm_event__free_list(r.evs, r.nr_ev > 0 ? r.nr_ev : 0);
 	return ret;
 }

@@ -14,6 +14,7 @@
 #include "data_writer.h"
 #include "log.h"
 #include "perf_file.h"
+#include "proctree.h"
 #include "record.h"
 #include "ring.h"
 #include "synth.h"
@@ -21,7 +22,8 @@
 struct ppm_record {
 	struct ppm_record_opts opts;
 	struct ppm_cpumap *cpus;
-	pid_t *tids;              /* threads opened per CPU: one (command) or all (attach) */
+	pid_t *tids;              /* threads opened per CPU: the command, every thread of the
+				   * attached tree, or -1 (all of them, -a) */
 	int nr_tids;
 	int *fds;                 /* [cpu index][event][tid] */
 	int nr_fds;
@@ -42,6 +44,7 @@ struct ppm_record {
 	const struct perf_event_header **pending; /* per CPU: next record, merged drain */
 	uint64_t *pending_time;                    /* and its time */
 	int stopped;
+	int gone;                 /* attach: thread opens that found the thread gone */
 	struct timespec start;
 };
 
@@ -97,13 +100,15 @@ static void build_attr(const struct ppm_record *rec, int ev, struct perf_event_a
 		attr->sample_period = o->period;
 	}
 	attr->disabled = 1;
-	attr->enable_on_exec = !o->attach;
+	attr->enable_on_exec = !o->attach && !o->system_wide;
 	if (o->events[ev].group >= 0 && o->events[ev].group != ev) {
 		/* A group member runs when its leader does: the leader is what gets enabled. */
 		attr->disabled = 0;
 		attr->enable_on_exec = 0;
 	}
-	attr->inherit = 1;
+	/* Children and threads started while recording are followed; a CPU-wide event
+	 * sees them anyway (and the kernel takes no inherit there). */
+	attr->inherit = !o->system_wide && !o->no_inherit;
 	attr->exclude_hv = 1;
 	attr->exclude_guest = 1;
 	attr->sample_id_all = 1;
@@ -124,39 +129,49 @@ static void build_attr(const struct ppm_record *rec, int ev, struct perf_event_a
 	attr->wakeup_watermark = (uint32_t)(rec->opts.mmap_pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
 }
 
+static int add_tid(struct ppm_record *rec, pid_t tid)
+{
+	pid_t *grown = realloc(rec->tids, (size_t)(rec->nr_tids + 1) * sizeof(pid_t));
+
+	if (!grown)
+		return -ENOMEM;
+	rec->tids = grown;
+	rec->tids[rec->nr_tids++] = tid;
+	return 0;
+}
+
+/*
+ * What each CPU's events are opened on: the command; -1 for every task (-a); or, when
+ * attaching, every thread of the named processes and, unless no_inherit, of their
+ * descendants (the workers a pre-fork server started before the attach: what they
+ * fork later is followed through inherit).
+ */
 static int list_threads(struct ppm_record *rec)
 {
-	char path[64];
-	DIR *dir;
-	struct dirent *de;
+	pid_t *procs = NULL;
+	int nprocs = 0, err;
 
-	if (!rec->opts.attach) {
-		rec->tids = malloc(sizeof(pid_t));
-		if (!rec->tids)
-			return -ENOMEM;
-		rec->tids[0] = rec->opts.pid;
-		rec->nr_tids = 1;
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/proc/%d/task", rec->opts.pid);
-	dir = opendir(path);
-	if (!dir)
-		return -errno;
-	while ((de = readdir(dir))) {
-		pid_t tid = (pid_t)atoi(de->d_name);
-		pid_t *grown;
+	if (rec->opts.system_wide)
+		return add_tid(rec, -1);
+	if (!rec->opts.attach)
+		return add_tid(rec, rec->opts.pid);
+	err = ppm_proctree__collect(rec->opts.pids, rec->opts.nr_pids, !rec->opts.no_inherit,
+				    &procs, &nprocs);
+	for (int i = 0; !err && i < nprocs; i++) {
+		pid_t *tids;
+		int n;
 
-		if (tid <= 0)
-			continue;
-		grown = realloc(rec->tids, (size_t)(rec->nr_tids + 1) * sizeof(pid_t));
-		if (!grown) {
-			closedir(dir);
-			return -ENOMEM;
-		}
-		rec->tids = grown;
-		rec->tids[rec->nr_tids++] = tid;
+		if (ppm_proctree__threads(procs[i], &tids, &n))
+			continue; /* gone since it was found */
+		for (int k = 0; k < n && !err; k++)
+			err = add_tid(rec, tids[k]);
+		free(tids);
+		if (!err && ppm_pidset__add(&rec->pids, procs[i]) < 0)
+			err = -ENOMEM;
 	}
-	closedir(dir);
+	free(procs);
+	if (err)
+		return err;
 	return rec->nr_tids ? 0 : -ESRCH;
 }
 
@@ -205,8 +220,10 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 
 				if (fd < 0) {
 					/* A thread that exited since we listed it is not an error. */
-					if (errno == ESRCH && rec->opts.attach && rec->nr_tids > 1)
+					if (errno == ESRCH && rec->opts.attach) {
+						rec->gone++;
 						continue;
+					}
 					oerr->err = -errno;
 					oerr->event = e;
 					oerr->cpu = cpu.cpu;
@@ -234,7 +251,12 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 				}
 			}
 		}
+		if (leader < 0)
+			rec->pfds[c].fd = -1;  /* every thread gone: nothing to poll here */
 	}
+	/* Attached processes that all exited while the events were being opened. */
+	if (rec->opts.attach && rec->gone == nev * ncpu * rec->nr_tids)
+		return oerr->err = -ESRCH;
 	return 0;
 }
 
@@ -266,6 +288,43 @@ static int emit(void *ctx, struct perf_event_header *h, uint32_t pid, uint32_t t
 	return ppm_data_writer__write(rec->w, h, h->size);
 }
 
+/*
+ * What the kernel would have told about the attached processes had it seen them
+ * start: each one's lineage as FORK records (ancestors first, so a worker's inherited
+ * stubs are named by its parent's map, embedded with it), then every thread's COMM
+ * and every executable mapping.
+ */
+static int synth_attached(struct ppm_record *rec)
+{
+	size_t n = rec->pids.cap;
+	pid_t *procs = malloc((n ? n : 1) * sizeof(*procs));
+	int nr = 0, err = 0;
+
+	if (!procs)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (rec->pids.slots[i])
+			procs[nr++] = rec->pids.slots[i];
+	for (int i = 0; i < nr && !err; i++) {
+		pid_t up[8];
+		int k = ppm_proctree__ancestors(procs[i], up, 8);
+
+		for (int j = k - 1; j >= 0 && !err; j--) {
+			err = ppm_synth__fork(j ? up[j - 1] : procs[i], up[j], emit, rec);
+			if (!err && ppm_pidset__add(&rec->pids, up[j]) < 0)
+				err = -ENOMEM;
+		}
+	}
+	for (int i = 0; i < nr && !err; i++) {
+		int rc = ppm_synth__process(procs[i], emit, rec);
+
+		if (rc && rc != -ENOENT && rc != -ESRCH)
+			err = rc; /* one that is gone is no error */
+	}
+	free(procs);
+	return err;
+}
+
 int ppm_record__start(struct ppm_record *rec, int out_fd)
 {
 	struct ppm_writer_attr *wa;
@@ -295,13 +354,13 @@ int ppm_record__start(struct ppm_record *rec, int out_fd)
 	err = ppm_synth__kernel_mmap(emit, rec);
 	if (err && err != -ENOENT)
 		return err;
-	if (rec->opts.attach) {
-		err = ppm_synth__process(rec->opts.pid, emit, rec);
+	if (rec->opts.attach || rec->opts.system_wide) {
+		err = rec->opts.system_wide ? ppm_synth__all(emit, rec, &rec->pids) : synth_attached(rec);
 		if (err)
 			return err;
-		ppm_pidset__add(&rec->pids, rec->opts.pid);
 		for (int i = 0; i < rec->nr_fds; i++)
-			if (rec->fds[i] >= 0 && ioctl(rec->fds[i], PERF_EVENT_IOC_ENABLE, 0) < 0)
+			if (rec->fds[i] >= 0 && ioctl(rec->fds[i], PERF_EVENT_IOC_ENABLE, 0) < 0 &&
+			    errno != ESRCH)
 				return -errno;
 	}
 	return 0;

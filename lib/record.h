@@ -40,8 +40,12 @@ struct ppm_record_opts {
 						     void *out, size_t out_cap);
 	void *transform_ctx;
 	unsigned int mmap_pages;  /* data pages per ring, a power of two */
-	pid_t pid;                /* the target process */
-	int attach;               /* 1: an existing process (-p), 0: a command held before exec */
+	pid_t pid;                /* the command held before exec (attach == 0) */
+	int attach;               /* 1: existing processes (pids), 0: the command */
+	const pid_t *pids;        /* attach: the processes named (-p PID,PID...) */
+	int nr_pids;
+	int no_inherit;           /* attach: the named processes' threads only, no children */
+	int system_wide;          /* every process, one event set per CPU (-a) */
 	const char *const *cmdline; /* written to the file header */
 	int cmdline_nr;
 	/*

@@ -212,6 +212,79 @@ int ppm_synth__process(pid_t pid, ppm_emit_fn emit, void *ctx)
 	return err ? err : synth_maps(pid, emit, ctx);
 }
 
+int ppm_synth__fork(pid_t pid, pid_t ppid, ppm_emit_fn emit, void *ctx)
+{
+	union rec_buf r;
+	uint32_t ids[4] = { (uint32_t)pid, (uint32_t)ppid, (uint32_t)pid, (uint32_t)ppid };
+	uint64_t time = 0;
+	size_t off = sizeof(r.h);
+
+	memset(&r, 0, sizeof(r));
+	r.h.type = PERF_RECORD_FORK;
+	memcpy(r.bytes + off, ids, sizeof(ids));
+	off += sizeof(ids);
+	memcpy(r.bytes + off, &time, 8);
+	off += 8;
+	r.h.size = (uint16_t)off;
+	return emit(ctx, &r.h, (uint32_t)pid, (uint32_t)pid);
+}
+
+int ppm_synth__all(ppm_emit_fn emit, void *ctx, struct ppm_pidset *seen)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *de;
+	int err = 0;
+
+	if (!dir)
+		return -errno;
+	while (!err && (de = readdir(dir))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+		int rc;
+
+		if (pid <= 0)
+			continue;
+		rc = ppm_synth__process(pid, emit, ctx);
+		/* gone since the listing, or a kernel thread (no maps to read) */
+		if (rc && rc != -ENOENT && rc != -ESRCH && rc != -EACCES)
+			err = rc;
+		if (!err && !rc && ppm_pidset__add(seen, pid) < 0)
+			err = -ENOMEM;
+	}
+	closedir(dir);
+	return err;
+}
+
+/* When pid started (wall-clock seconds), from /proc/PID/stat and the boot time; -1 if gone. */
+static time_t process_start(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ticks, btime = 0;
+	FILE *f;
+	size_t n;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	/* starttime is field 22; p is in field 2 */
+	for (i = 2; p && i < 22; i++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", &ticks) != 1)
+		return -1;
+	f = fopen("/proc/stat", "r");
+	while (f && fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "btime %llu", &btime) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return btime ? (time_t)(btime + ticks / (unsigned long long)sysconf(_SC_CLK_TCK)) : -1;
+}
+
 static int append_map(pid_t pid, time_t since, unsigned char **buf, size_t *size)
 {
 	char path[64];
@@ -226,7 +299,17 @@ static int append_map(pid_t pid, time_t since, unsigned char **buf, size_t *size
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	/* A map older than this recording belongs to an earlier process with the same pid. */
+	/*
+	 * A map older than its process belongs to an earlier process with the same pid.
+	 * A process still running says when it started (an attached one long before the
+	 * recording); one that is gone started after the recording did.
+	 */
+	{
+		time_t started = process_start(pid);
+
+		if (started > 0)
+			since = started;
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_mtime < since - 1 ||
 	    st.st_size > MAX_PERFMAP) {
 		close(fd);

@@ -19,6 +19,7 @@ struct ppm_pidset {
 	size_t cap, nr;
 };
 
+/* 1 when added, 0 when it was there already, -ENOMEM. */
 int ppm_pidset__add(struct ppm_pidset *set, pid_t pid);
 void ppm_pidset__release(struct ppm_pidset *set);
 
@@ -26,9 +27,15 @@ void ppm_pidset__release(struct ppm_pidset *set);
 int ppm_synth__kernel_mmap(ppm_emit_fn emit, void *ctx);
 /* COMM of every thread and MMAP2 of every executable mapping of a running process. */
 int ppm_synth__process(pid_t pid, ppm_emit_fn emit, void *ctx);
+/* FORK of pid from ppid, as the kernel would have written it (an attached worker's
+ * lineage: the stubs it inherited are named by its parent's map). */
+int ppm_synth__fork(pid_t pid, pid_t ppid, ppm_emit_fn emit, void *ctx);
+/* ppm_synth__process for every process of the system (-a); each one is added to seen. */
+int ppm_synth__all(ppm_emit_fn emit, void *ctx, struct ppm_pidset *seen);
 /*
- * Reads /tmp/perf-PID.map of every pid in the set written since 'since' into one
- * buffer in the PPM_FEAT_PERFMAPS layout; for a pid without one, the text that
+ * Reads /tmp/perf-PID.map of every pid in the set into one buffer in the
+ * PPM_FEAT_PERFMAPS layout (a map older than its process, or than 'since' for a process
+ * that is gone, is an earlier process's); for a pid without one, the text that
  * fallback gives, when it gives any (a jitdump's names, for instance).
  */
 typedef int (*ppm_perfmap_text_fn)(void *ctx, pid_t pid, time_t since, char **text, size_t *len);

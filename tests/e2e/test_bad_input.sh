@@ -14,7 +14,7 @@ expect_error() {
 	rc=$?
 	# Notices (the cpu-clock fallback, user-space-only sampling) may come first.
 	lines=$(grep -cv -e 'falls back to' -e 'sampling user space only' -e 'call graph: ' err.txt)
-	if exit_is $rc "$want" && grep -Eq "$pattern" err.txt && [ "$lines" -eq 1 ]; then
+	if exit_is $rc "$want" && grep -Eq -e "$pattern" err.txt && [ "$lines" -eq 1 ]; then
 		pass "$label (exit $rc): $(tail -1 err.txt)"
 	else
 		fail "$label: exit $rc (want $want), stderr: $(cat err.txt)"
@@ -30,7 +30,8 @@ scenario_usage() {
 	expect_error "bad -m" 2 "power of two" "$PPM_BIN" record -m 3 -- true
 	expect_error "bad -F" 2 "invalid frequency" "$PPM_BIN" record -F abc -- true
 	expect_error "unknown event" 2 "unknown event 'no-such-event'" "$PPM_BIN" record -e no-such-event -- true
-	expect_error "-p with a command" 2 "either -p or a command" "$PPM_BIN" record -p 1 -- true
+	expect_error "-p and -a" 2 "-p and -a exclude each other" "$PPM_BIN" record -p 1 -a
+	expect_error "--no-inherit with -a" 2 "--no-inherit does not apply to -a" "$PPM_BIN" record -a --no-inherit
 	expect_error "report: bad sort key" 2 "unknown sort key 'colour'" "$PPM_BIN" report --sort colour
 	expect_error "report: bad format" 2 "unknown format 'xml'" "$PPM_BIN" report --format xml
 }
@@ -59,6 +60,10 @@ scenario_permissions() {
 	expect_error "-p of a process that may not be traced" 1 "cannot attach to process 1: permission denied" \
 		"${asnobody[@]}" "$PPM_BIN" record -o /tmp/ppm-nobody.data -p 1
 	grep -q "perf_event_paranoid" err.txt && pass "the EACCES advice names perf_event_paranoid" || fail "no paranoid advice"
+	if [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -gt 0 ]; then
+		expect_error "-a without the privilege" 1 "cannot record system-wide \(-a\): permission denied.*CAP_PERFMON.*perf_event_paranoid" \
+			"${asnobody[@]}" "$PPM_BIN" record -a -o /tmp/ppm-nobody.data -- true
+	fi
 	rm -f /tmp/ppm-nobody.data*
 }
 
