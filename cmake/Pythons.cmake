@@ -44,6 +44,7 @@ print(sysconfig.get_config_var("Py_ENABLE_SHARED") or 0)
 
 set(PPM_PY_VERSIONS "")
 set(PPM_PY_EXES "")
+set(PPM_PY_INCLUDES "")
 set(PPM_PY_UNSUPPORTED "")   # "version path" lines: found, but no build is possible
 set(_why_none "")            # "minor|reason" for versions in range that were not built
 set(_seen_real "")
@@ -110,6 +111,7 @@ foreach(py ${_candidates})
   endif()
   list(APPEND PPM_PY_VERSIONS ${_ver})
   list(APPEND PPM_PY_EXES ${_real})
+  list(APPEND PPM_PY_INCLUDES ${_inc})
 
   # pyperfmap-python<major.minor>: an interpreter with the trampoline built in, on
   # before the main module runs, for when the environment is ignored (-I, -E).

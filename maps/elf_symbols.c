@@ -456,3 +456,132 @@ int ppm_elf__find_needed(const char *path, const char *prefix, char *out, size_t
 			return 0;
 	return err;
 }
+
+int ppm_elf__mapping_vaddr(const struct ppm_elf_info *info, uint64_t pgoff, uint64_t page_size,
+			   uint64_t *vaddr)
+{
+	int found = 0;
+
+	for (int i = 0; i < info->nr_loads; i++) {
+		uint64_t o = info->loads[i].offset;
+
+		/* The kernel maps a segment from the page holding its first byte, at the
+		 * same distance below its vaddr. */
+		if (pgoff >= (o & ~(page_size - 1)) && pgoff < o + info->loads[i].filesz) {
+			if (found++)
+				return -ENOTUNIQ;
+			*vaddr = info->loads[i].vaddr + pgoff - o;
+		}
+	}
+	return found ? 0 : -ENOENT;
+}
+
+/* Opens path for libelf: 0 with *elf and *fd set, or -errno (-ENOEXEC: not an ELF). */
+static int open_elf(const char *path, Elf **elf, int *fd)
+{
+	int err = elf_init();
+
+	if (err)
+		return err;
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return -errno;
+	*elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!*elf || elf_kind(*elf) != ELF_K_ELF) {
+		if (*elf)
+			elf_end(*elf);
+		close(*fd);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+static void close_elf(Elf *elf, int fd)
+{
+	elf_end(elf);
+	close(fd);
+}
+
+int ppm_elf__read_info(const char *path, struct ppm_elf_info *info)
+{
+	GElf_Ehdr eh;
+	Elf *elf;
+	int fd, err = open_elf(path, &elf, &fd);
+
+	if (err)
+		return err;
+	memset(info, 0, sizeof(*info));
+	if (gelf_getehdr(elf, &eh)) {
+		info->is_exec = eh.e_type == ET_EXEC;
+		read_loads(elf, info);
+		read_build_id(elf, info);
+	} else {
+		err = -ENOEXEC;
+	}
+	close_elf(elf, fd);
+	return err;
+}
+
+int ppm_elf__section(const char *path, const char *name, uint64_t *vaddr, uint64_t *size)
+{
+	GElf_Shdr sh;
+	Elf *elf;
+	int fd, err = open_elf(path, &elf, &fd);
+
+	if (err)
+		return err;
+	if (find_section(elf, name, &sh)) {
+		*vaddr = sh.sh_addr;
+		*size = sh.sh_size;
+	} else {
+		err = -ENOENT;
+	}
+	close_elf(elf, fd);
+	return err;
+}
+
+/* 1 when the symbol table of type want defines object name (in *out), else 0. */
+static int find_object(Elf *elf, Elf64_Word want, const char *name, GElf_Sym *out)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != want || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		for (size_t i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
+			const char *s;
+
+			if (!gelf_getsym(data, (int)i, out))
+				break;
+			if (GELF_ST_TYPE(out->st_info) != STT_OBJECT || out->st_shndx == SHN_UNDEF ||
+			    out->st_shndx >= SHN_LORESERVE)
+				continue;
+			s = elf_strptr(elf, sh.sh_link, out->st_name);
+			if (s && !strcmp(s, name))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int ppm_elf__object(const char *path, const char *name, uint64_t *vaddr, uint64_t *size)
+{
+	GElf_Sym sym;
+	Elf *elf;
+	int fd, err = open_elf(path, &elf, &fd);
+
+	if (err)
+		return err;
+	if (find_object(elf, SHT_DYNSYM, name, &sym) || find_object(elf, SHT_SYMTAB, name, &sym)) {
+		*vaddr = sym.st_value;
+		*size = sym.st_size;
+	} else {
+		err = -ENOENT;
+	}
+	close_elf(elf, fd);
+	return err;
+}

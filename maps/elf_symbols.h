@@ -32,6 +32,24 @@ int ppm_elf__load_mem(const void *image, size_t size, struct ppm_symtab *syms,
 /* Translates a file offset (from a mapping's pgoff) to the ELF's virtual address. */
 int ppm_elf__offset_to_vaddr(const struct ppm_elf_info *info, uint64_t off, uint64_t *vaddr);
 /*
+ * The virtual address at which a mapping of the file from offset pgoff starts. Unlike
+ * ppm_elf__offset_to_vaddr it takes a pgoff rounded down to page_size below a segment's
+ * start (a data segment mapped from mid-page). The load bias is then start - *vaddr.
+ * Returns 0, -ENOENT (no segment there) or -ENOTUNIQ (the page holds the end of one
+ * segment and the start of another, as a RELRO page often does: use another mapping).
+ */
+int ppm_elf__mapping_vaddr(const struct ppm_elf_info *info, uint64_t pgoff, uint64_t page_size,
+			   uint64_t *vaddr);
+/* The load segments and build id of the ELF at path, without its symbols. 0 or -errno. */
+int ppm_elf__read_info(const char *path, struct ppm_elf_info *info);
+/* Address and size of the section called name. 0, -ENOENT (no such section) or -errno. */
+int ppm_elf__section(const char *path, const char *name, uint64_t *vaddr, uint64_t *size);
+/*
+ * Address and size of the data object called name, defined in .dynsym or else .symtab.
+ * 0, -ENOENT (no such object) or -errno.
+ */
+int ppm_elf__object(const char *path, const char *name, uint64_t *vaddr, uint64_t *size);
+/*
  * Copies up to len bytes of the code of function 'name' (.symtab or .dynsym) into buf.
  * Returns the bytes copied, or -errno (-ENOENT: no such function).
  */

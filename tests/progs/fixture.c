@@ -12,3 +12,6 @@ __attribute__((noinline)) int fixture_beta(int x)
 		s += fixture_alpha(i);
 	return s;
 }
+
+/* Data in a section of its own, found as CPython's _PyRuntime is (.PyRuntime). */
+__attribute__((section(".ppm_runtime"), used)) int fixture_runtime[64] = { 42 };

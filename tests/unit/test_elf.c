@@ -1,5 +1,6 @@
 /* ELF symbols through libelf, at a load address other than the link address. */
 #include <dlfcn.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,6 +81,68 @@ static void elf_nonzero_load_bias(void **state)
 	dlclose(h);
 }
 
+/*
+ * A section's address in this process from the fixture's own mappings: every mapping
+ * of the file that names one segment gives the same load bias (one mapped from the
+ * page below its segment's offset too), and the object in the section is where dlsym
+ * says. A page shared by two segments is not guessed at.
+ */
+static void elf_section_through_each_mapping(void **state)
+{
+	void *h = dlopen(FIXTURE_PATH, RTLD_NOW);
+	uint64_t vaddr, size, ovaddr, osize, bias = 0;
+	struct ppm_elf_info info;
+	char line[4096];
+	FILE *maps;
+	int seen = 0;
+	int *runtime;
+
+	assert_non_null(h);
+	runtime = dlsym(h, "fixture_runtime");
+	assert_non_null(runtime);
+	assert_int_equal(ppm_elf__section(FIXTURE_PATH, ".ppm_runtime", &vaddr, &size), 0);
+	assert_true(size >= sizeof(int) * 64);
+	assert_int_equal(ppm_elf__object(FIXTURE_PATH, "fixture_runtime", &ovaddr, &osize), 0);
+	assert_int_equal(ovaddr, vaddr);
+	assert_int_equal(osize, sizeof(int) * 64);
+	assert_int_equal(ppm_elf__read_info(FIXTURE_PATH, &info), 0);
+	maps = fopen("/proc/self/maps", "r");
+	while (fgets(line, sizeof(line), maps)) {
+		unsigned long long s, e, off;
+		char path[4096] = "";
+		uint64_t start_vaddr;
+		int err;
+
+		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %4095s", &s, &e, &off, path) < 4 ||
+		    !strstr(path, "libppm_fixture"))
+			continue;
+		err = ppm_elf__mapping_vaddr(&info, off, 4096, &start_vaddr);
+		if (err == -ENOTUNIQ)
+			continue;
+		assert_int_equal(err, 0);
+		if (seen++)
+			assert_int_equal(s - start_vaddr, bias);
+		bias = s - start_vaddr;
+	}
+	fclose(maps);
+	assert_true(seen >= 2);
+	assert_int_equal(bias + vaddr, (uintptr_t)runtime);
+	assert_int_equal(*(int *)(uintptr_t)(bias + vaddr), 42);
+	dlclose(h);
+}
+
+static void elf_section_and_object_missing(void **state)
+{
+	uint64_t v, n;
+
+	assert_int_equal(ppm_elf__section(FIXTURE_PATH, ".PyRuntime", &v, &n), -2 /* ENOENT */);
+	assert_int_equal(ppm_elf__object(FIXTURE_PATH, "_PyRuntime", &v, &n), -2);
+	/* A function is not a data object. */
+	assert_int_equal(ppm_elf__object(FIXTURE_PATH, "fixture_alpha", &v, &n), -2);
+	assert_int_equal(ppm_elf__section("/proc/self/status", ".data", &v, &n), -8 /* ENOEXEC */);
+	assert_int_equal(ppm_elf__section("/nonexistent/lib.so", ".data", &v, &n), -2);
+}
+
 static void elf_missing_file_is_an_error(void **state)
 {
 	struct ppm_symtab t = { 0 };
@@ -95,6 +158,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(elf_reads_symtab_and_loads),
 		cmocka_unit_test(elf_nonzero_load_bias),
+		cmocka_unit_test(elf_section_through_each_mapping),
+		cmocka_unit_test(elf_section_and_object_missing),
 		cmocka_unit_test(elf_missing_file_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
