@@ -18,7 +18,10 @@
 #include "workload.h"
 #include "../lib/event.h"
 #include "../lib/record.h"
+#include "../lib/perf_file.h"
+#include "../lib/proctree.h"
 #include "../maps/jitdump.h"
+#include "../session/attach.h"
 
 static const char record_usage[] =
 	"usage: pyperfmap record [options] -- <command> [<args>...]\n"
@@ -80,10 +83,19 @@ static uint64_t limit_freq(uint64_t freq)
 	return freq;
 }
 
+/*
+ * The output file. It is written under a temporary name until the recording has
+ * really started (the events open, the command exec'd): a start that fails leaves an
+ * existing file as it was. Then the old file becomes <file>.old and the temporary
+ * one takes the name, to be written in place from there on; the writer keeps it a
+ * readable perf.data at every moment (lib/data_writer.c), so a recorder that dies
+ * leaves the recording up to its last flush under the name asked for.
+ */
 struct output {
 	char path[PATH_MAX];
 	char tmp[PATH_MAX];
 	int fd;
+	int published;   /* renamed to path */
 };
 
 static int output_create(struct output *out, const char *path)
@@ -102,21 +114,18 @@ static void output_discard(struct output *out)
 {
 	if (out->fd >= 0) {
 		close(out->fd);
-		unlink(out->tmp);
+		if (!out->published)
+			unlink(out->tmp);
 		out->fd = -1;
 	}
 }
 
-/* The old file survives as <path>.old; the new one appears only complete. */
-static int output_commit(struct output *out)
+/* The recording has started: the old file survives as <path>.old, ours takes the name. */
+static int output_publish(struct output *out)
 {
 	struct stat st;
 	char old[PATH_MAX + 8];
 
-	if (fsync(out->fd) < 0 && errno != EINVAL)
-		return -errno;
-	close(out->fd);
-	out->fd = -1;
 	if (stat(out->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		snprintf(old, sizeof(old), "%s.old", out->path);
 		if (rename(out->path, old) < 0)
@@ -124,7 +133,19 @@ static int output_commit(struct output *out)
 	}
 	if (rename(out->tmp, out->path) < 0)
 		return -errno;
+	out->published = 1;
 	return 0;
+}
+
+/* Finished: on disk for good. */
+static int output_commit(struct output *out)
+{
+	int err = fsync(out->fd) < 0 && errno != EINVAL ? -errno : 0;
+
+	if (close(out->fd) < 0 && !err)
+		err = -errno;
+	out->fd = -1;
+	return err;
 }
 
 #define MAX_PIDS 64
@@ -393,7 +414,13 @@ struct recording {
 	struct output out;
 	struct rusage ru;
 	int status;
+	struct ppm_attach at;    /* -p: the Python processes and what was done to name them */
+	int write_failed;        /* -errno of the write that stopped the recording */
 };
+
+/* pyperfmap's exit status when the recording failed while the command ran on (the
+ * command's own status cannot then be passed through): EX_IOERR of sysexits.h. */
+#define EXIT_RECORDING_FAILED 74
 
 static int attaching(const struct recording *r)
 {
@@ -542,6 +569,56 @@ static int open_events(struct recording *r)
 	return 0;
 }
 
+/*
+ * -p: each Python process of the tree that runs no trampoline is asked to switch one
+ * on (CPython 3.14+); what could and could not be named is said once.
+ */
+static void name_attached_pythons(struct recording *r)
+{
+	char pydir[4096];
+	pid_t *procs;
+	int n, named = 0, activated = 0, unnamed = 0;
+	const char *why = NULL;
+
+	if (ppm_python_dir(pydir, sizeof(pydir)))
+		pydir[0] = '\0';
+	ppm_attach__init(&r->at, pydir[0] ? strdup(pydir) : NULL);
+	if (ppm_proctree__collect(r->a.pids, r->a.nr_pids, !r->a.no_inherit, &procs, &n))
+		return;
+	ppm_attach__activate(&r->at, procs, n);
+	free(procs);
+	for (int i = 0; i < r->at.nr; i++) {
+		const struct ppm_pyproc *p = &r->at.procs[i];
+
+		named += p->state == PPM_PY_NAMED;
+		activated += p->state == PPM_PY_ACTIVATED;
+		if (p->state == PPM_PY_UNNAMED) {
+			unnamed++;
+			why = why ? why : p->why;
+		}
+	}
+	if (!r->at.nr)
+		return;
+	if (activated) {
+		uint32_t pids[256];
+		size_t k = 0;
+
+		for (int i = 0; i < r->at.nr && k < 256; i++)
+			if (r->at.procs[i].state == PPM_PY_ACTIVATED)
+				pids[k++] = (uint32_t)r->at.procs[i].pid;
+		ppm_record__add_feature(r->rec, PPM_FEAT_ACTIVATED, pids, k * sizeof(pids[0]));
+	}
+	if (!unnamed && !activated)
+		return; /* all named already: nothing to say */
+	if (!unnamed)
+		ppm_notice("%d Python process%s switched on to name %s functions (PEP 768)%s", activated,
+			   activated == 1 ? "" : "es", activated == 1 ? "its" : "their",
+			   named ? ", the others named already" : "");
+	else
+		ppm_notice("%d of %d Python process%s cannot be named (%s)%s", unnamed, r->at.nr,
+			   r->at.nr == 1 ? "" : "es", why, activated ? "; the others can" : "");
+}
+
 /* Any of the named processes still running. */
 static int any_alive(const struct recording *r)
 {
@@ -551,20 +628,46 @@ static int any_alive(const struct recording *r)
 	return 0;
 }
 
+/* Sleeps until a signal or ms pass (the recording has failed; the command runs on). */
+static void pause_until_signal(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 /*
  * Drains the rings until the end: the command's exit (recorded, or timing an attach or
- * -a), the attached processes' exit, or a signal to pyperfmap. 0 or -1 (said).
+ * -a), the attached processes' exit, or a signal to pyperfmap (SIGINT, SIGTERM, SIGHUP
+ * alike); a second signal ends it at once. After a write error it only waits for the
+ * command. Returns 0.
  */
 static int drain_until_done(struct recording *r)
 {
 	int exited = 0, err;
 
 	while (!exited) {
-		err = ppm_record__poll(r->rec, 200);
-		if (err < 0) {
-			ppm_err("cannot write '%s': %s", r->a.output, strerror(-err));
-			return -1;
+		if (!r->write_failed) {
+			err = ppm_record__poll(r->rec, 200);
+			if (err < 0) {
+				/* The recording stops; the program it watches does not. */
+				r->write_failed = err;
+				ppm_record__abandon(r->rec);
+				if (r->has_command && !attaching(r))
+					ppm_err("cannot write '%s': %s: the recording stops here (the file keeps "
+						"what was written before), '%s' runs on", r->a.output,
+						strerror(-err), r->a.argv[0]);
+				else
+					ppm_err("cannot write '%s': %s: the recording stops here (the file keeps "
+						"what was written before)", r->a.output, strerror(-err));
+				if (!r->has_command || attaching(r))
+					return 0;
+			}
+		} else {
+			pause_until_signal(200);
 		}
+		if (stop_count > 1)
+			return 0; /* a second signal: stop at once */
 		if (got_sigchld || got_stop) {
 			got_sigchld = 0;
 			if (r->has_command && wait4(r->wl.pid, &r->status, WNOHANG, &r->ru) == r->wl.pid)
@@ -690,6 +793,8 @@ int cmd_record(int argc, char **argv)
 		ppm_err("cannot write '%s': %s", r.a.output, strerror(-err));
 		goto out;
 	}
+	if (attaching(&r))
+		name_attached_pythons(&r);
 	if (r.has_command) {
 		err = workload_start(&r.wl);
 		if (err) {
@@ -700,10 +805,25 @@ int cmd_record(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (drain_until_done(&r))
+	/* Started: the file takes its name now and is written in place. */
+	err = output_publish(&r.out);
+	if (err) {
+		snprintf(msg, sizeof(msg), "cannot rename the recording to '%s'", r.a.output);
+		report_errno(msg, err);
 		goto out;
+	}
+	drain_until_done(&r);
+	ppm_attach__deactivate(&r.at);
 	child_pid = 0;
-	if (r.has_command && r.wl.pid > 0 && waitpid(r.wl.pid, &r.status, WNOHANG) == 0) {
+	if (r.write_failed) {
+		if (r.has_command && r.wl.pid > 0 && stop_count < 2)
+			waitpid(r.wl.pid, &r.status, 0);
+		r.wl.pid = 0;
+		ret = EXIT_RECORDING_FAILED;
+		goto out;
+	}
+	if (r.has_command && r.wl.pid > 0 && stop_count < 2 &&
+	    waitpid(r.wl.pid, &r.status, WNOHANG) == 0) {
 		/* The attached processes went first: the command that timed them is let go. */
 		kill(r.wl.pid, SIGTERM);
 		waitpid(r.wl.pid, NULL, 0);
@@ -723,12 +843,18 @@ int cmd_record(int argc, char **argv)
 	}
 	if (!r.a.quiet)
 		print_summary(&r);
-	/* The command's status, as it passes through; an attach without one ends well. */
-	ret = r.has_command ? exit_status_of(r.status) : 0;
+	/* The command's status, as it passes through; an attach without one ends well;
+	 * stopped at once by a second signal, that signal's status. */
+	if (stop_count > 1)
+		ret = 128 + got_stop;
+	else
+		ret = r.has_command ? exit_status_of(r.status) : 0;
 out:
 	if (r.wl.pid > 0)
 		workload_abort(&r.wl);
 	output_discard(&r.out);
+	free((char *)r.at.pydir);
+	ppm_attach__release(&r.at);
 	ppm_record__free(r.rec);
 	ppm_dwarf__free(r.dw);
 	ppm_event__free_list(r.evs, r.nr_ev > 0 ? r.nr_ev : 0);

@@ -321,6 +321,59 @@ static size_t fold_glue(struct report_ctx *c, uint32_t *chain, size_t n)
 	return out;
 }
 
+/*
+ * A Python function that was running before pyperfmap switched the trampoline on in
+ * its process (attach) has no stub, so nothing names it: the eval-loop frames the
+ * trampoline would have named (those rootward of the outermost named Python frame)
+ * become one frame of this symbol, Python time without a name, in the interpreter.
+ */
+static const struct ppm_symbol entered_before = { 0, 0, "py::[entered before attach]", 0 };
+
+static int was_activated(const struct report_ctx *c, pid_t pid)
+{
+	for (size_t i = 0; i < c->nr_activated; i++)
+		if (c->activated[i] == (uint32_t)pid)
+			return 1;
+	return 0;
+}
+
+/* An eval-loop frame: by its name, or unnamed in the interpreter (a stripped one). */
+static int is_eval_loop(struct report_ctx *c, uint32_t id)
+{
+	const struct hist_frame *f = &c->frames.v[id];
+
+	if (frame_kind(c, id) != FRAME_GLUE)
+		return 0;
+	return f->sym ? !strcmp(f->sym->name, "_PyEval_EvalFrameDefault") : 1;
+}
+
+static size_t mark_entered_before(struct report_ctx *c, uint32_t *chain, size_t n)
+{
+	size_t outer = 0, out = 0;
+	int have_py = 0, marked = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (frame_kind(c, chain[i]) == FRAME_PYTHON) {
+			outer = i;
+			have_py = 1;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if ((!have_py || i > outer) && is_eval_loop(c, chain[i])) {
+			struct hist_frame f = { c->frames.v[chain[i]].dso, &entered_before, 0, 0 };
+
+			if (marked)
+				continue; /* the frames entered before are one unnamed span */
+			if (hist_frames__intern(&c->frames, &f, &chain[out]))
+				return n;
+			out++;
+			marked = 1;
+			continue;
+		}
+		chain[out++] = chain[i];
+	}
+	return out;
+}
+
 static int add_sample(struct report_ctx *c, const struct ppm_sample *s)
 {
 	struct hist *h = &c->hists[s->attr];
@@ -363,6 +416,8 @@ static int add_sample(struct report_ctx *c, const struct ppm_sample *s)
 			c->unresolved++;
 		n = 1;
 	}
+	if (c->nr_activated && !c->show_interpreter && was_activated(c, (pid_t)s->pid))
+		n = mark_entered_before(c, c->chain, n);
 	if (!c->show_interpreter)
 		n = fold_glue(c, c->chain, n);
 	if (c->hook)
@@ -460,10 +515,9 @@ int report_load(struct report_ctx *c, struct ppm_data **dp, const struct report_
 		snprintf(what, sizeof(what), "reading %s", input);
 		progress__init(&c->progress, what);
 	}
-	if (d->data_size == 0 && d->size > sizeof(struct ppm_file_header) + 4096) {
-		ppm_err("'%s' was not finished (its recording was interrupted)", input);
-		return -1;
-	}
+	if (d->cut_short)
+		ppm_notice("'%s' was cut short: its recorder stopped before finishing it; read up to "
+			   "its last flush", input);
 	c->m = ppm_machine__new();
 	c->hists = calloc((size_t)d->nr_attrs, sizeof(*c->hists));
 	c->fcache = calloc(FCACHE_SIZE, sizeof(*c->fcache));
@@ -485,6 +539,16 @@ int report_load(struct report_ctx *c, struct ppm_data **dp, const struct report_
 			ppm_machine__set_kernel_symbols(c->m, ktext, ksize);
 	}
 	add_embedded_perfmaps(d, c->m);
+	{
+		size_t asize;
+		const void *act = ppm_data__feature(d, PPM_FEAT_ACTIVATED, &asize);
+
+		/* sections sit at any byte offset: copied out to be read as u32s */
+		if (act && asize >= 4 && (c->activated = malloc(asize))) {
+			memcpy(c->activated, act, asize);
+			c->nr_activated = asize / 4;
+		}
+	}
 	for (int i = 0; i < d->nr_attrs; i++)
 		hist__init(&c->hists[i], &c->frames, sort);
 	return process_all(c, d, input) ? -1 : 0;
@@ -500,6 +564,7 @@ void report_unload(struct report_ctx *c, struct ppm_data *d)
 	free(c->fcache);
 	free(c->chain);
 	free(c->kinds);
+	free(c->activated);
 	hist_frames__release(&c->frames);
 	ppm_machine__free(c->m);
 	ppm_data__close(d);

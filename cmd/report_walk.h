@@ -34,6 +34,8 @@ struct report_ctx {
 	const struct ppm_data *d;
 	void *hook_arg;
 	struct progress progress; /* reading, then the command's own steps; ended by unload */
+	uint32_t *activated;   /* pids pyperfmap switched a trampoline on in (attach) */
+	size_t nr_activated;
 };
 
 /* What a report reads: the file, and where its kernel symbols and binaries come from. */

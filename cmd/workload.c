@@ -16,7 +16,7 @@
 #include "workload.h"
 #include "../lib/event.h"
 
-volatile sig_atomic_t got_sigchld, got_stop;
+volatile sig_atomic_t got_sigchld, got_stop, stop_count;
 volatile pid_t child_pid;
 
 static void on_signal(int sig, siginfo_t *si, void *uctx)
@@ -27,6 +27,7 @@ static void on_signal(int sig, siginfo_t *si, void *uctx)
 		return;
 	}
 	got_stop = sig;
+	stop_count++;
 	/*
 	 * A Ctrl-C from the terminal reaches the whole foreground group, the command
 	 * included; a signal sent to pyperfmap alone is passed on.

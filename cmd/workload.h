@@ -7,7 +7,9 @@
 
 struct ppm_event;
 
-extern volatile sig_atomic_t got_sigchld, got_stop;
+/* got_stop: the last stopping signal; stop_count: how many came (a second one means
+ * "stop at once"). */
+extern volatile sig_atomic_t got_sigchld, got_stop, stop_count;
 extern volatile pid_t child_pid; /* where SIGINT/SIGTERM sent to pyperfmap go */
 
 /* SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT noted (and passed on to child_pid). */

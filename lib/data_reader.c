@@ -128,10 +128,9 @@ static void find_id_positions(struct ppm_data *d)
 }
 
 /*
- * pyperfmap's private sections, indexed by the trailer at the end (see perf_file.h).
- * pyperfmap writes the attrs last (perf writes them first): in such a file, bytes after
- * the attrs must be that trailer, and anything else there is a file cut short.
- * Returns 0 or -EINVAL.
+ * pyperfmap's private sections, indexed by the trailer at the very end (perf_file.h).
+ * Files of pyperfmap before 0.2 wrote the attrs last: there, bytes after the attrs
+ * must be that trailer, and anything else is a file cut short. Returns 0 or -EINVAL.
  */
 static int read_private_sections(struct ppm_data *d, const struct ppm_file_header *h)
 {
@@ -139,15 +138,15 @@ static int read_private_sections(struct ppm_data *d, const struct ppm_file_heade
 	struct ppm_private_trailer tr;
 	uint64_t at;
 
-	if (h->attrs.offset < h->data.offset || d->size <= perf_end)
-		return 0;
-	if (d->size - perf_end < sizeof(tr))
+	if (d->size >= sizeof(tr))
+		memcpy(&tr, d->map + d->size - sizeof(tr), sizeof(tr));
+	if (d->size < sizeof(tr) || tr.magic != PPM_PRIVATE_MAGIC) {
+		/* none; in the old layout, other bytes after the attrs are a cut */
+		return h->attrs.offset > h->data.offset && d->size > perf_end ? -EINVAL : 0;
+	}
+	if (tr.nr > 64 || d->size - sizeof(tr) < tr.nr * sizeof(struct ppm_private_entry))
 		return -EINVAL;
-	memcpy(&tr, d->map + d->size - sizeof(tr), sizeof(tr));
-	if (tr.magic != PPM_PRIVATE_MAGIC || tr.nr > 64 ||
-	    d->size - perf_end != sizeof(tr) + tr.nr * sizeof(struct ppm_private_entry))
-		return -EINVAL;
-	at = perf_end;
+	at = d->size - sizeof(tr) - tr.nr * sizeof(struct ppm_private_entry);
 	for (uint64_t i = 0; i < tr.nr; i++) {
 		struct ppm_private_entry e;
 
@@ -240,6 +239,23 @@ int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
 	if (read_private_sections(d, &h)) {
 		rc = fail(err, -EINVAL, "'%s' is truncated (its end is cut off)", path);
 		goto error;
+	}
+	/*
+	 * A recording its recorder did not finish: the header without any feature (cut
+	 * while data was being added), a checkpoint's state saying "recording", or a
+	 * file of pyperfmap 0.2+ that lost its state (its private sections cut off).
+	 */
+	{
+		size_t ssize, vsize;
+		const unsigned char *state = ppm_data__feature(d, PPM_FEAT_STATE, &ssize);
+		const unsigned char *ver = ppm_data__feature(d, PPM_FEAT_VERSION, &vsize);
+		uint64_t flags = 0;
+		int ours = ver && vsize > 4 + 12 && !memcmp(ver + 4, "pyperfmap ", 10) &&
+			   memcmp(ver + 14, "0.1.", 4) != 0;
+
+		if (state && ssize >= 8)
+			memcpy(&flags, state, 8);
+		d->cut_short = !nfeat || (state && !(flags & PPM_STATE_COMPLETE)) || (ours && !state);
 	}
 	read_event_names(d);
 	for (int i = 0; i < d->nr_attrs; i++) {

@@ -39,6 +39,8 @@ struct ppm_data {
 	const unsigned char *data;
 	uint64_t data_size;
 	struct ppm_file_section feat[PPM_FEAT_BITS];
+	int cut_short;          /* its recorder stopped before finishing it (SIGKILL, a crash):
+				 * the records up to its last flush are there */
 	int sample_id_pos;      /* u64 index of the id in a sample, -1 when absent */
 	int trailer_id_pos;     /* u64 index of the id counted from a trailer's end, -1 when absent */
 };

@@ -60,7 +60,19 @@ enum {
 	 * another machine. perf copies kallsyms into its build-id cache for the same reason.
 	 */
 	PPM_FEAT_KSYMS = 241,
+	/*
+	 * The processes pyperfmap switched a trampoline on in while recording (attach,
+	 * PEP 768): u32 pids. Their Python frames entered before that have no stub, so
+	 * the report shows them as Python time without a name.
+	 */
+	PPM_FEAT_ACTIVATED = 242,
+	/*
+	 * Where the recording stands: u64 flags, PPM_STATE_COMPLETE once finished. Every
+	 * checkpoint while recording writes it without: a file whose recorder died says so.
+	 */
+	PPM_FEAT_STATE = 243,
 };
+#define PPM_STATE_COMPLETE 1ULL
 #define PPM_FEAT_PRIVATE 240
 
 /* The end of a file with private sections: n entries { id, offset, size }, then this. */

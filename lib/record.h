@@ -80,11 +80,15 @@ struct ppm_open_error {
 struct ppm_record;
 
 struct ppm_record *ppm_record__new(const struct ppm_record_opts *opts);
+
 int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr);
 int ppm_record__start(struct ppm_record *rec, int out_fd);
 /* Waits up to timeout_ms for data and drains every ring. Returns records written or -errno. */
 int ppm_record__poll(struct ppm_record *rec, int timeout_ms);
 int ppm_record__stop(struct ppm_record *rec);
+/* After a write error: the events closed (nothing samples the command any more); the
+ * file keeps what was written before. */
+void ppm_record__abandon(struct ppm_record *rec);
 /* Every distinct kernel address seen in samples and callchains, sorted. */
 const uint64_t *ppm_record__kernel_ips(struct ppm_record *rec, size_t *nr);
 int ppm_record__add_feature(struct ppm_record *rec, int feat, const void *buf, size_t size);

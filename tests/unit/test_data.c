@@ -90,15 +90,16 @@ static void data_truncated_files_fail_cleanly(void **state)
 	for (off_t len = full - 1; len >= 0; len -= 97) {
 		assert_int_equal(ftruncate(fd, len), 0);
 		if (ppm_data__open(&d, path, &err) == 0) {
-			/* Only the attrs at the end are lost first: it must not open. */
+			/* Cut within its private sections: the rest reads, never all of it. */
 			opened++;
+			assert_true(d->cut_short || !ppm_data__feature(d, PPM_FEAT_PERFMAPS, &(size_t){ 0 }));
 			ppm_data__close(d);
 		} else {
 			assert_true(strlen(err.msg) > 0);
 			assert_null(strchr(err.msg, '\n'));
 		}
 	}
-	assert_int_equal(opened, 0);
+	assert_true(opened < 5);
 	close(fd);
 	unlink(path);
 }
