@@ -304,6 +304,9 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 		fprintf(out, "# Frames without a symbol: %" PRIu64 "\n", v->unresolved);
 	if (v->incomplete)
 		fprintf(out, "# Incomplete stacks (they end in [unknown]): %" PRIu64 "\n", v->incomplete);
+	if (v->throttled)
+		fprintf(out, "# Throttled: %" PRIu64 " times (the kernel sampled less often than asked)\n",
+			v->throttled);
 	fprintf(out, "# Sorted by %s; shares are of each event's total. 'pyperfmap report --event "
 		     "NAME' gives one event's report with call graphs.\n#\n#",
 		ev[v->sort_event].name);

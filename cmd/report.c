@@ -348,6 +348,7 @@ int cmd_report(int argc, char **argv)
 		cv.lost = c.lost;
 		cv.unresolved = c.unresolved;
 		cv.incomplete = c.incomplete;
+		cv.throttled = c.throttled;
 		cv.json = a.format == FMT_JSON;
 		err = report_print_counters(out, ce, n, &cv);
 		free(ce);
@@ -377,6 +378,7 @@ int cmd_report(int argc, char **argv)
 			v.kernel_hidden = ms->kernel_hidden;
 			v.unresolved = c.unresolved;
 			v.incomplete = c.incomplete;
+			v.throttled = c.throttled;
 			report_print_text(out, &c.hists[i], &v);
 		}
 	}

@@ -207,6 +207,9 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 	if (v->incomplete)
 		fprintf(out, "# Incomplete stacks (they end in [unknown]): %" PRIu64 " (%.1f%%)\n",
 			v->incomplete, 100.0 * (double)v->incomplete / (double)h->total_samples);
+	if (v->throttled)
+		fprintf(out, "# Throttled: %" PRIu64 " times (the kernel sampled less often than asked)\n",
+			v->throttled);
 	if (v->perfmap_bad)
 		fprintf(out, "# Perf map lines skipped as garbage: %zu\n", v->perfmap_bad);
 	if (v->kernel_hidden)

@@ -18,6 +18,7 @@ struct report_view {
 	int kernel_hidden;
 	uint64_t unresolved;
 	uint64_t incomplete;  /* stacks that end in [unknown]: the unwinder could not finish */
+	uint64_t throttled;   /* times the kernel throttled sampling (PERF_RECORD_THROTTLE) */
 };
 
 void report_print_text(FILE *out, const struct hist *h, const struct report_view *v);
@@ -46,6 +47,7 @@ struct counter_view {
 	uint64_t lost;
 	uint64_t unresolved;
 	uint64_t incomplete;
+	uint64_t throttled;
 	int json;            /* the rows as JSON instead of a table */
 };
 

@@ -451,6 +451,9 @@ static int process_record(struct report_ctx *c, const struct ppm_data *d,
 			c->generation++;
 		return rc < 0 ? rc : 0;
 	}
+	case PERF_RECORD_THROTTLE:
+		c->throttled++;
+		return 0;
 	case PERF_RECORD_LOST:
 		if (body < 16)
 			return -EINVAL;

@@ -25,7 +25,7 @@ struct report_ctx {
 	struct hist *hists;
 	struct fcache_slot *fcache;
 	uint32_t *chain;
-	uint64_t unresolved, lost, incomplete;
+	uint64_t unresolved, lost, incomplete, throttled;
 	int show_interpreter;
 	uint8_t *kinds;          /* per frame id: 0 unknown yet, else FRAME_* + 1 */
 	size_t nr_kinds;

@@ -184,6 +184,11 @@ static int flush(struct ppm_data_writer *w)
 	return header_bare(w);
 }
 
+int ppm_data_writer__flush(struct ppm_data_writer *w)
+{
+	return w->failed ? w->failed : flush(w);
+}
+
 int ppm_data_writer__write(struct ppm_data_writer *w, const void *buf, size_t size)
 {
 	if (w->failed)

@@ -35,6 +35,8 @@ int ppm_data_writer__add_feature(struct ppm_data_writer *w, int feat, const void
 /* Helpers for perf's string features: u32 len, NUL-padded to 64. */
 int ppm_data_writer__add_string(struct ppm_data_writer *w, int feat, const char *s);
 int ppm_data_writer__add_strings(struct ppm_data_writer *w, int feat, const char *const *v, int n);
+/* Writes the records gathered (the header counts them; no tail until a checkpoint). */
+int ppm_data_writer__flush(struct ppm_data_writer *w);
 /* Writes what is gathered, the sections and the header: a complete file. 0 or -errno. */
 int ppm_data_writer__checkpoint(struct ppm_data_writer *w);
 int ppm_data_writer__finish(struct ppm_data_writer *w);

@@ -5,9 +5,8 @@
 # py::<module>;py::baz;py::bar;py::foo, native frames below foo are there, and a
 # 50-level recursion comes out whole. --call-graph auto (the default, and -g) picks
 # what the build supports, forcing fp on a build without frame pointers is warned
-# about, the JIT (PYTHON_JIT=1) leaves the profile correct, and perf reads the
-# DWARF-mode file as plain callchains.
-# scenarios: chain recursion auto g_flag forced_fp jit perf_reads
+# about, and perf reads the DWARF-mode file as plain callchains.
+# scenarios: chain recursion auto g_flag forced_fp perf_reads
 # per-python: 3.8
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
@@ -109,25 +108,6 @@ scenario_forced_fp() {
 			|| fail "$PYVER: no one-line warning: $(cat err.txt)"
 	fi
 	"$PPM_BIN" report -i fp.data --format folded >/dev/null || fail "$PYVER: the fp recording does not read"
-}
-
-# The JIT (3.13+ builds with it; PYTHON_JIT=1): one notice, the program's output and
-# the Python names as without it.
-scenario_jit() {
-	python_under_test "$@"
-	PYTHON_JIT=1 "$PY" -c 'import sys; sys.exit(not (hasattr(sys, "_jit") and sys._jit.is_enabled()))' 2>/dev/null \
-		|| skip "$PYVER is built without the JIT"
-	PYTHON_JIT=1 "$PY" "$PROGS/behaviour.py" >plain.txt 2>&1
-	PYTHON_JIT=1 "$PPM_BIN" record -F 2000 -o jit.data -- "$PY" "$PROGS/behaviour.py" >ours.txt 2>err.txt \
-		|| fail "$PYVER: record failed: $(cat err.txt)"
-	for p in $(pids_of jit.data); do MAPS_MADE+=("$p"); done
-	cmp -s plain.txt ours.txt && pass "$PYVER: PYTHON_JIT=1: the program's output is unchanged" || fail "$PYVER: output differs under JIT"
-	[ "$(grep -c '^pyperfmap: PYTHON_JIT=1: ' err.txt)" = 1 ] && pass "$PYVER: one JIT notice: $(grep 'PYTHON_JIT' err.txt)" \
-		|| fail "$PYVER: JIT notice: $(cat err.txt)"
-	PYTHON_JIT=1 "$PPM_BIN" record -F 2000 -o jit2.data -- "$PY" "$PROGS/chain.py" 1 >/dev/null 2>err.txt || fail "record chain.py: $(cat err.txt)"
-	for p in $(pids_of jit2.data); do MAPS_MADE+=("$p"); done
-	"$PPM_BIN" report -i jit2.data --format folded | grep -q "py::foo:$PROGS/chain.py" \
-		&& pass "$PYVER: PYTHON_JIT=1: py::foo is named" || fail "$PYVER: no py::foo under the JIT"
 }
 
 scenario_perf_reads() {

@@ -148,13 +148,20 @@ int main(int argc, char **argv)
 {
 	struct perfgen_simple_spec spec = { .nr_events = 2, .nr_samples = 40, .callchain = 1 };
 	int iterations = argc > 1 ? atoi(argv[1]) : 4000;
-	int fd = memfd_create("seed", 0);
+	int fd = memfd_create("seed", 0), cut = memfd_create("cut", 0);
 	uint8_t *seed, *buf;
 	off_t size;
 
-	if (fd < 0 || perfgen_simple(fd, &spec)) {
-		fprintf(stderr, "cannot make the seed file\n");
+	if (fd < 0 || perfgen_simple(fd, &spec) || cut < 0 || perfgen_cut(cut)) {
+		fprintf(stderr, "cannot make the seed files\n");
 		return 1;
+	}
+	/* Half the mutations start from a file its recorder never finished. */
+	if (argc > 2 && !strcmp(argv[2], "cut")) {
+		close(fd);
+		fd = cut;
+	} else {
+		close(cut);
 	}
 	size = lseek(fd, 0, SEEK_END);
 	seed = malloc((size_t)size);

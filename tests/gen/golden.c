@@ -11,7 +11,8 @@
  *   pid 1002 forked from it, naming the stubs it inherited by the parent's map and
  *     one of its own by its own map;
  *   frames that resolve to nothing: an address between two symbols, an address in
- *     no mapping, and a stack that ends in 0 (the unwinder could not finish).
+ *     no mapping, and a stack that ends in 0 (the unwinder could not finish);
+ *   losses the report must count: a PERF_RECORD_LOST of 7 samples, two throttles.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -195,6 +196,10 @@ int perfgen_golden(const char *dir)
 		s.kernel = kernel;
 		s.nr_kernel = nk;
 		err = perfgen__sample(g, &s);
+		if (!err && (i == 50 || i == 150))
+			err = perfgen__throttle(g);
+		if (!err && i == 100)
+			err = perfgen__lost(g, 7);
 	}
 	err = err ? err : perfgen__perfmap(g, 1000, perfmap_parent);
 	err = err ? err : perfgen__perfmap(g, 1002, perfmap_child);

@@ -205,6 +205,35 @@ int perfgen__sample(struct perfgen *g, const struct perfgen_sample *s)
 		    off);
 }
 
+int perfgen__lost(struct perfgen *g, uint64_t n)
+{
+	size_t off = put_u64(g->rec, sizeof(struct perf_event_header), 1 /* id */);
+
+	off = put_u64(g->rec, off, n);
+	off = trailer(g, off, 0, 0);
+	return emit(g, PERF_RECORD_LOST, 0, off);
+}
+
+int perfgen__throttle(struct perfgen *g)
+{
+	size_t off = put_u64(g->rec, sizeof(struct perf_event_header), g->time);
+
+	off = put_u64(g->rec, off, g->ids[0][0]);
+	off = put_u64(g->rec, off, g->ids[0][0]);  /* stream_id */
+	off = trailer(g, off, 0, 0);
+	return emit(g, PERF_RECORD_THROTTLE, 0, off);
+}
+
+int perfgen__checkpoint(struct perfgen *g)
+{
+	return ppm_data_writer__checkpoint(g->w);
+}
+
+int perfgen__flush(struct perfgen *g)
+{
+	return ppm_data_writer__flush(g->w);
+}
+
 /* PERFMAPS payload: repeated { u32 pid; u32 len; char text[len]; pad to 8 }. */
 int perfgen__perfmap(struct perfgen *g, uint32_t pid, const char *text)
 {

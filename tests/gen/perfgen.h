@@ -58,6 +58,14 @@ int perfgen__mmap(struct perfgen *g, uint32_t pid, uint64_t start, uint64_t len,
 int perfgen__fork(struct perfgen *g, uint32_t pid, uint32_t ppid, uint32_t tid, uint32_t ptid);
 int perfgen__sample(struct perfgen *g, const struct perfgen_sample *s);
 int perfgen__perfmap(struct perfgen *g, uint32_t pid, const char *text);
+/* PERF_RECORD_LOST (n samples lost) and PERF_RECORD_THROTTLE, as a recorder writes them. */
+int perfgen__lost(struct perfgen *g, uint64_t n);
+int perfgen__throttle(struct perfgen *g);
+/* A whole file on disk now (the writer's checkpoint); more records may follow. */
+int perfgen__checkpoint(struct perfgen *g);
+/* The records so far on disk, without a tail: what a recorder killed between two
+ * checkpoints leaves. */
+int perfgen__flush(struct perfgen *g);
 int perfgen__ksyms(struct perfgen *g, const char *text);
 int perfgen__finish(struct perfgen *g);
 void perfgen__free(struct perfgen *g);
@@ -85,6 +93,9 @@ struct perfgen_simple_spec {
 	uint64_t map_start, map_len, map_pgoff;
 };
 int perfgen_simple(int fd, const struct perfgen_simple_spec *spec);
+/* The simple file as a recorder killed mid-recording leaves it: a checkpoint, then
+ * more records written and never finished (the fuzz driver's second seed). */
+int perfgen_cut(int fd);
 
 /*
  * Many distinct call stacks over the functions of BINARY at ADDRS (file virtual

@@ -8,6 +8,7 @@
  *   perfgen hw6 DIR      DIR/hw6.data and DIR/root/...; prints "A|B EVENT COUNT"
  *   perfgen golden DIR   DIR/golden.data and DIR/root/... (read with --symfs DIR/root)
  *   perfgen simple OUT [NSAMPLES]
+ *   perfgen cut OUT      a file whose recorder died between two checkpoints
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,7 @@
 static int usage(void)
 {
 	fputs("usage: perfgen stacks OUT BINARY ADDRS NSAMPLES NSTACKS | hw6 DIR | golden DIR | "
-	      "simple OUT [NSAMPLES]\n",
+	      "simple OUT [NSAMPLES] | cut OUT\n",
 	      stderr);
 	return 2;
 }
@@ -97,6 +98,11 @@ int main(int argc, char **argv)
 
 		fd = open_out(argv[2]);
 		err = fd < 0 ? fd : perfgen_simple(fd, &spec);
+		if (fd >= 0 && close(fd) && !err)
+			err = -errno;
+	} else if (!strcmp(argv[1], "cut") && argc == 3) {
+		fd = open_out(argv[2]);
+		err = fd < 0 ? fd : perfgen_cut(fd);
 		if (fd >= 0 && close(fd) && !err)
 			err = -errno;
 	} else {

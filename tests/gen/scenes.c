@@ -64,6 +64,34 @@ int perfgen_simple(int fd, const struct perfgen_simple_spec *spec)
 	return finish(g, err);
 }
 
+int perfgen_cut(int fd)
+{
+	static const struct perfgen_event ev = { "cpu-clock", PERF_TYPE_SOFTWARE,
+						 PERF_COUNT_SW_CPU_CLOCK, 250000, false };
+	struct perfgen *g = perfgen__new(fd, &ev, 1, PERFGEN_CALLCHAIN, 1);
+	uint64_t chain[3] = { 0x400123, 0x7f0000001010, 0x400456 };
+	int err;
+
+	if (!g)
+		return -errno;
+	err = perfgen__comm(g, 1000, 1000, "fixture", true);
+	err = err ? err : perfgen__mmap(g, 1000, 0x400000, 0x10000, 0, "/usr/bin/true-fixture");
+	err = err ? err : perfgen__perfmap(g, 1000, "7f0000001000 100 py::hot_function:/tmp/x.py\n");
+	for (int round = 0; round < 2 && !err; round++) {
+		for (int i = 0; i < 20 && !err; i++) {
+			struct perfgen_sample s = { .pid = 1000, .tid = 1000, .period = 250000,
+						    .user = chain, .nr_user = 3 };
+
+			err = perfgen__sample(g, &s);
+		}
+		/* the first round checkpointed; the second on disk, never finished */
+		if (!err)
+			err = round == 0 ? perfgen__checkpoint(g) : perfgen__flush(g);
+	}
+	perfgen__free(g);
+	return err;
+}
+
 /* stacks: the file of the 100,000-stack flame graph and the format benchmarks. */
 #define STACKS_BASE 0x555555554000ULL
 #define STACKS_PID 4343
