@@ -5,7 +5,6 @@
  * line when the file has DWARF. A py:: symbol is a trampoline stub with no code of
  * its own: it gets its totals and the native functions its own time went to.
  */
-#include <capstone/capstone.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -15,8 +14,10 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "report_out.h"
-#include "report_walk.h"
+#include "progress.h"
+#include "../report/report_out.h"
+#include "../session/reader.h"
+#include "../maps/disasm.h"
 #include "../maps/elf_symbols.h"
 #include "../maps/srcline.h"
 
@@ -69,28 +70,24 @@ struct annotate {
 	const struct ppm_dso *py_dso;
 	struct native *natives;
 	size_t nr_natives;
-	const struct hist_frames *frames;
+	const struct ppm_frames *frames;   /* the reader's */
+	struct ppm_machine *m;
 	int ret;
 };
 
-static bool is_py(const struct hist_frame *f)
-{
-	return f->sym && !strncmp(f->sym->name, "py::", 4);
-}
-
 /* "py::foo" also names "py::foo:/path/file.py": the file part may be left out. */
-static bool named(const struct hist_frame *f, const char *name)
+static bool named(const struct ppm_frame *f, const char *name)
 {
 	size_t len = strlen(name);
 
 	if (!f->sym)
 		return false;
 	return !strcmp(f->sym->name, name) ||
-	       (!strncmp(name, "py::", 4) && !strncmp(f->sym->name, name, len) &&
+	       (ppm_name__is_python(name) && !strncmp(f->sym->name, name, len) &&
 		f->sym->name[len] == ':');
 }
 
-static int add_hit(struct annotate *an, const struct hist_frame *f, uint64_t vaddr, int attr)
+static int add_hit(struct annotate *an, const struct ppm_frame *f, uint64_t vaddr, int attr)
 {
 	struct candidate *c = NULL;
 
@@ -147,16 +144,16 @@ static int add_native(struct annotate *an, uint32_t frame, int attr)
 	return 0;
 }
 
-static int on_sample(void *arg, const struct ppm_data *d, struct ppm_machine *m,
-		     const struct ppm_sample *s, const uint32_t *chain, size_t n,
-		     const struct hist_frames *frames)
+static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 {
 	struct annotate *an = arg;
-	const struct hist_frame *leaf = &frames->v[chain[0]];
+	const struct ppm_frames *frames = an->frames;
+	const struct ppm_sample *s = rs->s;
+	const uint32_t *chain = rs->chain;
+	size_t n = rs->nr;
+	const struct ppm_frame *leaf = &frames->v[chain[0]];
 	int attr = s->attr;
 
-	(void)d;
-	an->frames = frames;
 	if (attr < 0 || attr >= MAX_EVENTS || !n)
 		return 0;
 	an->all[attr]++;
@@ -165,13 +162,13 @@ static int on_sample(void *arg, const struct ppm_data *d, struct ppm_machine *m,
 
 		if (!named(leaf, an->target))
 			return 0;
-		ppm_machine__resolve(m, (pid_t)s->pid, s->ip, leaf->kernel, &r);
+		ppm_machine__resolve(an->m, (pid_t)s->pid, s->ip, leaf->kernel, &r);
 		return add_hit(an, leaf, r.rel, attr);
 	}
 	/* A Python function: counted once per sample it is on; its own time is where
 	 * the sample was when it was the innermost Python frame. */
 	for (size_t i = 0; i < n; i++) {
-		const struct hist_frame *f = &frames->v[chain[i]];
+		const struct ppm_frame *f = &frames->v[chain[i]];
 
 		if (!named(f, an->target))
 			continue;
@@ -181,9 +178,9 @@ static int on_sample(void *arg, const struct ppm_data *d, struct ppm_machine *m,
 		break;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct hist_frame *f = &frames->v[chain[i]];
+		const struct ppm_frame *f = &frames->v[chain[i]];
 
-		if (!is_py(f))
+		if (!ppm_frame__is_python(f))
 			continue;
 		if (named(f, an->target)) {
 			an->py_self[attr]++;
@@ -267,7 +264,7 @@ static int print_python(struct annotate *an, const struct ppm_data *d)
 		printf("  Symbol\n");
 		for (size_t i = 0; i < an->nr_natives && shown < 25; i++, shown++) {
 			const struct native *n = &an->natives[i];
-			const struct hist_frame *f = &an->frames->v[n->frame];
+			const struct ppm_frame *f = &an->frames->v[n->frame];
 
 			putchar(' ');
 			for (int k = 0; k < nr; k++) {
@@ -275,14 +272,14 @@ static int print_python(struct annotate *an, const struct ppm_data *d)
 
 				printf(" %11.2f%%", own ? 100.0 * (double)n->samples[ev[k]] / (double)own : 0.0);
 			}
-			printf("  [%c] %s  (%s)\n", f->kernel ? 'k' : '.', report_frame_name(f, buf, sizeof(buf)),
-			       report_dso_name(f));
+			printf("  [%c] %s  (%s)\n", f->kernel ? 'k' : '.', ppm_report__frame_name(f, buf, sizeof(buf)),
+			       ppm_report__dso_name(f));
 		}
 		if (an->nr_natives > shown)
 			printf("# ... and %zu more\n", an->nr_natives - shown);
 		if (an->nr_natives)
 			printf("#\n# 'pyperfmap annotate %s' shows the instructions of the first.\n",
-			       report_frame_name(&an->frames->v[an->natives[0].frame], buf, sizeof(buf)));
+			       ppm_report__frame_name(&an->frames->v[an->natives[0].frame], buf, sizeof(buf)));
 	}
 	return 0;
 }
@@ -293,9 +290,9 @@ static int print_native(struct annotate *an, const struct ppm_data *d)
 	int ev[MAX_EVENTS], nr;
 	uint64_t size;
 	unsigned char *code = NULL;
-	csh cs = 0;
-	cs_insn *insn = NULL;
-	size_t count = 0, h = 0;
+	struct ppm_insn *insn = NULL;
+	long count = 0;
+	size_t h = 0;
 	struct ppm_srcline *src = NULL;
 	const char *last_file = NULL;
 	int last_line = -1, got, ret = 1;
@@ -341,18 +338,18 @@ static int print_native(struct annotate *an, const struct ppm_data *d)
 			strerror(got ? -got : ENOENT));
 		goto out;
 	}
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
-		ppm_err("capstone cannot disassemble x86-64");
+	count = ppm_disasm__x86_64(code, (size_t)got, c->sym->start, 0, PPM_DISASM_ATT, &insn);
+	if (count < 0) {
+		ppm_err("cannot disassemble '%s': %s", an->target,
+			count == -ENOTSUP ? "capstone cannot decode x86-64" : strerror((int)-count));
 		goto out;
 	}
-	cs_option(cs, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
-	count = cs_disasm(cs, code, (size_t)got, c->sym->start, 0, &insn);
 	src = ppm_srcline__open(c->dso->file);
 	printf("# source lines: %s\n#\n#", src ? "from the binary's DWARF" : "none (no debug info)");
 	for (int k = 0; k < nr; k++)
 		printf(" %10.10s", d->attrs[ev[k]].name);
 	printf("     address  instruction\n");
-	for (size_t i = 0; i < count; i++) {
+	for (long i = 0; i < count; i++) {
 		uint64_t n[MAX_EVENTS] = { 0 };
 		bool hot = false;
 		const char *file;
@@ -389,20 +386,15 @@ static int print_native(struct annotate *an, const struct ppm_data *d)
 			       "disassembled\n", d->attrs[ev[k]].name, c->samples[ev[k]] - shown[ev[k]]);
 	ret = 0;
 out:
-	if (insn)
-		cs_free(insn, count);
-	if (cs)
-		cs_close(&cs);
+	free(insn);
 	ppm_srcline__close(src);
 	free(code);
 	return ret;
 }
 
-static int on_done(void *arg, const struct ppm_data *d)
+static int print_annotation(struct annotate *an, const struct ppm_data *d)
 {
-	struct annotate *an = arg;
-
-	if (an->event && (an->event_idx = report_find_event(d, an->event, "--event")) < 0)
+	if (an->event && (an->event_idx = ppm_cmd_find_event(d, an->event, "--event")) < 0)
 		return 1;
 	return an->is_py ? print_python(an, d) : print_native(an, d);
 }
@@ -420,8 +412,10 @@ int cmd_annotate(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct annotate an;
-	struct report_source src = { "perf.data", NULL, NULL };
-	int opt, ret;
+	struct ppm_source src = { "perf.data", NULL, NULL };
+	struct ppm_progress_line pl;
+	struct ppm_reader *r;
+	int opt, ret = -1;
 
 	memset(&an, 0, sizeof(an));
 	an.input = "perf.data";
@@ -458,10 +452,20 @@ int cmd_annotate(int argc, char **argv)
 		return 2;
 	}
 	an.target = argv[optind];
-	an.is_py = !strncmp(an.target, "py::", 4);
+	an.is_py = ppm_name__is_python(an.target);
 	ppm_cmd_setup_log(0);
 	src.input = an.input;
-	ret = report_walk(&src, on_sample, &an, on_done);
+	r = ppm_cmd_open(&src, 0, &pl);
+	if (r) {
+		an.frames = &r->res.frames;
+		an.m = r->machine;
+		if (ppm_cmd_read(r, on_sample, &an, &pl) == 0) {
+			ppm_progress_line__end(&pl);
+			ret = print_annotation(&an, r->data);
+		}
+	}
+	ppm_progress_line__end(&pl);
+	ppm_reader__close(r);
 	for (size_t i = 0; i < an.nr_cands; i++)
 		free(an.cands[i].hits);
 	free(an.cands);

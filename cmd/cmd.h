@@ -14,8 +14,6 @@ int cmd_list(int argc, char **argv);
 int cmd_annotate(int argc, char **argv);
 int cmd_script(int argc, char **argv);
 
-/* --call-graph auto: 1 for frame pointers, 0 for DWARF; why says which code decided. */
-int ppm_callgraph_auto(const char *program, char *why, size_t len);
 /* The folder with pyperfmap.py, sitecustomize.py and _builds/ (build tree or install). */
 int ppm_python_dir(char *buf, size_t len);
 /* PYPERFMAP=1 and that folder in front of PYTHONPATH, for the programs we start. */
@@ -25,13 +23,28 @@ const char *ppm_cpython_trampoline_asked(char *const *argv);
 /* PYTHON_JIT=1: CPython 3.13+'s JIT is on in the command. */
 int ppm_python_jit_asked(void);
 
-struct ppm_record;
-struct ppm_machine;
-struct perf_event_header;
-/* Applies a MMAP/MMAP2/COMM/FORK/EXIT record: 1 when the model changed, 0, or -errno. */
-int ppm_sideband_apply(struct ppm_machine *m, const struct perf_event_header *h);
-/* Adds the kernel symbols the recording's samples hit to its file (PPM_FEAT_KSYMS). */
-int ppm_embed_kernel_symbols(struct ppm_record *rec);
+/* What report, annotate and script read: a file, and where its symbols come from. */
+struct ppm_source {
+	const char *input;
+	const char *kallsyms;  /* kernel symbols from this file (else embedded, else /proc) */
+	const char *symfs;     /* binaries under this directory (perf's --symfs) */
+};
+
+struct ppm_reader;
+struct ppm_data;
+struct ppm_progress_line;
+struct ppm_resolved_sample;
+/*
+ * Opens src for reading, its progress line started in pl, with a notice when the file
+ * was cut short or its perf maps are damaged. NULL when it cannot (the error said).
+ */
+struct ppm_reader *ppm_cmd_open(const struct ppm_source *src, int show_interpreter,
+				struct ppm_progress_line *pl);
+/* Every sample of r to sink; 0, or -1 with the error said. */
+int ppm_cmd_read(struct ppm_reader *r, int (*sink)(void *arg, const struct ppm_resolved_sample *rs),
+		 void *arg, struct ppm_progress_line *pl);
+/* The index of d's event named name, or -1 with the error said, naming the option. */
+int ppm_cmd_find_event(const struct ppm_data *d, const char *name, const char *opt);
 
 /* "pyperfmap: <msg>" on stderr. Messages are lowercase with the subject quoted. */
 void ppm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -52,7 +65,5 @@ void ppm_raise_nofile(void);
 void ppm_bad_option(const char *cmd, int optopt_char, const char *arg);
 int ppm_parse_u64(const char *s, uint64_t *out);
 const char *ppm_human_size(uint64_t bytes, char *buf, size_t len);
-/* s as a JSON string, quoted and escaped. */
-void ppm_json_string(FILE *out, const char *s);
 
 #endif

@@ -8,7 +8,7 @@
 #include "cmd.h"
 #include "outfile.h"
 
-int outfile__open(struct outfile *o, const char *path)
+int ppm_outfile__open(struct outfile *o, const char *path)
 {
 	int fd, n;
 
@@ -38,7 +38,7 @@ int outfile__open(struct outfile *o, const char *path)
 	return 0;
 }
 
-int outfile__commit(struct outfile *o)
+int ppm_outfile__commit(struct outfile *o)
 {
 	int err = 0;
 
@@ -65,7 +65,7 @@ int outfile__commit(struct outfile *o)
 	return 0;
 }
 
-void outfile__abort(struct outfile *o)
+void ppm_outfile__abort(struct outfile *o)
 {
 	if (!o->path)
 		return;

@@ -7,6 +7,8 @@
 
 #include "progress.h"
 
+static void update(void *ctx, uint64_t done, uint64_t total);
+
 static double now(void)
 {
 	struct timespec ts;
@@ -15,7 +17,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void progress__init(struct progress *p, const char *what)
+void ppm_progress_line__init(struct ppm_progress_line *p, const char *what)
 {
 	const char *env = getenv("PYPERFMAP_PROGRESS_AFTER");
 
@@ -25,9 +27,11 @@ void progress__init(struct progress *p, const char *what)
 	p->after = env && *env ? strtod(env, NULL) : 1.0;
 	p->start = now();
 	p->next = p->start + p->after;
+	p->iface.update = update;
+	p->iface.ctx = p;
 }
 
-static void draw(struct progress *p, uint64_t done, uint64_t total, double t)
+static void draw(struct ppm_progress_line *p, uint64_t done, uint64_t total, double t)
 {
 	if (total)
 		fprintf(stderr, "\rpyperfmap: %s %3d%% (%.1f s)\033[K", p->what,
@@ -39,8 +43,9 @@ static void draw(struct progress *p, uint64_t done, uint64_t total, double t)
 	p->next = t + 0.1;
 }
 
-void progress__update(struct progress *p, uint64_t done, uint64_t total)
+static void update(void *ctx, uint64_t done, uint64_t total)
 {
+	struct ppm_progress_line *p = ctx;
 	double t;
 
 	/* the clock is read every 1024th call: callers may call per record */
@@ -51,7 +56,7 @@ void progress__update(struct progress *p, uint64_t done, uint64_t total)
 		draw(p, done, total, t);
 }
 
-void progress__stage(struct progress *p, const char *what)
+void ppm_progress_line__stage(struct ppm_progress_line *p, const char *what)
 {
 	double t;
 
@@ -63,7 +68,7 @@ void progress__stage(struct progress *p, const char *what)
 		draw(p, 0, 0, t);
 }
 
-void progress__end(struct progress *p)
+void ppm_progress_line__end(struct ppm_progress_line *p)
 {
 	if (p->shown)
 		fputs("\r\033[K", stderr);

@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "dwarf_record.h"
+#include "../session/dwarf_record.h"
+#include "../session/session.h"
 #include "workload.h"
 #include "../lib/event.h"
 #include "../lib/record.h"
@@ -450,7 +451,7 @@ static void choose_call_graph(struct recording *r)
 		return;
 	}
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", attaching(r) ? a->pids[0] : 0);
-	fp = ppm_callgraph_auto(attaching(r) ? exe : a->argv[0], why, sizeof(why));
+	fp = ppm_callgraph__auto(attaching(r) ? exe : a->argv[0], why, sizeof(why));
 	if (!a->graph_set) {
 		a->callchain = fp;
 		a->dwarf = fp ? 0 : 65528;
@@ -832,7 +833,7 @@ int cmd_record(int argc, char **argv)
 	r.wl.pid = 0;
 	err = ppm_record__stop(r.rec);
 	if (!err)
-		err = ppm_embed_kernel_symbols(r.rec);
+		err = ppm_ksyms__embed(r.rec);
 	if (!err)
 		err = ppm_record__finish(r.rec);
 	if (!err)

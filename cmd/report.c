@@ -7,14 +7,15 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "export.h"
-#include "hist.h"
 #include "outfile.h"
-#include "report_out.h"
-#include "report_walk.h"
+#include "progress.h"
 #include "../lib/data_reader.h"
 #include "../lib/event.h"
 #include "../maps/machine.h"
+#include "../report/export.h"
+#include "../report/hist.h"
+#include "../report/report_out.h"
+#include "../session/reader.h"
 
 static const char report_usage[] =
 	"usage: pyperfmap report [options]\n"
@@ -57,7 +58,7 @@ static const char *const format_names[] = { "text", "folded", "json", "flamegrap
 					    "speedscope", "pprof" };
 
 struct report_args {
-	struct report_source src;
+	struct ppm_source src;
 	int sort;
 	const char *sort_event; /* an event named among the sort keys */
 	const char *event;      /* --event */
@@ -236,8 +237,15 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 	return 0;
 }
 
+/* One report's reading: the file, a hist per event, the progress line. */
+struct reading {
+	struct ppm_reader *r;
+	struct ppm_hists hs;
+	struct ppm_progress_line pl;
+};
+
 /* The events with samples (only --event's when given), for the counter report and exports. */
-static struct counter_event *chosen_events(const struct report_ctx *c, const struct ppm_data *d,
+static struct counter_event *chosen_events(const struct reading *c, const struct ppm_data *d,
 					   int sel, int sort_ev, int *nr, int *sort_n)
 {
 	struct counter_event *ce = calloc((size_t)d->nr_attrs + 1, sizeof(*ce));
@@ -248,11 +256,11 @@ static struct counter_event *chosen_events(const struct report_ctx *c, const str
 		return NULL;
 	}
 	for (int i = 0; i < d->nr_attrs; i++) {
-		if (!c->hists[i].total_samples || (sel >= 0 && i != sel))
+		if (!c->hs.h[i].total_samples || (sel >= 0 && i != sel))
 			continue;
 		if (i == sort_ev)
 			*sort_n = n;
-		ce[n].h = &c->hists[i];
+		ce[n].h = &c->hs.h[i];
 		ce[n].name = d->attrs[i].name;
 		ce[n++].attr = &d->attrs[i].attr;
 	}
@@ -260,10 +268,10 @@ static struct counter_event *chosen_events(const struct report_ctx *c, const str
 	return ce;
 }
 
-static int write_export(FILE *out, const struct report_args *a, struct report_ctx *c,
+static int write_export(FILE *out, const struct report_args *a, struct reading *c,
 			const struct ppm_data *d, int sel)
 {
-	struct export_opts o = { a->src.input, a->reverse, &c->progress };
+	struct ppm_export_opts o = { a->src.input, a->reverse, &c->pl.iface };
 	struct counter_event *ce;
 	int n = 0, active = 0, err;
 
@@ -272,19 +280,19 @@ static int write_export(FILE *out, const struct report_args *a, struct report_ct
 	if (!ce)
 		return -1;
 	if (!n) {
-		progress__end(&c->progress);
+		ppm_progress_line__end(&c->pl);
 		ppm_err("no samples in '%s': nothing to draw", a->src.input);
 		free(ce);
 		return -1;
 	}
 	if (a->format == FMT_FLAME)
-		err = export_flamegraph(out, &ce[0], &o);
+		err = ppm_export__flamegraph(out, &ce[0], &o);
 	else if (a->format == FMT_SPEEDSCOPE)
-		err = export_speedscope(out, ce, n, active, &o);
+		err = ppm_export__speedscope(out, ce, n, active, &o);
 	else
-		err = export_pprof(out, ce, n, active, &o);
+		err = ppm_export__pprof(out, ce, n, active, &o);
 	free(ce);
-	progress__end(&c->progress);
+	ppm_progress_line__end(&c->pl);
 	if (err)
 		ppm_err("cannot write the %s output: %s", format_names[a->format], strerror(-err));
 	return err ? -1 : 0;
@@ -293,8 +301,8 @@ static int write_export(FILE *out, const struct report_args *a, struct report_ct
 int cmd_report(int argc, char **argv)
 {
 	struct report_args a;
-	struct report_ctx c;
-	struct ppm_data *d = NULL;
+	struct reading c = { 0 };
+	const struct ppm_data *d;
 	struct outfile o = { 0 };
 	int err, ret = 1, any_chain = 0, nonempty = 0, first = -1, sel = -1, sort_ev = -1;
 	static char outbuf[1 << 16];
@@ -303,19 +311,26 @@ int cmd_report(int argc, char **argv)
 	err = parse_args(argc, argv, &a);
 	if (err)
 		return err > 0 ? 0 : 2;
-	memset(&c, 0, sizeof(c));
 	ppm_cmd_setup_log(0);
-	if (report_load(&c, &d, &a.src, a.show_interpreter, a.sort))
+	c.r = ppm_cmd_open(&a.src, a.show_interpreter, &c.pl);
+	if (!c.r)
+		goto out;
+	d = c.r->data;
+	if (ppm_hists__init(&c.hs, d->nr_attrs, &c.r->res.frames, a.sort)) {
+		ppm_err("out of memory");
+		goto out;
+	}
+	if (ppm_cmd_read(c.r, ppm_hists__add, &c.hs, &c.pl))
 		goto out;
 	for (int i = 0; i < d->nr_attrs; i++) {
-		any_chain |= c.hists[i].has_callchains;
-		nonempty += c.hists[i].total_samples > 0;
-		if (first < 0 && c.hists[i].total_samples)
+		any_chain |= c.hs.h[i].has_callchains;
+		nonempty += c.hs.h[i].total_samples > 0;
+		if (first < 0 && c.hs.h[i].total_samples)
 			first = i;
 	}
-	if (a.event && (sel = report_find_event(d, a.event, "--event")) < 0)
+	if (a.event && (sel = ppm_cmd_find_event(d, a.event, "--event")) < 0)
 		goto out;
-	if (a.sort_event && (sort_ev = report_find_event(d, a.sort_event, "--sort")) < 0)
+	if (a.sort_event && (sort_ev = ppm_cmd_find_event(d, a.sort_event, "--sort")) < 0)
 		goto out;
 	if (sel < 0 && nonempty > 1 && (a.format == FMT_FOLDED || a.format == FMT_FLAME)) {
 		sel = first;
@@ -323,14 +338,14 @@ int cmd_report(int argc, char **argv)
 			   "--event)", a.format == FMT_FLAME ? "flame graph" : "folded stacks",
 			   d->attrs[sel].name, nonempty);
 	}
-	if (outfile__open(&o, a.output))
+	if (ppm_outfile__open(&o, a.output))
 		goto out;
 	out = o.fp;
 	{
 		char what[64];
 
 		snprintf(what, sizeof(what), "writing the %s output", format_names[a.format]);
-		progress__stage(&c.progress, what);
+		ppm_progress_line__stage(&c.pl, what);
 	}
 	setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
 	if (a.format >= FMT_FLAME) {
@@ -345,52 +360,49 @@ int cmd_report(int argc, char **argv)
 		if (!ce)
 			goto out;
 		cv.children = a.children >= 0 ? a.children : any_chain;
-		cv.lost = c.lost;
-		cv.unresolved = c.unresolved;
-		cv.incomplete = c.incomplete;
-		cv.throttled = c.throttled;
+		cv.stats = c.r->res.stats;
 		cv.json = a.format == FMT_JSON;
-		err = report_print_counters(out, ce, n, &cv);
+		err = ppm_report__print_counters(out, ce, n, &cv);
 		free(ce);
 		if (err) {
-			ppm_err("out of memory");
+			ppm_progress_line__end(&c.pl);
+			ppm_err("cannot write the %s output: %s", format_names[a.format], strerror(-err));
 			goto out;
 		}
 	} else {
 		for (int i = 0; i < d->nr_attrs; i++) {
 			struct report_view v = { 0 };
-			const struct ppm_machine_stats *ms = ppm_machine__stats(c.m);
+			const struct ppm_machine_stats *ms = ppm_machine__stats(c.r->machine);
 
 			if (sel >= 0 && i != sel)
 				continue;
-			if (sel < 0 && !c.hists[i].total_samples && d->nr_attrs > 1)
+			if (sel < 0 && !c.hs.h[i].total_samples && d->nr_attrs > 1)
 				continue;
 			if (a.format == FMT_FOLDED) {
-				report_print_folded(out, &c.hists[i]);
+				ppm_report__print_folded(out, &c.hs.h[i]);
 				continue;
 			}
 			v.event = d->attrs[i].name;
-			v.lost = c.lost;
+			v.stats = c.r->res.stats;
 			v.children = a.children >= 0 ? a.children : any_chain;
 			v.graph = a.graph >= 0 ? a.graph : any_chain;
 			v.graph_min = a.graph_min;
 			v.perfmap_bad = ms->perfmap_bad_lines;
 			v.kernel_hidden = ms->kernel_hidden;
-			v.unresolved = c.unresolved;
-			v.incomplete = c.incomplete;
-			v.throttled = c.throttled;
-			report_print_text(out, &c.hists[i], &v);
+			ppm_report__print_text(out, &c.hs.h[i], &v);
 		}
 	}
-	progress__end(&c.progress);
-	if (outfile__commit(&o))
+	ppm_progress_line__end(&c.pl);
+	if (ppm_outfile__commit(&o))
 		goto out;
 	o.fp = NULL;
 	ret = 0;
 out:
 	if (o.fp)
-		outfile__abort(&o);
+		ppm_outfile__abort(&o);
+	ppm_progress_line__end(&c.pl);
 	free((char *)a.sort_event);
-	report_unload(&c, d);
+	ppm_hists__release(&c.hs);
+	ppm_reader__close(c.r);
 	return ret;
 }

@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "report_walk.h"
+#include "progress.h"
+#include "../session/reader.h"
 
 static const char script_usage[] =
 	"usage: pyperfmap script [-i FILE] [-F FIELDS]\n"
@@ -49,6 +50,8 @@ struct script {
 	bool user_fields;
 	FILE *out;
 	int event_width;     /* perf aligns the event names of a multi-event file */
+	const struct ppm_data *d;  /* the reader's */
+	struct ppm_machine *m;
 };
 
 static int parse_fields(const char *list, unsigned int *fields)
@@ -115,19 +118,17 @@ static uint64_t chain_addr(struct ppm_machine *m, pid_t pid, uint64_t ip, int ke
 	return off;
 }
 
-static int on_sample(void *arg, const struct ppm_data *d, struct ppm_machine *m,
-		     const struct ppm_sample *s, const uint32_t *chain, size_t n,
-		     const struct hist_frames *frames)
+static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 {
 	struct script *sc = arg;
+	const struct ppm_data *d = sc->d;
+	struct ppm_machine *m = sc->m;
+	const struct ppm_sample *s = rs->s;
 	const struct perf_event_attr *attr = &d->attrs[s->attr].attr;
 	bool has_chain = (attr->sample_type & PERF_SAMPLE_CALLCHAIN) && s->callchain;
 	unsigned int f = sc->fields;
 	FILE *out = sc->out;
 
-	(void)chain;
-	(void)n;
-	(void)frames;
 	if (f & F_COMM) {
 		const char *comm = ppm_machine__comm_of(m, (pid_t)s->pid, (pid_t)s->tid);
 
@@ -193,13 +194,6 @@ static int on_sample(void *arg, const struct ppm_data *d, struct ppm_machine *m,
 	return ferror(out) ? -EIO : 0;
 }
 
-static int on_done(void *arg, const struct ppm_data *d)
-{
-	(void)arg;
-	(void)d;
-	return 0;
-}
-
 int cmd_script(int argc, char **argv)
 {
 	enum { OPT_KALLSYMS = 256, OPT_SYMFS };
@@ -214,9 +208,11 @@ int cmd_script(int argc, char **argv)
 	static char outbuf[1 << 16];
 	struct script sc = { F_COMM | F_TID | F_CPU | F_TIME | F_PERIOD | F_EVENT | F_IP | F_SYM |
 				     F_SYMOFF | F_DSO,
-			     false, stdout, -1 };
-	struct report_source src = { "perf.data", NULL, NULL };
-	int opt, ret;
+			     false, stdout, -1, NULL, NULL };
+	struct ppm_source src = { "perf.data", NULL, NULL };
+	struct ppm_progress_line pl;
+	struct ppm_reader *r;
+	int opt, ret = -1;
 
 	opterr = 0;
 	optind = 1;
@@ -250,7 +246,14 @@ int cmd_script(int argc, char **argv)
 	}
 	ppm_cmd_setup_log(0);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	ret = report_walk(&src, on_sample, &sc, on_done);
+	r = ppm_cmd_open(&src, 0, &pl);
+	if (r) {
+		sc.d = r->data;
+		sc.m = r->machine;
+		ret = ppm_cmd_read(r, on_sample, &sc, &pl);
+	}
+	ppm_progress_line__end(&pl);
+	ppm_reader__close(r);
 	if (fflush(stdout) != 0) {
 		ppm_err("cannot write: %s", strerror(errno));
 		return 1;

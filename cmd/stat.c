@@ -20,7 +20,7 @@
 
 #include "cmd.h"
 #include "outfile.h"
-#include "stat_out.h"
+#include "../report/stat_out.h"
 #include "workload.h"
 #include "../lib/event.h"
 
@@ -179,7 +179,7 @@ static void read_counters(struct counter *cs, int nr, unsigned int run, int *mul
 		cs[i].fd = -1;
 		cs[i].running = v[2];
 		cs[i].ratio = v[1] ? (double)v[2] / (double)v[1] : 0;
-		cs[i].runs[run] = stat_scaled(v[0], v[1], v[2]);
+		cs[i].runs[run] = ppm_stat__scaled(v[0], v[1], v[2]);
 		if (v[2] && v[2] < v[1])
 			(*multiplexed)++;
 	}
@@ -246,7 +246,7 @@ int cmd_stat(int argc, char **argv)
 		goto out;
 	if (a.output) {
 		/* Written beside it and renamed when complete: a failure never leaves half a file. */
-		if (outfile__open(&of, a.output))
+		if (ppm_outfile__open(&of, a.output))
 			goto out;
 		out = of.fp;
 	}
@@ -303,11 +303,11 @@ int cmd_stat(int argc, char **argv)
 			vals[i].running = cs[i].running;
 		}
 		if (a.json)
-			stat_print_json(out, vals, nr_ev, &times, exit_status_of(status));
+			ppm_stat__print_json(out, vals, nr_ev, &times, exit_status_of(status));
 		else if (a.sep)
-			stat_print_csv(out, vals, nr_ev, &times, a.sep);
+			ppm_stat__print_csv(out, vals, nr_ev, &times, a.sep);
 		else
-			stat_print_text(out, vals, nr_ev, &times, a.argv);
+			ppm_stat__print_text(out, vals, nr_ev, &times, a.argv);
 		free(vals);
 	}
 	if (fflush(out) || ferror(out)) {
@@ -316,7 +316,7 @@ int cmd_stat(int argc, char **argv)
 	}
 	if (out != stderr) {
 		out = stderr;
-		if (outfile__commit(&of))
+		if (ppm_outfile__commit(&of))
 			goto out;
 	}
 	ret = exit_status_of(status);
@@ -325,7 +325,7 @@ nomem:
 	ppm_err("out of memory");
 out:
 	if (out != stderr)
-		outfile__abort(&of);
+		ppm_outfile__abort(&of);
 	for (int i = 0; cs && i < nr_ev; i++) {
 		if (cs[i].fd >= 0)
 			close(cs[i].fd);

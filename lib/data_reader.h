@@ -20,7 +20,7 @@
 #include "perf_file.h"
 
 struct ppm_err {
-	char msg[256];
+	char msg[512];
 };
 
 struct ppm_evsel_desc {

@@ -12,29 +12,29 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../cmd/metrics.h"
-#include "../../cmd/stat_out.h"
+#include "../../report/metrics.h"
+#include "../../report/stat_out.h"
 
 static void test_scaling(void **state)
 {
 	(void)state;
-	assert_float_equal(stat_scaled(1000, 100, 100), 1000.0, 1e-9);
+	assert_float_equal(ppm_stat__scaled(1000, 100, 100), 1000.0, 1e-9);
 	/* On the PMU a quarter of the time: four times the count seen. */
-	assert_float_equal(stat_scaled(1000, 400, 100), 4000.0, 1e-9);
-	assert_float_equal(stat_scaled(1000, 400, 0), 0.0, 1e-9);
-	assert_float_equal(stat_scaled(0, 400, 200), 0.0, 1e-9);
+	assert_float_equal(ppm_stat__scaled(1000, 400, 100), 4000.0, 1e-9);
+	assert_float_equal(ppm_stat__scaled(1000, 400, 0), 0.0, 1e-9);
+	assert_float_equal(ppm_stat__scaled(0, 400, 200), 0.0, 1e-9);
 }
 
 static void test_spread(void **state)
 {
 	double x[4] = { 10, 12, 14, 16 }, spread;
-	double mean = stat_mean(x, 4, &spread);
+	double mean = ppm_stat__mean(x, 4, &spread);
 
 	(void)state;
 	assert_float_equal(mean, 13.0, 1e-9);
 	/* sample stddev sqrt(20/3) = 2.582, of the mean / sqrt(4) = 1.291, of 13 = 9.93% */
 	assert_float_equal(spread, 9.93, 0.01);
-	stat_mean(x, 1, &spread);
+	ppm_stat__mean(x, 1, &spread);
 	assert_float_equal(spread, 0.0, 1e-9);
 }
 
@@ -44,7 +44,7 @@ static char *render(const struct stat_value *v, int nr, struct stat_run_times *t
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	stat_print_text(f, v, nr, t, argv);
+	ppm_stat__print_text(f, v, nr, t, argv);
 	fclose(f);
 	return buf;
 }
@@ -85,16 +85,16 @@ static void test_metrics(void **state)
 	double x;
 
 	(void)state;
-	assert_false(metric_value(&in, MK_IPC, &x));
+	assert_false(ppm_metric__value(&in, MK_IPC, &x));
 	in.have[ME_CYCLES] = in.have[ME_INSTRUCTIONS] = true;
 	in.v[ME_CYCLES] = 200;
 	in.v[ME_INSTRUCTIONS] = 300;
-	assert_true(metric_value(&in, MK_IPC, &x));
+	assert_true(ppm_metric__value(&in, MK_IPC, &x));
 	assert_float_equal(x, 1.5, 1e-9);
 	in.have[ME_CACHE_MISSES] = true;
 	in.v[ME_CACHE_MISSES] = 3;
-	assert_false(metric_value(&in, MK_CACHE_MISS_PCT, &x)); /* no references */
-	assert_true(metric_value(&in, MK_CACHE_MISS_PKI, &x));
+	assert_false(ppm_metric__value(&in, MK_CACHE_MISS_PCT, &x)); /* no references */
+	assert_true(ppm_metric__value(&in, MK_CACHE_MISS_PKI, &x));
 	assert_float_equal(x, 10.0, 1e-9);
 }
 

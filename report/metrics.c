@@ -1,6 +1,6 @@
 #include "metrics.h"
 
-enum metric_event metric_event_of(const struct perf_event_attr *a)
+enum metric_event ppm_metric__event_of(const struct perf_event_attr *a)
 {
 	if (a->type == PERF_TYPE_HARDWARE) {
 		switch (a->config) {
@@ -37,19 +37,19 @@ static const struct {
 	[MK_BRANCH_MISS_PCT] = { "branch-miss%", ME_BRANCH_MISSES, ME_BRANCHES, 100 },
 };
 
-const char *metric_name(enum metric_kind k)
+const char *ppm_metric__name(enum metric_kind k)
 {
 	return metrics[k].name;
 }
 
-bool metric_possible(const bool have[ME_NR], enum metric_kind k)
+bool ppm_metric__possible(const bool have[ME_NR], enum metric_kind k)
 {
 	return have[metrics[k].num] && have[metrics[k].den];
 }
 
-bool metric_value(const struct metric_inputs *in, enum metric_kind k, double *out)
+bool ppm_metric__value(const struct metric_inputs *in, enum metric_kind k, double *out)
 {
-	if (!metric_possible(in->have, k) || in->v[metrics[k].den] <= 0)
+	if (!ppm_metric__possible(in->have, k) || in->v[metrics[k].den] <= 0)
 		return false;
 	*out = metrics[k].scale * in->v[metrics[k].num] / in->v[metrics[k].den];
 	return true;

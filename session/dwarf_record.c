@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
-#include "cmd.h"
+#include "session.h"
 #include "dwarf_record.h"
 #include "../maps/machine.h"
 #include "../maps/unwind.h"
@@ -79,7 +79,7 @@ const struct perf_event_header *ppm_dwarf__transform(void *ctx, const struct per
 	int frames = 0;
 
 	if (in->type != PERF_RECORD_SAMPLE) {
-		if (ppm_sideband_apply(d->m, in) == -ENOMEM)
+		if (ppm_sideband__apply(d->m, in) == -ENOMEM)
 			d->stats.errors++;
 		return in;
 	}

@@ -9,9 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "escape.h"
 #include "metrics.h"
 #include "report_out.h"
+#include "../util/array.h"
 
 struct crow {
 	const struct hist_key *key;
@@ -30,67 +31,28 @@ struct ctable {
 	int nev;
 };
 
-static uint64_t key_hash(const struct hist_key *k)
+static uint64_t row_hash_idx(const void *ctx, size_t i)
 {
-	uint64_t h = (uintptr_t)k->comm * 0x9e3779b97f4a7c15ULL;
-
-	h = (h ^ (uint64_t)(uint32_t)k->pid) * 0xff51afd7ed558ccdULL;
-	h = (h ^ (uintptr_t)k->dso) * 0xc4ceb9fe1a85ec53ULL;
-	h = (h ^ k->frame ^ ((uint64_t)k->has_dso << 40)) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 29);
-}
-
-static int key_eq(const struct hist_key *a, const struct hist_key *b)
-{
-	return a->comm == b->comm && a->pid == b->pid && a->dso == b->dso && a->frame == b->frame &&
-	       a->has_dso == b->has_dso;
+	return ppm_hist_key__hash(((const struct ctable *)ctx)->rows[i].key);
 }
 
 static int table_grow(struct ctable *t)
 {
+	size_t cap = t->cap, vcap = t->cap * (size_t)t->nev, ecap = vcap;
+
 	if (t->nr == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 256;
-		struct crow *r = realloc(t->rows, cap * sizeof(*r));
-		uint64_t *v;
-
-		if (!r)
+		if (ppm_array__reserve((void **)&t->rows, &cap, t->nr + 1, sizeof(*t->rows)) ||
+		    ppm_array__reserve((void **)&t->vals, &vcap, cap * (size_t)t->nev, sizeof(*t->vals)) ||
+		    ppm_array__reserve((void **)&t->ents, &ecap, cap * (size_t)t->nev, sizeof(*t->ents)))
 			return -ENOMEM;
-		t->rows = r;
-		v = realloc(t->vals, cap * (size_t)t->nev * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		t->vals = v;
-		{
-			const struct hist_entry **en = realloc(t->ents, cap * (size_t)t->nev * sizeof(*en));
-
-			if (!en)
-				return -ENOMEM;
-			t->ents = en;
-		}
 		t->cap = cap;
+		/* the rows point into vals and ents, which may have moved */
 		for (size_t i = 0; i < t->nr; i++) {
 			t->rows[i].val = t->vals + i * (size_t)t->nev;
 			t->rows[i].ent = t->ents + i * (size_t)t->nev;
 		}
 	}
-	if ((t->nr + 1) * 2 > t->nslots) {
-		size_t n = t->nslots ? t->nslots * 2 : 1024;
-		uint32_t *s = calloc(n, sizeof(*s));
-
-		if (!s)
-			return -ENOMEM;
-		for (size_t i = 0; i < t->nr; i++) {
-			size_t k = key_hash(t->rows[i].key) & (n - 1);
-
-			while (s[k])
-				k = (k + 1) & (n - 1);
-			s[k] = (uint32_t)i + 1;
-		}
-		free(t->slots);
-		t->slots = s;
-		t->nslots = n;
-	}
-	return 0;
+	return ppm_slots__reserve(&t->slots, &t->nslots, t->nr, 1024, row_hash_idx, t);
 }
 
 static int table_add(struct ctable *t, const struct hist_entry *e, int ev, uint64_t value)
@@ -100,10 +62,10 @@ static int table_add(struct ctable *t, const struct hist_entry *e, int ev, uint6
 
 	if (err)
 		return err;
-	for (k = key_hash(&e->key) & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
+	for (k = ppm_hist_key__hash(&e->key) & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
 		struct crow *r = &t->rows[t->slots[k] - 1];
 
-		if (key_eq(r->key, &e->key)) {
+		if (ppm_hist_key__eq(r->key, &e->key)) {
 			r->val[ev] += value;
 			r->ent[ev] = e;
 			return 0;
@@ -158,11 +120,11 @@ static const char *human(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-static const char *frame_kind(const struct hist_frame *f)
+static const char *frame_kind(const struct ppm_frame *f)
 {
 	if (f->kernel)
 		return "kernel";
-	if (f->sym && !strncmp(f->sym->name, "py::", 4))
+	if (ppm_frame__is_python(f))
 		return "python";
 	return f->sym ? "native" : "unknown";
 }
@@ -175,7 +137,7 @@ static void print_json(FILE *out, const struct counter_event *ev, int nr,
 	char buf[64];
 
 	fprintf(out, "{\"children\": %s, \"lost\": %" PRIu64 ", \"events\": [",
-		v->children ? "true" : "false", v->lost);
+		v->children ? "true" : "false", v->stats.lost);
 	for (int e = 0; e < nr; e++) {
 		fprintf(out, "%s{\"name\": ", e ? ", " : "");
 		ppm_json_string(out, ev[e].name);
@@ -185,7 +147,7 @@ static void print_json(FILE *out, const struct counter_event *ev, int nr,
 	fprintf(out, "],\n\"rows\": [");
 	for (size_t i = 0; i < t->nr; i++) {
 		const struct crow *r = &t->rows[i];
-		const struct hist_frame *f = &ev[0].h->frames->v[r->frame];
+		const struct ppm_frame *f = &ev[0].h->frames->v[r->frame];
 		struct metric_inputs in = { 0 };
 		int first = 1;
 
@@ -198,9 +160,9 @@ static void print_json(FILE *out, const struct counter_event *ev, int nr,
 		if (ev[0].h->sort & SORT_PID)
 			fprintf(out, "\"pid\": %d, ", r->key->pid);
 		fprintf(out, "\"dso\": ");
-		ppm_json_string(out, report_dso_name(f));
+		ppm_json_string(out, ppm_report__dso_name(f));
 		fprintf(out, ", \"symbol\": ");
-		ppm_json_string(out, report_frame_name(f, buf, sizeof(buf)));
+		ppm_json_string(out, ppm_report__frame_name(f, buf, sizeof(buf)));
 		fprintf(out, ", \"kind\": \"%s\", \"events\": {", frame_kind(f));
 		for (int e = 0; e < nr; e++) {
 			const struct hist_entry *he = r->ent[e];
@@ -223,10 +185,10 @@ static void print_json(FILE *out, const struct counter_event *ev, int nr,
 		for (int k = 0; k < MK_NR; k++) {
 			double x;
 
-			if (!show[k] || !metric_value(&in, (enum metric_kind)k, &x))
+			if (!show[k] || !ppm_metric__value(&in, (enum metric_kind)k, &x))
 				continue;
 			fprintf(out, "%s\"%s\": %.4f", first ? ", \"ratios\": {" : ", ",
-				metric_name((enum metric_kind)k), x);
+				ppm_metric__name((enum metric_kind)k), x);
 			first = 0;
 		}
 		fprintf(out, "%s}", first ? "" : "}");
@@ -241,7 +203,7 @@ static int width_of(const char *name)
 	return n > 8 ? n : 8;
 }
 
-int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
+int ppm_report__print_counters(FILE *out, const struct counter_event *ev, int nr,
 			  const struct counter_view *v)
 {
 	struct ctable t = { .nev = nr };
@@ -253,7 +215,7 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 	for (int k = 0; k < ME_NR; k++)
 		at[k] = -1;
 	for (int e = 0; e < nr; e++) {
-		enum metric_event me = metric_event_of(ev[e].attr);
+		enum metric_event me = ppm_metric__event_of(ev[e].attr);
 
 		if (me != ME_OTHER && at[me] < 0) {
 			at[me] = e;
@@ -271,7 +233,7 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 	if (err)
 		goto out;
 	for (int k = 0; k < MK_NR; k++)
-		show[k] = metric_possible(have, (enum metric_kind)k);
+		show[k] = ppm_metric__possible(have, (enum metric_kind)k);
 	/* Misses per 1000 instructions only when no per-reference rate can be given. */
 	if (show[MK_CACHE_MISS_PCT])
 		show[MK_CACHE_MISS_PKI] = false;
@@ -281,12 +243,12 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 		qsort_r(t.rows, t.nr, sizeof(*t.rows), cmp_crow, &sc);
 	}
 	for (size_t i = 0; i < t.nr; i++) {
-		const struct hist_frame *f = &ev[0].h->frames->v[t.rows[i].frame];
+		const struct ppm_frame *f = &ev[0].h->frames->v[t.rows[i].frame];
 
 		if (t.rows[i].key->comm && (int)strlen(t.rows[i].key->comm) > wcomm)
 			wcomm = (int)strlen(t.rows[i].key->comm);
-		if (t.rows[i].key->has_dso && (int)strlen(report_dso_name(f)) > wdso)
-			wdso = (int)strlen(report_dso_name(f));
+		if (t.rows[i].key->has_dso && (int)strlen(ppm_report__dso_name(f)) > wdso)
+			wdso = (int)strlen(ppm_report__dso_name(f));
 	}
 
 	if (v->json) {
@@ -299,14 +261,14 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 	for (int e = 0; e < nr; e++)
 		fprintf(out, "# Event %-20s samples %-9" PRIu64 " count %" PRIu64 "\n", ev[e].name,
 			ev[e].h->total_samples, ev[e].h->total_period);
-	fprintf(out, "# Lost: %" PRIu64 "\n", v->lost);
-	if (v->unresolved)
-		fprintf(out, "# Frames without a symbol: %" PRIu64 "\n", v->unresolved);
-	if (v->incomplete)
-		fprintf(out, "# Incomplete stacks (they end in [unknown]): %" PRIu64 "\n", v->incomplete);
-	if (v->throttled)
+	fprintf(out, "# Lost: %" PRIu64 "\n", v->stats.lost);
+	if (v->stats.unresolved)
+		fprintf(out, "# Frames without a symbol: %" PRIu64 "\n", v->stats.unresolved);
+	if (v->stats.incomplete)
+		fprintf(out, "# Incomplete stacks (they end in [unknown]): %" PRIu64 "\n", v->stats.incomplete);
+	if (v->stats.throttled)
 		fprintf(out, "# Throttled: %" PRIu64 " times (the kernel sampled less often than asked)\n",
-			v->throttled);
+			v->stats.throttled);
 	fprintf(out, "# Sorted by %s; shares are of each event's total. 'pyperfmap report --event "
 		     "NAME' gives one event's report with call graphs.\n#\n#",
 		ev[v->sort_event].name);
@@ -314,7 +276,7 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 		fprintf(out, " %*s %7s", width_of(ev[e].name), ev[e].name, "share");
 	for (int k = 0; k < MK_NR; k++)
 		if (show[k])
-			fprintf(out, " %14s", metric_name((enum metric_kind)k));
+			fprintf(out, " %14s", ppm_metric__name((enum metric_kind)k));
 	if (sort_key & SORT_COMM)
 		fprintf(out, "  %-*s", wcomm, "Command");
 	if (sort_key & SORT_PID)
@@ -326,7 +288,7 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 	fprintf(out, "\n#\n");
 	for (size_t i = 0; i < t.nr; i++) {
 		const struct crow *r = &t.rows[i];
-		const struct hist_frame *f = &ev[0].h->frames->v[r->frame];
+		const struct ppm_frame *f = &ev[0].h->frames->v[r->frame];
 		struct metric_inputs in = { 0 };
 
 		fputc(' ', out);
@@ -345,7 +307,7 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 
 			if (!show[k])
 				continue;
-			if (metric_value(&in, (enum metric_kind)k, &x))
+			if (ppm_metric__value(&in, (enum metric_kind)k, &x))
 				fprintf(out, " %14.3f", x);
 			else
 				fprintf(out, " %14s", "-");
@@ -355,10 +317,10 @@ int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
 		if (sort_key & SORT_PID)
 			fprintf(out, "  %7d", r->key->pid);
 		if (sort_key & SORT_DSO)
-			fprintf(out, "  %-*s", wdso, report_dso_name(f));
+			fprintf(out, "  %-*s", wdso, ppm_report__dso_name(f));
 		if (sort_key & SORT_SYM)
 			fprintf(out, "  [%c] %s", f->kernel ? 'k' : '.',
-				report_frame_name(f, b2, sizeof(b2)));
+				ppm_report__frame_name(f, b2, sizeof(b2)));
 		fputc('\n', out);
 	}
 out:

@@ -9,24 +9,26 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../maps/machine.h"
+#include "../session/frames.h"
+#include "../session/resolve.h"
 
 enum { SORT_COMM = 1, SORT_PID = 2, SORT_DSO = 4, SORT_SYM = 8 };
-
-struct hist_frame {
-	struct ppm_dso *dso;
-	const struct ppm_symbol *sym;
-	uint64_t rel;   /* address in the dso when sym is NULL */
-	int kernel;
-};
 
 struct hist_key {
 	const char *comm;
 	pid_t pid;
 	const struct ppm_dso *dso;
 	uint32_t frame;  /* frame id, or UINT32_MAX when not sorted by symbol */
-	int has_dso;
+	int has_dso;     /* sorted by dso (then dso is the frame's, which may be NULL) */
 };
+
+/*
+ * The one hash and equality of row keys, for a hist's rows and for joining the rows
+ * of a report's hists. has_dso is not compared: it follows from the sort, which all
+ * the hists of a report share.
+ */
+uint64_t ppm_hist_key__hash(const struct hist_key *k);
+int ppm_hist_key__eq(const struct hist_key *a, const struct hist_key *b);
 
 struct hist_entry {
 	struct hist_key key;
@@ -46,16 +48,9 @@ struct hist_stack {
 	uint64_t period, samples;
 };
 
-struct hist_frames {
-	struct hist_frame *v;
-	size_t nr, cap;
-	uint32_t *slots;         /* open addressing into v, +1 (0 is empty) */
-	size_t nslots;
-};
-
 struct hist {
 	int sort;
-	struct hist_frames *frames;   /* shared by the hists of one report */
+	struct ppm_frames *frames;   /* shared by the hists of one report */
 	struct hist_entry *entries;
 	size_t nr_entries, cap_entries;
 	uint32_t *entry_slots;
@@ -70,13 +65,24 @@ struct hist {
 	int has_callchains;
 };
 
-int hist_frames__intern(struct hist_frames *f, const struct hist_frame *fr, uint32_t *id);
-void hist_frames__release(struct hist_frames *f);
+int ppm_hist__init(struct hist *h, struct ppm_frames *frames, int sort);
+void ppm_hist__release(struct hist *h);
+/* Adds one sample: frames leaf first (frames[0] is where it was taken). 0 or -ENOMEM. */
+int ppm_hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames, size_t nr,
+		  uint64_t period);
 
-int hist__init(struct hist *h, struct hist_frames *frames, int sort);
-void hist__release(struct hist *h);
-/* Adds one sample: frames leaf first (frames[0] is where it was taken). */
-int hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames, size_t nr,
-	      uint64_t period);
+/*
+ * A hist per event of a recording, sharing one set of frame ids: what a report
+ * builds, from a file (ppm_reader__run) or from a live recording alike.
+ */
+struct ppm_hists {
+	struct hist *h;
+	int nr;
+};
+
+int ppm_hists__init(struct ppm_hists *hs, int nr_events, struct ppm_frames *frames, int sort);
+void ppm_hists__release(struct ppm_hists *hs);
+/* A ppm_sample_sink: the sample goes to the hist of its event. */
+int ppm_hists__add(void *hists, const struct ppm_resolved_sample *rs);
 
 #endif

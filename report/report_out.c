@@ -2,9 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export.h"
 #include "report_out.h"
 
-const char *report_frame_name(const struct hist_frame *f, char *buf, size_t len)
+const char *ppm_report__frame_name(const struct ppm_frame *f, char *buf, size_t len)
 {
 	if (f->sym)
 		return f->sym->name;
@@ -12,7 +13,7 @@ const char *report_frame_name(const struct hist_frame *f, char *buf, size_t len)
 	return buf;
 }
 
-const char *report_dso_name(const struct hist_frame *f)
+const char *ppm_report__dso_name(const struct ppm_frame *f)
 {
 	return f->dso ? f->dso->short_name : "[unknown]";
 }
@@ -21,10 +22,10 @@ const char *report_dso_name(const struct hist_frame *f)
  * Rows with equal totals in perf's order: by the sort keys as printed (command,
  * pid, shared object, symbol), so the two reports of one file list ties alike.
  */
-int report_cmp_keys(const struct hist *h, const struct hist_entry *x, const struct hist_entry *y,
+int ppm_report__cmp_keys(const struct hist *h, const struct hist_entry *x, const struct hist_entry *y,
 		    uint32_t ix, uint32_t iy)
 {
-	const struct hist_frame *fx = &h->frames->v[x->frame], *fy = &h->frames->v[y->frame];
+	const struct ppm_frame *fx = &h->frames->v[x->frame], *fy = &h->frames->v[y->frame];
 	char bx[64], by[64];
 	int c;
 
@@ -33,10 +34,10 @@ int report_cmp_keys(const struct hist *h, const struct hist_entry *x, const stru
 		return c;
 	if ((h->sort & SORT_PID) && x->key.pid != y->key.pid)
 		return x->key.pid < y->key.pid ? -1 : 1;
-	if ((h->sort & SORT_DSO) && (c = strcmp(report_dso_name(fx), report_dso_name(fy))))
+	if ((h->sort & SORT_DSO) && (c = strcmp(ppm_report__dso_name(fx), ppm_report__dso_name(fy))))
 		return c;
 	if ((h->sort & SORT_SYM) &&
-	    (c = strcmp(report_frame_name(fx, bx, sizeof(bx)), report_frame_name(fy, by, sizeof(by)))))
+	    (c = strcmp(ppm_report__frame_name(fx, bx, sizeof(bx)), ppm_report__frame_name(fy, by, sizeof(by)))))
 		return c;
 	return ix < iy ? -1 : ix > iy;
 }
@@ -58,7 +59,7 @@ static int cmp_rows(const void *a, const void *b, void *arg)
 		return kx > ky ? -1 : 1;
 	if (x->self_period != y->self_period)
 		return x->self_period > y->self_period ? -1 : 1;
-	return report_cmp_keys(ctx->h, x, y, *(const uint32_t *)a, *(const uint32_t *)b);
+	return ppm_report__cmp_keys(ctx->h, x, y, *(const uint32_t *)a, *(const uint32_t *)b);
 }
 
 /* A node of the caller tree printed under a row. */
@@ -115,7 +116,7 @@ static void print_graph(FILE *out, const struct hist *h, const struct gnode *n, 
 	qsort(kids, nk, sizeof(kids[0]), cmp_gnode);
 	for (size_t i = 0; i < nk; i++) {
 		const struct gnode *c = kids[i];
-		const char *name = report_frame_name(&h->frames->v[c->frame], buf, sizeof(buf));
+		const char *name = ppm_report__frame_name(&h->frames->v[c->frame], buf, sizeof(buf));
 		int last = i + 1 == nk;
 
 		if (nk == 1) {
@@ -167,13 +168,13 @@ static void print_row_graph(FILE *out, const struct hist *h, uint32_t row, doubl
 		return;
 	strcpy(prefix, "               ");
 	fprintf(out, "            |\n            ---%s\n",
-		report_frame_name(&h->frames->v[root.frame], buf, sizeof(buf)));
+		ppm_report__frame_name(&h->frames->v[root.frame], buf, sizeof(buf)));
 	print_graph(out, h, &root, prefix, strlen(prefix), min_pct, h->total_period);
 	fputc('\n', out);
 	gnode_free(root.child);
 }
 
-void report_print_text(FILE *out, const struct hist *h, const struct report_view *v)
+void ppm_report__print_text(FILE *out, const struct hist *h, const struct report_view *v)
 {
 	uint32_t *rows = malloc((h->nr_entries + 1) * sizeof(*rows));
 	size_t nr = 0;
@@ -184,15 +185,15 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 		return;
 	for (size_t i = 0; i < h->nr_entries; i++) {
 		const struct hist_entry *e = &h->entries[i];
-		const struct hist_frame *f = &h->frames->v[e->frame];
+		const struct ppm_frame *f = &h->frames->v[e->frame];
 
 		if (!e->self_period && !(v->children && e->children_period))
 			continue;
 		rows[nr++] = (uint32_t)i;
 		if (e->key.comm && (int)strlen(e->key.comm) > wcomm)
 			wcomm = (int)strlen(e->key.comm);
-		if (e->key.has_dso && (int)strlen(report_dso_name(f)) > wdso)
-			wdso = (int)strlen(report_dso_name(f));
+		if (e->key.has_dso && (int)strlen(ppm_report__dso_name(f)) > wdso)
+			wdso = (int)strlen(ppm_report__dso_name(f));
 	}
 	struct row_sort_ctx sort_ctx = { h, v->children };
 
@@ -201,15 +202,15 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 	fprintf(out, "# pyperfmap report\n#\n");
 	fprintf(out, "# Event: %s\n", v->event);
 	fprintf(out, "# Samples: %" PRIu64 "  Lost: %" PRIu64 "  Event count: %" PRIu64 "\n",
-		h->total_samples, v->lost, h->total_period);
-	if (v->unresolved)
-		fprintf(out, "# Frames without a symbol: %" PRIu64 "\n", v->unresolved);
-	if (v->incomplete)
+		h->total_samples, v->stats.lost, h->total_period);
+	if (v->stats.unresolved)
+		fprintf(out, "# Frames without a symbol: %" PRIu64 "\n", v->stats.unresolved);
+	if (v->stats.incomplete)
 		fprintf(out, "# Incomplete stacks (they end in [unknown]): %" PRIu64 " (%.1f%%)\n",
-			v->incomplete, 100.0 * (double)v->incomplete / (double)h->total_samples);
-	if (v->throttled)
+			v->stats.incomplete, 100.0 * (double)v->stats.incomplete / (double)h->total_samples);
+	if (v->stats.throttled)
 		fprintf(out, "# Throttled: %" PRIu64 " times (the kernel sampled less often than asked)\n",
-			v->throttled);
+			v->stats.throttled);
 	if (v->perfmap_bad)
 		fprintf(out, "# Perf map lines skipped as garbage: %zu\n", v->perfmap_bad);
 	if (v->kernel_hidden)
@@ -231,7 +232,7 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 	fprintf(out, "\n#\n");
 	for (size_t r = 0; r < nr; r++) {
 		const struct hist_entry *e = &h->entries[rows[r]];
-		const struct hist_frame *f = &h->frames->v[e->frame];
+		const struct ppm_frame *f = &h->frames->v[e->frame];
 		double self = h->total_period ? 100.0 * (double)e->self_period / (double)h->total_period : 0;
 
 		if (v->children)
@@ -245,10 +246,10 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 		if (h->sort & SORT_PID)
 			fprintf(out, "  %7d", e->key.pid);
 		if (h->sort & SORT_DSO)
-			fprintf(out, "  %-*s", wdso, report_dso_name(f));
+			fprintf(out, "  %-*s", wdso, ppm_report__dso_name(f));
 		if (h->sort & SORT_SYM)
 			fprintf(out, "  [%c] %s", f->kernel ? 'k' : '.',
-				report_frame_name(f, buf, sizeof(buf)));
+				ppm_report__frame_name(f, buf, sizeof(buf)));
 		fputc('\n', out);
 		if (v->graph && (h->sort & SORT_SYM) && e->self_period &&
 		    100.0 * (double)e->self_period / (double)h->total_period >= v->graph_min)
@@ -257,16 +258,13 @@ void report_print_text(FILE *out, const struct hist *h, const struct report_view
 	free(rows);
 }
 
-/* Folded stacks name kernel frames name_[k] and unknown ones by their dso, as
- * FlameGraph's stackcollapse-perf.pl does, so one flame graph reads like another. */
-static void put_folded_frame(FILE *out, const struct hist_frame *f)
+/* Folded stacks name kernel frames name_[k], as FlameGraph's stackcollapse-perf.pl
+ * does, so one flame graph reads like another. */
+static void put_folded_frame(FILE *out, const struct ppm_frame *f)
 {
-	if (f->sym)
-		fputs(f->sym->name, out);
-	else if (f->dso)
-		fprintf(out, "[%s]", f->dso->short_name);
-	else
-		fputs("[unknown]", out);
+	char buf[512];
+
+	fputs(ppm_export__frame_name(f, buf, sizeof(buf)), out);
 	if (f->kernel)
 		fputs("_[k]", out);
 }
@@ -281,7 +279,7 @@ static int cmp_folded(const void *a, const void *b)
 	return strcmp(((const struct folded_line *)a)->text, ((const struct folded_line *)b)->text);
 }
 
-void report_print_folded(FILE *out, const struct hist *h)
+void ppm_report__print_folded(FILE *out, const struct hist *h)
 {
 	struct folded_line *lines = calloc(h->nr_stacks + 1, sizeof(*lines));
 	size_t n = 0;

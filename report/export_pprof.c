@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "export.h"
+#include "../util/array.h"
 #include "profile.pb-c.h"
 #include "../maps/dso.h"
 
@@ -26,8 +27,8 @@ typedef Perftools__Profiles__Label Label;
 
 struct builder {
 	Profile p;
-	struct strtab str;      /* the profile's string table */
-	struct strtab objs;     /* mapping identity: an object's path */
+	struct ppm_strtab str;      /* the profile's string table */
+	struct ppm_strtab objs;     /* mapping identity: an object's path */
 	ValueType *types, **type_ptrs;
 	Sample *samples, **sample_ptrs;
 	uint64_t *loc_ids;      /* every sample's locations, one block */
@@ -45,39 +46,20 @@ struct builder {
 
 static int64_t str_id(struct builder *b, const char *s)
 {
-	return strtab__intern(&b->str, s);
+	return ppm_strtab__intern(&b->str, s);
 }
 
-static int grow(void *pv, size_t *cap, size_t need, size_t size)
-{
-	void **p = pv;
-	size_t n = *cap ? *cap : 64;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * size);
-	if (!q)
-		return -ENOMEM;
-	memset((char *)q + *cap * size, 0, (n - *cap) * size);
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
-static int64_t mapping_id(struct builder *b, const struct hist_frame *f)
+static int64_t mapping_id(struct builder *b, const struct ppm_frame *f)
 {
 	const char *path = f->dso ? f->dso->path : "[unknown]";
-	int64_t id = strtab__intern(&b->objs, path);
+	int64_t id = ppm_strtab__intern(&b->objs, path);
 	Mapping *m;
 
 	if (id < 0)
 		return id;
 	if ((size_t)id <= b->nr_maps)
 		return id;
-	if (grow(&b->maps, &b->cap_maps, (size_t)id, sizeof(*b->maps)))
+	if (ppm_array__reserve_zeroed((void **)&b->maps, &b->cap_maps, (size_t)id, sizeof(*b->maps)))
 		return -ENOMEM;
 	m = &b->maps[id - 1];
 	perftools__profiles__mapping__init(m);
@@ -96,7 +78,7 @@ static int64_t function_id(struct builder *b, const char *name)
 
 	if (sid < 0)
 		return sid;
-	if (grow(&b->func_of_name, &b->func_of_name_cap, (size_t)sid + 1, sizeof(uint32_t)))
+	if (ppm_array__reserve_zeroed((void **)&b->func_of_name, &b->func_of_name_cap, (size_t)sid + 1, sizeof(uint32_t)))
 		return -ENOMEM;
 	if (b->func_of_name[sid])
 		return b->func_of_name[sid];
@@ -106,7 +88,7 @@ static int64_t function_id(struct builder *b, const char *name)
 	fn->id = (uint64_t)fid;
 	fn->name = sid;
 	fn->system_name = sid;
-	file = export_python_file(name);
+	file = ppm_export__python_file(name);
 	if (file && (fn->filename = str_id(b, file)) < 0)
 		return -ENOMEM;
 	b->func_of_name[sid] = (uint32_t)fid;
@@ -114,9 +96,9 @@ static int64_t function_id(struct builder *b, const char *name)
 }
 
 /* The location of a frame, made on first use (frames, and so locations, are shared). */
-static int64_t location_id(struct builder *b, const struct hist_frames *fr, uint32_t frame)
+static int64_t location_id(struct builder *b, const struct ppm_frames *fr, uint32_t frame)
 {
-	const struct hist_frame *f = &fr->v[frame];
+	const struct ppm_frame *f = &fr->v[frame];
 	char buf[64];
 	int64_t fid, mid;
 	Location *l;
@@ -124,7 +106,7 @@ static int64_t location_id(struct builder *b, const struct hist_frames *fr, uint
 
 	if (b->loc_of_frame[frame])
 		return b->loc_of_frame[frame];
-	fid = function_id(b, export_frame_name(f, buf, sizeof(buf)));
+	fid = function_id(b, ppm_export__frame_name(f, buf, sizeof(buf)));
 	mid = mapping_id(b, f);
 	if (fid < 0 || mid < 0)
 		return -ENOMEM;
@@ -145,7 +127,7 @@ static int64_t location_id(struct builder *b, const struct hist_frames *fr, uint
 
 static int alloc_all(struct builder *b, const struct counter_event *ev, int nr)
 {
-	const struct hist_frames *fr = ev[0].h->frames;
+	const struct ppm_frames *fr = ev[0].h->frames;
 	size_t nr_samples = 0, nr_locs = 0;
 
 	for (int e = 0; e < nr; e++) {
@@ -194,9 +176,9 @@ static int64_t creation_time(void)
 }
 
 static int build(struct builder *b, const struct counter_event *ev, int nr, int dflt,
-		 struct progress *pr)
+		 const struct ppm_progress *pr)
 {
-	const struct hist_frames *fr = ev[0].h->frames;
+	const struct ppm_frames *fr = ev[0].h->frames;
 	int64_t k_comm = str_id(b, "comm"), k_pid = str_id(b, "pid");
 	size_t used_locs = 0, ns = 0;
 
@@ -219,7 +201,7 @@ static int build(struct builder *b, const struct counter_event *ev, int nr, int 
 
 		perftools__profiles__value_type__init(t);
 		t->type = str_id(b, ev[e].name);
-		t->unit = str_id(b, export_event_unit(&ev[e]));
+		t->unit = str_id(b, ppm_export__event_unit(&ev[e]));
 		if (t->type < 0 || t->unit < 0)
 			return -ENOMEM;
 		b->type_ptrs[e] = t;
@@ -232,7 +214,7 @@ static int build(struct builder *b, const struct counter_event *ev, int nr, int 
 			Sample *s = &b->samples[ns];
 			Label *l = &b->labels[2 * ns];
 
-			progress__update(pr, i, h->nr_stacks);
+			ppm_progress__update(pr, i, h->nr_stacks);
 			perftools__profiles__sample__init(s);
 			s->location_id = &b->loc_ids[used_locs];
 			for (uint32_t k = st->nr; k-- > 0;) {
@@ -316,8 +298,8 @@ static int write_gzip(FILE *out, const uint8_t *buf, size_t len)
 	return zr == Z_STREAM_END ? 0 : -EIO;
 }
 
-int export_pprof(FILE *out, const struct counter_event *ev, int nr, int dflt,
-		 const struct export_opts *o)
+int ppm_export__pprof(FILE *out, const struct counter_event *ev, int nr, int dflt,
+		 const struct ppm_export_opts *o)
 {
 	struct builder b;
 	uint8_t *buf = NULL;
@@ -326,9 +308,9 @@ int export_pprof(FILE *out, const struct counter_event *ev, int nr, int dflt,
 
 	memset(&b, 0, sizeof(b));
 	perftools__profiles__profile__init(&b.p);
-	err = strtab__init(&b.str);
+	err = ppm_strtab__init(&b.str);
 	if (!err)
-		err = strtab__init(&b.objs);
+		err = ppm_strtab__init(&b.objs);
 	if (!err)
 		err = build(&b, ev, nr, dflt, o->progress);
 	if (!err) {
@@ -359,7 +341,7 @@ int export_pprof(FILE *out, const struct counter_event *ev, int nr, int dflt,
 	free(b.func_of_name);
 	free(b.maps);
 	free(b.map_ptrs);
-	strtab__release(&b.str);
-	strtab__release(&b.objs);
+	ppm_strtab__release(&b.str);
+	ppm_strtab__release(&b.objs);
 	return err;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hist.h"
+#include "../util/array.h"
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -10,97 +11,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h * 0xff51afd7ed558ccdULL;
 }
 
-static int grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-	size_t cap2;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	cap2 = *cap ? *cap : 64;
-	while (cap2 < need)
-		cap2 *= 2;
-	p = realloc(*v, cap2 * elem);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = cap2;
-	return 0;
-}
-
-/* Open-addressing index over an array: slots hold index+1. */
-static int rehash(uint32_t **slots, size_t *nslots, size_t nr,
-		  uint64_t (*hash_of)(const void *ctx, uint32_t idx), const void *ctx)
-{
-	size_t n = *nslots ? *nslots * 2 : 1024;
-	uint32_t *s;
-
-	if ((nr + 1) * 2 <= *nslots)
-		return 0;
-	while ((nr + 1) * 2 > n)
-		n *= 2;
-	s = calloc(n, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < nr; i++) {
-		size_t k = hash_of(ctx, i) & (n - 1);
-
-		while (s[k])
-			k = (k + 1) & (n - 1);
-		s[k] = i + 1;
-	}
-	free(*slots);
-	*slots = s;
-	*nslots = n;
-	return 0;
-}
-
-static uint64_t frame_hash(const struct hist_frame *f)
-{
-	uint64_t h = mix(0, (uintptr_t)f->dso);
-
-	h = mix(h, f->sym ? (uintptr_t)f->sym : f->rel);
-	return mix(h, (uint64_t)f->kernel);
-}
-
-static int frame_eq(const struct hist_frame *a, const struct hist_frame *b)
-{
-	return a->dso == b->dso && a->sym == b->sym && a->kernel == b->kernel &&
-	       (a->sym || a->rel == b->rel);
-}
-
-static uint64_t frame_hash_idx(const void *ctx, uint32_t i)
-{
-	return frame_hash(&((const struct hist_frames *)ctx)->v[i]);
-}
-
-int hist_frames__intern(struct hist_frames *f, const struct hist_frame *fr, uint32_t *id)
-{
-	size_t k;
-
-	if (rehash(&f->slots, &f->nslots, f->nr, frame_hash_idx, f))
-		return -ENOMEM;
-	for (k = frame_hash(fr) & (f->nslots - 1); f->slots[k]; k = (k + 1) & (f->nslots - 1))
-		if (frame_eq(&f->v[f->slots[k] - 1], fr)) {
-			*id = f->slots[k] - 1;
-			return 0;
-		}
-	if (grow((void **)&f->v, &f->cap, f->nr + 1, sizeof(*f->v)))
-		return -ENOMEM;
-	f->v[f->nr] = *fr;
-	f->slots[k] = (uint32_t)(f->nr + 1);
-	*id = (uint32_t)f->nr++;
-	return 0;
-}
-
-void hist_frames__release(struct hist_frames *f)
-{
-	free(f->v);
-	free(f->slots);
-	memset(f, 0, sizeof(*f));
-}
-
-int hist__init(struct hist *h, struct hist_frames *frames, int sort)
+int ppm_hist__init(struct hist *h, struct ppm_frames *frames, int sort)
 {
 	memset(h, 0, sizeof(*h));
 	h->frames = frames;
@@ -108,7 +19,7 @@ int hist__init(struct hist *h, struct hist_frames *frames, int sort)
 	return 0;
 }
 
-void hist__release(struct hist *h)
+void ppm_hist__release(struct hist *h)
 {
 	free(h->entries);
 	free(h->entry_slots);
@@ -121,7 +32,7 @@ void hist__release(struct hist *h)
 static void make_key(const struct hist *h, const char *comm, pid_t pid, uint32_t frame,
 		     struct hist_key *k)
 {
-	const struct hist_frame *f = &h->frames->v[frame];
+	const struct ppm_frame *f = &h->frames->v[frame];
 
 	memset(k, 0, sizeof(*k));
 	k->comm = h->sort & SORT_COMM ? comm : NULL;
@@ -131,7 +42,7 @@ static void make_key(const struct hist *h, const char *comm, pid_t pid, uint32_t
 	k->frame = h->sort & SORT_SYM ? frame : UINT32_MAX;
 }
 
-static uint64_t key_hash(const struct hist_key *k)
+uint64_t ppm_hist_key__hash(const struct hist_key *k)
 {
 	uint64_t x = mix(0, (uintptr_t)k->comm);
 
@@ -140,12 +51,12 @@ static uint64_t key_hash(const struct hist_key *k)
 	return mix(x, k->frame);
 }
 
-static uint64_t entry_hash_idx(const void *ctx, uint32_t i)
+static uint64_t entry_hash_idx(const void *ctx, size_t i)
 {
-	return key_hash(&((const struct hist *)ctx)->entries[i].key);
+	return ppm_hist_key__hash(&((const struct hist *)ctx)->entries[i].key);
 }
 
-static int key_eq(const struct hist_key *a, const struct hist_key *b)
+int ppm_hist_key__eq(const struct hist_key *a, const struct hist_key *b)
 {
 	return a->comm == b->comm && a->pid == b->pid && a->dso == b->dso && a->frame == b->frame;
 }
@@ -155,18 +66,18 @@ static struct hist_entry *find_entry(struct hist *h, const struct hist_key *key,
 {
 	size_t k;
 
-	if (rehash(&h->entry_slots, &h->entry_nslots, h->nr_entries, entry_hash_idx, h))
+	if (ppm_slots__reserve(&h->entry_slots, &h->entry_nslots, h->nr_entries, 1024, entry_hash_idx, h))
 		return NULL;
-	for (k = key_hash(key) & (h->entry_nslots - 1); h->entry_slots[k];
+	for (k = ppm_hist_key__hash(key) & (h->entry_nslots - 1); h->entry_slots[k];
 	     k = (k + 1) & (h->entry_nslots - 1)) {
 		struct hist_entry *e = &h->entries[h->entry_slots[k] - 1];
 
-		if (key_eq(&e->key, key)) {
+		if (ppm_hist_key__eq(&e->key, key)) {
 			*idx = h->entry_slots[k] - 1;
 			return e;
 		}
 	}
-	if (grow((void **)&h->entries, &h->cap_entries, h->nr_entries + 1, sizeof(*h->entries)))
+	if (ppm_array__reserve((void **)&h->entries, &h->cap_entries, h->nr_entries + 1, sizeof(*h->entries)))
 		return NULL;
 	memset(&h->entries[h->nr_entries], 0, sizeof(h->entries[0]));
 	h->entries[h->nr_entries].key = *key;
@@ -185,7 +96,7 @@ static uint64_t stack_hash(const char *comm, pid_t pid, const uint32_t *fr, size
 	return mix(x, nr);
 }
 
-static uint64_t stack_hash_idx(const void *ctx, uint32_t i)
+static uint64_t stack_hash_idx(const void *ctx, size_t i)
 {
 	const struct hist *h = ctx;
 	const struct hist_stack *s = &h->stacks[i];
@@ -204,7 +115,7 @@ static struct hist_stack *find_stack(struct hist *h, const char *comm, pid_t pid
 		nr = 512;
 	for (size_t i = 0; i < nr; i++)
 		root_first[i] = leaf_first[nr - 1 - i];
-	if (rehash(&h->stack_slots, &h->stack_nslots, h->nr_stacks, stack_hash_idx, h))
+	if (ppm_slots__reserve(&h->stack_slots, &h->stack_nslots, h->nr_stacks, 1024, stack_hash_idx, h))
 		return NULL;
 	for (k = stack_hash(comm, pid, root_first, nr) & (h->stack_nslots - 1); h->stack_slots[k];
 	     k = (k + 1) & (h->stack_nslots - 1)) {
@@ -214,8 +125,8 @@ static struct hist_stack *find_stack(struct hist *h, const char *comm, pid_t pid
 		    !memcmp(h->arena + s->off, root_first, nr * sizeof(uint32_t)))
 			return s;
 	}
-	if (grow((void **)&h->stacks, &h->cap_stacks, h->nr_stacks + 1, sizeof(*h->stacks)) ||
-	    grow((void **)&h->arena, &h->arena_cap, h->arena_used + nr, sizeof(*h->arena)))
+	if (ppm_array__reserve((void **)&h->stacks, &h->cap_stacks, h->nr_stacks + 1, sizeof(*h->stacks)) ||
+	    ppm_array__reserve((void **)&h->arena, &h->arena_cap, h->arena_used + nr, sizeof(*h->arena)))
 		return NULL;
 	memcpy(h->arena + h->arena_used, root_first, nr * sizeof(uint32_t));
 	h->stacks[h->nr_stacks] = (struct hist_stack){ comm, pid, (uint32_t)nr,
@@ -225,7 +136,7 @@ static struct hist_stack *find_stack(struct hist *h, const char *comm, pid_t pid
 	return &h->stacks[h->nr_stacks++];
 }
 
-int hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames, size_t nr,
+int ppm_hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames, size_t nr,
 	      uint64_t period)
 {
 	struct hist_key key;
@@ -263,4 +174,36 @@ int hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *frame
 		e->children_samples++;
 	}
 	return 0;
+}
+
+int ppm_hists__init(struct ppm_hists *hs, int nr_events, struct ppm_frames *frames, int sort)
+{
+	hs->nr = 0;
+	hs->h = calloc(nr_events > 0 ? (size_t)nr_events : 1, sizeof(*hs->h));
+	if (!hs->h)
+		return -ENOMEM;
+	for (hs->nr = 0; hs->nr < nr_events; hs->nr++)
+		ppm_hist__init(&hs->h[hs->nr], frames, sort);
+	return 0;
+}
+
+void ppm_hists__release(struct ppm_hists *hs)
+{
+	for (int i = 0; i < hs->nr; i++)
+		ppm_hist__release(&hs->h[i]);
+	free(hs->h);
+	hs->h = NULL;
+	hs->nr = 0;
+}
+
+int ppm_hists__add(void *hists, const struct ppm_resolved_sample *rs)
+{
+	struct ppm_hists *hs = hists;
+	struct hist *h;
+
+	if (rs->s->attr < 0 || rs->s->attr >= hs->nr)
+		return -EINVAL;
+	h = &hs->h[rs->s->attr];
+	h->has_callchains |= rs->has_callchain;
+	return ppm_hist__add(h, rs->comm, (pid_t)rs->s->pid, rs->chain, rs->nr, rs->s->period);
 }

@@ -4,10 +4,10 @@
 #include <sys/mman.h>
 #include <linux/perf_event.h>
 
-#include "cmd.h"
+#include "session.h"
 #include "../maps/machine.h"
 
-int ppm_sideband_apply(struct ppm_machine *m, const struct perf_event_header *h)
+int ppm_sideband__apply(struct ppm_machine *m, const struct perf_event_header *h)
 {
 	const unsigned char *p = (const unsigned char *)(h + 1);
 	size_t body = h->size - sizeof(*h);

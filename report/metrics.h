@@ -14,7 +14,7 @@ enum metric_event {
 };
 
 /* Which of the events the ratios use an attr is, or ME_OTHER. */
-enum metric_event metric_event_of(const struct perf_event_attr *attr);
+enum metric_event ppm_metric__event_of(const struct perf_event_attr *attr);
 
 /* Counts of the events the ratios use, for one row or one run. */
 struct metric_inputs {
@@ -31,10 +31,10 @@ enum metric_kind {
 };
 
 /* The ratio's name for a column header or a metric unit. */
-const char *metric_name(enum metric_kind k);
+const char *ppm_metric__name(enum metric_kind k);
 /* True when the inputs hold both events the ratio needs (the value then in *out). */
-bool metric_value(const struct metric_inputs *in, enum metric_kind k, double *out);
+bool ppm_metric__value(const struct metric_inputs *in, enum metric_kind k, double *out);
 /* True when a set of events (by attr) can give the ratio at all. */
-bool metric_possible(const bool have[ME_NR], enum metric_kind k);
+bool ppm_metric__possible(const bool have[ME_NR], enum metric_kind k);
 
 #endif

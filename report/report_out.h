@@ -10,25 +10,29 @@
 
 struct report_view {
 	const char *event;
-	uint64_t lost;
+	struct ppm_resolve_stats stats; /* lost, throttled, unresolved, incomplete */
 	int children;       /* show the Children column */
 	int graph;          /* print the call graph under each row */
 	double graph_min;   /* hide call graph branches under this percentage */
 	size_t perfmap_bad; /* garbage perf map lines skipped */
 	int kernel_hidden;
-	uint64_t unresolved;
-	uint64_t incomplete;  /* stacks that end in [unknown]: the unwinder could not finish */
-	uint64_t throttled;   /* times the kernel throttled sampling (PERF_RECORD_THROTTLE) */
 };
 
-void report_print_text(FILE *out, const struct hist *h, const struct report_view *v);
-void report_print_folded(FILE *out, const struct hist *h);
-/* A frame's name as rows and stacks print it. */
-const char *report_frame_name(const struct hist_frame *f, char *buf, size_t len);
+void ppm_report__print_text(FILE *out, const struct hist *h, const struct report_view *v);
+void ppm_report__print_folded(FILE *out, const struct hist *h);
+/*
+ * The name of a frame. A frame without a symbol is an address in an object, and is
+ * named for what is shown: a row of the text or JSON report (and annotate's lists)
+ * is that address, 0x and the offset in its object as perf report prints it, beside
+ * the object's column; a box of a picture (folded stacks, flame graph, speedscope,
+ * pprof) is a function, and an object's unnamed functions are one box, [object] as
+ * FlameGraph's stackcollapse-perf.pl names it (ppm_export__frame_name).
+ */
+const char *ppm_report__frame_name(const struct ppm_frame *f, char *buf, size_t len);
 /* The short name of a frame's object, or [unknown]. */
-const char *report_dso_name(const struct hist_frame *f);
+const char *ppm_report__dso_name(const struct ppm_frame *f);
 /* Orders two rows of h by their sort keys as printed (ties of equal totals). */
-int report_cmp_keys(const struct hist *h, const struct hist_entry *x, const struct hist_entry *y,
+int ppm_report__cmp_keys(const struct hist *h, const struct hist_entry *x, const struct hist_entry *y,
 		    uint32_t ix, uint32_t iy);
 
 /*
@@ -44,14 +48,11 @@ struct counter_event {
 struct counter_view {
 	int children;        /* inclusive counts (a function's callees add in) */
 	int sort_event;      /* the column rows are ordered by */
-	uint64_t lost;
-	uint64_t unresolved;
-	uint64_t incomplete;
-	uint64_t throttled;
+	struct ppm_resolve_stats stats;
 	int json;            /* the rows as JSON instead of a table */
 };
 
-int report_print_counters(FILE *out, const struct counter_event *ev, int nr,
+int ppm_report__print_counters(FILE *out, const struct counter_event *ev, int nr,
 			  const struct counter_view *v);
 
 #endif

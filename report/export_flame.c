@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "escape.h"
 #include "export.h"
+#include "../util/array.h"
 
 /* flame.html, split where the data goes (flame_html.S). */
 extern const char ppm_flame_html[];
@@ -29,7 +30,7 @@ struct tree {
 	size_t nr, cap;
 	uint32_t *slots;          /* (parent, name) -> node + 1 */
 	size_t nslots;
-	struct export_names names;
+	struct ppm_names names;
 };
 
 static size_t slot_of(uint32_t parent, uint32_t name, size_t mask)
@@ -42,7 +43,7 @@ static size_t slot_of(uint32_t parent, uint32_t name, size_t mask)
 	return (size_t)(h ^ (h >> 33)) & mask;
 }
 
-static size_t node_hash(const void *ctx, size_t i)
+static uint64_t node_hash(const void *ctx, size_t i)
 {
 	const struct node *n = &((const struct tree *)ctx)->v[i];
 
@@ -55,24 +56,16 @@ static int64_t tree_child(struct tree *t, uint32_t parent, uint32_t name)
 	size_t k;
 	struct node *n;
 
-	/* Node 0, the root, is nobody's child and never looked up. */
-	if ((t->nr + 1) * 2 > t->nslots &&
-	    slots_grow(&t->slots, &t->nslots, 4096, 1, t->nr, node_hash, t))
+	if (ppm_slots__reserve(&t->slots, &t->nslots, t->nr, 4096, node_hash, t))
 		return -ENOMEM;
 	for (k = slot_of(parent, name, t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
 		n = &t->v[t->slots[k] - 1];
-		if (n->parent == parent && n->name == name)
+		/* node 0, the root, is nobody's child: indexed, never an answer */
+		if (t->slots[k] > 1 && n->parent == parent && n->name == name)
 			return t->slots[k] - 1;
 	}
-	if (t->nr == t->cap) {
-		size_t cap = t->cap * 2;
-		struct node *v = realloc(t->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		t->v = v;
-		t->cap = cap;
-	}
+	if (ppm_array__reserve((void **)&t->v, &t->cap, t->nr + 1, sizeof(*t->v)))
+		return -ENOMEM;
 	n = &t->v[t->nr];
 	memset(n, 0, sizeof(*n));
 	n->name = name;
@@ -83,30 +76,30 @@ static int64_t tree_child(struct tree *t, uint32_t parent, uint32_t name)
 	return (int64_t)t->nr++;
 }
 
-static int build(struct tree *t, const struct hist *h, struct progress *pr)
+static int build(struct tree *t, const struct hist *h, const struct ppm_progress *pr)
 {
-	const struct hist_frames *fr = h->frames;
+	const struct ppm_frames *fr = h->frames;
 
 	t->cap = 4096;
 	t->v = calloc(t->cap, sizeof(*t->v));
-	if (!t->v || export_names__init(&t->names, fr))
+	if (!t->v || ppm_names__init(&t->names, fr))
 		return -ENOMEM;
 	t->nr = 1; /* the root, "all": name 1, as "" is 0 */
-	if (export_names__intern(&t->names, "all", EXPORT_ROOT) != 1)
+	if (ppm_names__intern(&t->names, "all", EXPORT_ROOT) != 1)
 		return -ENOMEM;
 	t->v[0].name = 1;
 	for (size_t i = 0; i < h->nr_stacks; i++) {
 		const struct hist_stack *s = &h->stacks[i];
-		int64_t node = export_names__intern(&t->names, s->comm ? s->comm : "[unknown]",
+		int64_t node = ppm_names__intern(&t->names, s->comm ? s->comm : "[unknown]",
 						    EXPORT_ROOT);
 
 		if (node < 0 || (node = tree_child(t, 0, (uint32_t)node)) < 0)
 			return -ENOMEM;
-		progress__update(pr, i, h->nr_stacks);
+		ppm_progress__update(pr, i, h->nr_stacks);
 		t->v[0].value += s->samples;
 		t->v[node].value += s->samples;
 		for (uint32_t k = 0; k < s->nr; k++) {
-			int64_t name = export_names__frame(&t->names, fr, h->arena[s->off + k]);
+			int64_t name = ppm_names__frame(&t->names, fr, h->arena[s->off + k]);
 
 			if (name < 0 || (node = tree_child(t, (uint32_t)node, (uint32_t)name)) < 0)
 				return -ENOMEM;
@@ -163,7 +156,7 @@ static int put_nodes(FILE *out, struct tree *t)
 	return 0;
 }
 
-int export_flamegraph(FILE *out, const struct counter_event *ev, const struct export_opts *o)
+int ppm_export__flamegraph(FILE *out, const struct counter_event *ev, const struct ppm_export_opts *o)
 {
 	const char *mark = strstr(ppm_flame_html, DATA_MARK);
 	struct tree t;
@@ -197,6 +190,6 @@ int export_flamegraph(FILE *out, const struct counter_event *ev, const struct ex
 out:
 	free(t.v);
 	free(t.slots);
-	export_names__release(&t.names);
+	ppm_names__release(&t.names);
 	return err;
 }

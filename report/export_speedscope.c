@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "escape.h"
 #include "export.h"
 
 static const char *comm_of(const struct hist_stack *s)
@@ -17,11 +17,11 @@ static const char *comm_of(const struct hist_stack *s)
 	return s->comm ? s->comm : "[unknown]";
 }
 
-static int collect(struct export_names *nm, const struct counter_event *ev, int nr)
+static int collect(struct ppm_names *nm, const struct counter_event *ev, int nr)
 {
-	const struct hist_frames *fr = ev[0].h->frames;
+	const struct ppm_frames *fr = ev[0].h->frames;
 
-	if (export_names__init(nm, fr))
+	if (ppm_names__init(nm, fr))
 		return -ENOMEM;
 	for (int e = 0; e < nr; e++) {
 		const struct hist *h = ev[e].h;
@@ -29,21 +29,21 @@ static int collect(struct export_names *nm, const struct counter_event *ev, int 
 		for (size_t i = 0; i < h->nr_stacks; i++) {
 			const struct hist_stack *s = &h->stacks[i];
 
-			if (export_names__intern(nm, comm_of(s), EXPORT_ROOT) < 0)
+			if (ppm_names__intern(nm, comm_of(s), EXPORT_ROOT) < 0)
 				return -ENOMEM;
 			for (uint32_t k = 0; k < s->nr; k++)
-				if (export_names__frame(nm, fr, h->arena[s->off + k]) < 0)
+				if (ppm_names__frame(nm, fr, h->arena[s->off + k]) < 0)
 					return -ENOMEM;
 		}
 	}
 	return 0;
 }
 
-static void put_profile(FILE *out, struct export_names *nm, const struct counter_event *ev,
-			struct progress *pr)
+static void put_profile(FILE *out, struct ppm_names *nm, const struct counter_event *ev,
+			const struct ppm_progress *pr)
 {
 	const struct hist *h = ev->h;
-	const char *unit = export_event_unit(ev);
+	const char *unit = ppm_export__event_unit(ev);
 	uint64_t total = 0;
 
 	fputs("{\"type\":\"sampled\",\"name\":", out);
@@ -55,12 +55,12 @@ static void put_profile(FILE *out, struct export_names *nm, const struct counter
 
 		/* Interned by collect(): these lookups cannot fail. */
 		fprintf(out, "%s[%" PRId64, i ? "," : "",
-			strtab__intern(&nm->str, comm_of(s)) - 1);
+			ppm_strtab__intern(&nm->str, comm_of(s)) - 1);
 		for (uint32_t k = 0; k < s->nr; k++)
 			fprintf(out, ",%" PRId64, nm->of_frame[h->arena[s->off + k]] - 1);
 		fputc(']', out);
 		total += s->period;
-		progress__update(pr, i, h->nr_stacks);
+		ppm_progress__update(pr, i, h->nr_stacks);
 	}
 	fputs("],\"weights\":[", out);
 	for (size_t i = 0; i < h->nr_stacks; i++)
@@ -68,10 +68,10 @@ static void put_profile(FILE *out, struct export_names *nm, const struct counter
 	fprintf(out, "],\"endValue\":%" PRIu64 "}", total);
 }
 
-int export_speedscope(FILE *out, const struct counter_event *ev, int nr, int active,
-		      const struct export_opts *o)
+int ppm_export__speedscope(FILE *out, const struct counter_event *ev, int nr, int active,
+		      const struct ppm_export_opts *o)
 {
-	struct export_names nm = { 0 };
+	struct ppm_names nm = { 0 };
 	int err;
 
 	err = collect(&nm, ev, nr);
@@ -82,7 +82,7 @@ int export_speedscope(FILE *out, const struct counter_event *ev, int nr, int act
 	ppm_json_string(out, o->input);
 	fprintf(out, ",\"activeProfileIndex\":%d,\"shared\":{\"frames\":[", active);
 	for (size_t i = 1; i < nm.str.nr; i++) {
-		const char *file = export_python_file(nm.str.v[i]);
+		const char *file = ppm_export__python_file(nm.str.v[i]);
 
 		fputs(i > 1 ? ",{\"name\":" : "{\"name\":", out);
 		ppm_json_string(out, nm.str.v[i]);
@@ -100,6 +100,6 @@ int export_speedscope(FILE *out, const struct counter_event *ev, int nr, int act
 	}
 	fputs("]}\n", out);
 out:
-	export_names__release(&nm);
+	ppm_names__release(&nm);
 	return err;
 }

@@ -1,18 +1,18 @@
 #include <math.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "escape.h"
 #include "metrics.h"
 #include "stat_out.h"
 
-double stat_scaled(uint64_t value, uint64_t enabled, uint64_t running)
+double ppm_stat__scaled(uint64_t value, uint64_t enabled, uint64_t running)
 {
 	if (!running)
 		return 0;
 	return running >= enabled ? (double)value : (double)value * ((double)enabled / (double)running);
 }
 
-double stat_mean(const double *x, unsigned int n, double *spread_pct)
+double ppm_stat__mean(const double *x, unsigned int n, double *spread_pct)
 {
 	double sum = 0, sq = 0, mean;
 
@@ -28,7 +28,7 @@ double stat_mean(const double *x, unsigned int n, double *spread_pct)
 
 static bool is_clock(const struct stat_value *v)
 {
-	enum metric_event e = metric_event_of(v->attr);
+	enum metric_event e = ppm_metric__event_of(v->attr);
 
 	return e == ME_TASK_CLOCK || e == ME_CPU_CLOCK;
 }
@@ -45,18 +45,18 @@ static struct metric_text metric_for(const struct stat_value *v, int nr, int i,
 {
 	struct metric_inputs in = { 0 };
 	struct metric_text m = { 0 };
-	double mean = stat_mean(v[i].runs, t->runs, NULL), secs, elapsed;
-	enum metric_event e = metric_event_of(v[i].attr);
+	double mean = ppm_stat__mean(v[i].runs, t->runs, NULL), secs, elapsed;
+	enum metric_event e = ppm_metric__event_of(v[i].attr);
 
 	for (int k = 0; k < nr; k++) {
-		enum metric_event ek = metric_event_of(v[k].attr);
+		enum metric_event ek = ppm_metric__event_of(v[k].attr);
 
 		if (ek != ME_OTHER && v[k].supported && !in.have[ek]) {
 			in.have[ek] = true;
-			in.v[ek] = stat_mean(v[k].runs, t->runs, NULL);
+			in.v[ek] = ppm_stat__mean(v[k].runs, t->runs, NULL);
 		}
 	}
-	elapsed = stat_mean(t->elapsed, t->runs, NULL);
+	elapsed = ppm_stat__mean(t->elapsed, t->runs, NULL);
 	secs = in.have[ME_TASK_CLOCK] ? in.v[ME_TASK_CLOCK] / 1e9 :
 	       in.have[ME_CPU_CLOCK]  ? in.v[ME_CPU_CLOCK] / 1e9 :
 					elapsed;
@@ -75,23 +75,23 @@ static struct metric_text metric_for(const struct stat_value *v, int nr, int i,
 		}
 		break;
 	case ME_INSTRUCTIONS:
-		if (metric_value(&in, MK_IPC, &m.value)) {
+		if (ppm_metric__value(&in, MK_IPC, &m.value)) {
 			snprintf(m.unit, sizeof(m.unit), "insn per cycle");
 			return m;
 		}
 		break;
 	case ME_BRANCH_MISSES:
-		if (metric_value(&in, MK_BRANCH_MISS_PCT, &m.value)) {
+		if (ppm_metric__value(&in, MK_BRANCH_MISS_PCT, &m.value)) {
 			snprintf(m.unit, sizeof(m.unit), "%% of all branches");
 			return m;
 		}
 		break;
 	case ME_CACHE_MISSES:
-		if (metric_value(&in, MK_CACHE_MISS_PCT, &m.value)) {
+		if (ppm_metric__value(&in, MK_CACHE_MISS_PCT, &m.value)) {
 			snprintf(m.unit, sizeof(m.unit), "%% of all cache refs");
 			return m;
 		}
-		if (metric_value(&in, MK_CACHE_MISS_PKI, &m.value)) {
+		if (ppm_metric__value(&in, MK_CACHE_MISS_PKI, &m.value)) {
 			snprintf(m.unit, sizeof(m.unit), "per 1k instructions");
 			return m;
 		}
@@ -118,7 +118,7 @@ static struct metric_text metric_for(const struct stat_value *v, int nr, int i,
 	return m;
 }
 
-void stat_print_text(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
+void ppm_stat__print_text(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
 		     char **argv)
 {
 	double spread, el;
@@ -131,7 +131,7 @@ void stat_print_text(FILE *out, const struct stat_value *v, int nr, const struct
 		fprintf(out, " (%u runs)", t->runs);
 	fprintf(out, ":\n\n");
 	for (int i = 0; i < nr; i++) {
-		double mean = stat_mean(v[i].runs, t->runs, &spread);
+		double mean = ppm_stat__mean(v[i].runs, t->runs, &spread);
 		struct metric_text m;
 
 		if (!v[i].supported) {
@@ -156,19 +156,19 @@ void stat_print_text(FILE *out, const struct stat_value *v, int nr, const struct
 			fprintf(out, "  (%.2f%%)", 100.0 * v[i].ratio);
 		fputc('\n', out);
 	}
-	el = stat_mean(t->elapsed, t->runs, &spread);
+	el = ppm_stat__mean(t->elapsed, t->runs, &spread);
 	fprintf(out, "\n   %15.9f seconds time elapsed", el);
 	if (t->runs > 1)
 		fprintf(out, "  ( +- %5.2f%% )", spread);
 	fprintf(out, "\n\n   %15.9f seconds user\n   %15.9f seconds sys\n\n",
-		stat_mean(t->user, t->runs, NULL), stat_mean(t->sys, t->runs, NULL));
+		ppm_stat__mean(t->user, t->runs, NULL), ppm_stat__mean(t->sys, t->runs, NULL));
 }
 
-void stat_print_csv(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
+void ppm_stat__print_csv(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
 		    const char *sep)
 {
 	for (int i = 0; i < nr; i++) {
-		double spread, mean = stat_mean(v[i].runs, t->runs, &spread);
+		double spread, mean = ppm_stat__mean(v[i].runs, t->runs, &spread);
 		struct metric_text m = { 0 };
 		const char *unit = is_clock(&v[i]) ? "msec" : "";
 
@@ -192,13 +192,13 @@ void stat_print_csv(FILE *out, const struct stat_value *v, int nr, const struct 
 	}
 }
 
-void stat_print_json(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
+void ppm_stat__print_json(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
 		     int exit_status)
 {
 	double spread;
 
 	for (int i = 0; i < nr; i++) {
-		double mean = stat_mean(v[i].runs, t->runs, &spread);
+		double mean = ppm_stat__mean(v[i].runs, t->runs, &spread);
 		struct metric_text m = { 0 };
 
 		fprintf(out, "{\"counter-value\" : ");
@@ -223,6 +223,6 @@ void stat_print_json(FILE *out, const struct stat_value *v, int nr, const struct
 	fprintf(out,
 		"{\"elapsed-seconds\" : %.9f, \"user-seconds\" : %.6f, \"sys-seconds\" : %.6f, "
 		"\"runs\" : %u, \"exit-status\" : %d}\n",
-		stat_mean(t->elapsed, t->runs, NULL), stat_mean(t->user, t->runs, NULL),
-		stat_mean(t->sys, t->runs, NULL), t->runs, exit_status);
+		ppm_stat__mean(t->elapsed, t->runs, NULL), ppm_stat__mean(t->user, t->runs, NULL),
+		ppm_stat__mean(t->sys, t->runs, NULL), t->runs, exit_status);
 }

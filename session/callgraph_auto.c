@@ -6,38 +6,33 @@
  * of main() for other programs, and of the other functions of that file. One
  * prologue is not enough: Debian's 3.14 sets up rbp in its eval loop alone, and a
  * stack walked by frame pointers stops at the first function that does not.
- * Capstone is included here only.
  */
-#include <capstone/capstone.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "session.h"
+#include "../maps/disasm.h"
 #include "../maps/elf_symbols.h"
 
-/* 1: the code at buf sets up a frame pointer in its first instructions. */
+/* 1: the code at buf sets up a frame pointer in its first instructions (-1: cannot tell). */
 static int keeps_frame_pointer(const unsigned char *buf, size_t len)
 {
-	csh cs;
-	cs_insn *insn;
-	size_t n;
+	struct ppm_insn *insn;
+	long n = ppm_disasm__x86_64(buf, len, 0, 12, PPM_DISASM_INTEL, &insn);
 	int push = 0, yes = 0;
 
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+	if (n < 0)
 		return -1;
-	n = cs_disasm(cs, buf, len, 0, 12, &insn);
-	for (size_t i = 0; i < n && !yes; i++) {
+	for (long i = 0; i < n && !yes; i++) {
 		if (!strcmp(insn[i].mnemonic, "push") && !strcmp(insn[i].op_str, "rbp"))
 			push = 1;
 		else if (push && !strcmp(insn[i].mnemonic, "mov") && !strcmp(insn[i].op_str, "rbp, rsp"))
 			yes = 1;
 	}
-	if (n)
-		cs_free(insn, n);
-	cs_close(&cs);
+	free(insn);
 	return yes;
 }
 
@@ -101,7 +96,7 @@ static int census_one(void *arg, const char *name, uint64_t size, const unsigned
 	return c->total >= CENSUS_MAX;
 }
 
-int ppm_callgraph_auto(const char *program, char *why, size_t len)
+int ppm_callgraph__auto(const char *program, char *why, size_t len)
 {
 	char exe[4096], lib[4096];
 	unsigned char code[64];

@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cmd.h"
+#include "session.h"
 #include "../lib/perf_file.h"
 #include "../lib/record.h"
 #include "../maps/kallsyms.h"
 
-int ppm_embed_kernel_symbols(struct ppm_record *rec)
+int ppm_ksyms__embed(struct ppm_record *rec)
 {
 	struct ppm_symtab t = { 0 };
 	size_t nr, len = 0;

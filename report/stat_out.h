@@ -21,11 +21,11 @@ struct stat_run_times {
 	unsigned int runs;
 };
 
-void stat_print_text(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
+void ppm_stat__print_text(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
 		     char **argv);
-void stat_print_csv(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
+void ppm_stat__print_csv(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
 		    const char *sep);
-void stat_print_json(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
+void ppm_stat__print_json(FILE *out, const struct stat_value *v, int nr, const struct stat_run_times *t,
 		     int exit_status);
 
 /*
@@ -33,9 +33,9 @@ void stat_print_json(FILE *out, const struct stat_value *v, int nr, const struct
  * multiplexing): the estimate for the whole time, value * enabled / running, as perf
  * does. 0 when it never ran.
  */
-double stat_scaled(uint64_t value, uint64_t enabled, uint64_t running);
+double ppm_stat__scaled(uint64_t value, uint64_t enabled, uint64_t running);
 
 /* Mean and the relative spread of the mean (percent), as perf stat -r prints them. */
-double stat_mean(const double *x, unsigned int n, double *spread_pct);
+double ppm_stat__mean(const double *x, unsigned int n, double *spread_pct);
 
 #endif

@@ -1,0 +1,310 @@
+/*
+ * Reading a perf.data file as a report does (see reader.h): records in time order
+ * (FINISHED_ROUND windows) through the resolver, which keeps the address-space model
+ * and hands each sample, resolved, to the caller's sink.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+
+#include "reader.h"
+#include "../util/array.h"
+
+/*
+ * Records are processed in time order, as perf does it: the recorder writes a
+ * FINISHED_ROUND mark after each pass over the rings, and once a mark is read every
+ * record older than the newest time of the round before it is known to have been
+ * read. So only about two rounds are held and sorted at a time, and the pages of
+ * the file behind them are dropped: memory stays flat however large the file.
+ * A file without marks is sorted whole.
+ */
+struct rec_ref {
+	uint64_t time;
+	uint64_t off;
+};
+
+/*
+ * Each CPU's records arrive in time order, so a round is a few sorted runs: merge
+ * them (a natural merge sort) instead of sorting from scratch.
+ */
+static int less_ref(const struct rec_ref *x, const struct rec_ref *y)
+{
+	return x->time < y->time || (x->time == y->time && x->off < y->off);
+}
+
+static void sort_refs(struct rec_ref *a, size_t n, struct rec_ref *tmp)
+{
+	while (n > 1) {
+		size_t out = 0, i = 0, runs = 0;
+
+		while (i < n) {
+			size_t s1 = i, e1 = i + 1, e2;
+
+			while (e1 < n && !less_ref(&a[e1], &a[e1 - 1]))
+				e1++;
+			e2 = e1;
+			if (e2 < n)
+				for (e2 = e1 + 1; e2 < n && !less_ref(&a[e2], &a[e2 - 1]); e2++)
+					;
+			/* Merge [s1, e1) and [e1, e2) into tmp. */
+			for (size_t x = s1, y = e1; x < e1 || y < e2;) {
+				if (y >= e2 || (x < e1 && !less_ref(&a[y], &a[x])))
+					tmp[out++] = a[x++];
+				else
+					tmp[out++] = a[y++];
+			}
+			i = e2;
+			runs++;
+		}
+		memcpy(a, tmp, n * sizeof(*a));
+		if (runs == 1)
+			break;
+	}
+}
+
+struct reorder {
+	struct rec_ref *q, *tmp;
+	size_t nr, cap, tmp_cap;
+	uint64_t last_time, max_time, next_flush;
+	uint64_t dropped;      /* file bytes below this were given back to the kernel */
+};
+
+static int reorder_push(struct reorder *ro, uint64_t time, uint64_t off)
+{
+	/* the merge buffer is as long as the queue */
+	if (ppm_array__reserve((void **)&ro->q, &ro->cap, ro->nr + 1, sizeof(*ro->q)) ||
+	    ppm_array__reserve((void **)&ro->tmp, &ro->tmp_cap, ro->cap, sizeof(*ro->tmp)))
+		return -ENOMEM;
+	ro->q[ro->nr].time = time;
+	ro->q[ro->nr++].off = off;
+	if (time > ro->max_time)
+		ro->max_time = time;
+	return 0;
+}
+
+/* Processes the queued records with time <= limit, in time order. */
+static int reorder_flush(struct ppm_reader *r, struct reorder *ro, uint64_t limit,
+			 uint64_t *bad_off)
+{
+	size_t done = 0;
+	int err;
+
+	sort_refs(ro->q, ro->nr, ro->tmp);
+	while (done < ro->nr && ro->q[done].time <= limit) {
+		const struct perf_event_header *h = (const void *)(r->data->data + ro->q[done].off);
+
+		err = ppm_resolver__record(&r->res, r->data, h);
+		if (err) {
+			*bad_off = ro->q[done].off;
+			return err;
+		}
+		done++;
+	}
+	memmove(ro->q, ro->q + done, (ro->nr - done) * sizeof(*ro->q));
+	ro->nr -= done;
+	return 0;
+}
+
+/* Gives back the pages of the data section that no queued record needs. */
+static void reorder_release(const struct ppm_data *d, struct reorder *ro, uint64_t pos)
+{
+	uint64_t keep = pos, page = 4096, start, end;
+	uintptr_t base = (uintptr_t)d->data;
+
+	for (size_t i = 0; i < ro->nr; i++)
+		if (ro->q[i].off < keep)
+			keep = ro->q[i].off;
+	/* In whole pages of the mapping, and only in steps worth a system call. */
+	start = ((base + ro->dropped + page - 1) & ~(page - 1)) - base;
+	end = ((base + keep) & ~(page - 1)) - base;
+	if (end > start && end - start >= (1u << 20) && end <= d->data_size) {
+		madvise((void *)(base + start), end - start, MADV_DONTNEED);
+		ro->dropped = end;
+	}
+}
+
+static uint64_t record_time(const struct ppm_data *d, const struct perf_event_header *h,
+			    uint64_t last)
+{
+	if (h->type == PERF_RECORD_SAMPLE) {
+		struct ppm_sample s;
+
+		if (ppm_data__parse_sample(d, h, &s) == 0 &&
+		    (d->attrs[s.attr].attr.sample_type & PERF_SAMPLE_TIME))
+			return s.time;
+	} else {
+		struct ppm_sample_id id;
+
+		if (ppm_data__parse_id(d, h, &id) == 0 && id.has_time)
+			return id.time;
+	}
+	return last; /* records without a time keep their neighbour's */
+}
+
+static void set_err(struct ppm_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void set_err(struct ppm_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struct ppm_err *err)
+{
+	const struct ppm_data *d = r->data;
+	const char *path = r->path;
+	struct reorder ro = { 0 };
+	const struct perf_event_header *h;
+	uint64_t pos = 0, at = 0, bad_off = 0;
+	int rc = 0, e = 0;
+
+	r->res.sink = sink;
+	r->res.sink_arg = arg;
+	for (at = pos; !e && (h = ppm_data__next(d, &pos, &rc)); at = pos) {
+		if (h->type == PPM_RECORD_FINISHED_ROUND) {
+			e = reorder_flush(r, &ro, ro.next_flush, &bad_off);
+			ro.next_flush = ro.max_time;
+			reorder_release(d, &ro, pos);
+			continue;
+		}
+		if (h->type == PPM_RECORD_COMPRESSED) {
+			e = -ENOTSUP;
+			set_err(err, "'%s' is compressed (perf record -z), which pyperfmap cannot read "
+				"yet; record without -z", path);
+			goto out;
+		}
+		if (h->type >= 64)
+			continue;
+		ro.last_time = record_time(d, h, ro.last_time);
+		e = reorder_push(&ro, ro.last_time, at);
+		ppm_progress__update(r->progress, pos, d->data_size);
+	}
+	if (!e && rc) {
+		e = rc;
+		set_err(err, "'%s' is corrupt: a record runs past the end of its data", path);
+		goto out;
+	}
+	if (!e)
+		e = reorder_flush(r, &ro, UINT64_MAX, &bad_off);
+	if (e == -ENOMEM)
+		set_err(err, "out of memory reading '%s'", path);
+	else if (e == -EINVAL)
+		set_err(err, "'%s' is corrupt: bad record at offset %llu", path,
+			(unsigned long long)(bad_off + (uint64_t)(d->data - d->map)));
+	else if (e)
+		set_err(err, "reading '%s' stopped: %s", path, strerror(-e));
+out:
+	free(ro.q);
+	free(ro.tmp);
+	return e;
+}
+
+int ppm_reader__perfmaps(const void *section, size_t size, struct ppm_machine *m)
+{
+	const unsigned char *p = section;
+	size_t off = 0;
+
+	while (p && off + 8 <= size) {
+		uint32_t pid, len;
+		int e;
+
+		memcpy(&pid, p + off, 4);
+		memcpy(&len, p + off + 4, 4);
+		if (len > size - off - 8)
+			return -EINVAL;
+		e = ppm_machine__add_perfmap_text(m, (pid_t)pid, (const char *)p + off + 8, len);
+		if (e)
+			return e;
+		off += 8 + ((len + 7u) & ~7u);
+		if (off > size)
+			off = size; /* the last one's padding may be cut */
+	}
+	return off == size || !p ? 0 : -EINVAL;
+}
+
+int ppm_reader__open(struct ppm_reader **rp, const struct ppm_reader_opts *o, struct ppm_err *err)
+{
+	struct ppm_reader *r = calloc(1, sizeof(*r));
+	const void *sec;
+	size_t size;
+	int e;
+
+	*rp = NULL;
+	if (!r) {
+		set_err(err, "out of memory");
+		return -ENOMEM;
+	}
+	e = ppm_data__open(&r->data, o->input, err);
+	if (e) {
+		free(r);
+		return e;
+	}
+	r->path = o->input;
+	r->progress = o->progress;
+	r->machine = ppm_machine__new();
+	if (!r->machine || ppm_resolver__init(&r->res, r->machine, o->show_interpreter, NULL, NULL)) {
+		ppm_reader__close(r);
+		set_err(err, "out of memory");
+		return -ENOMEM;
+	}
+	if (o->symfs)
+		ppm_machine__set_symfs(r->machine, o->symfs);
+	if (o->kallsyms)
+		ppm_machine__set_kallsyms(r->machine, o->kallsyms);
+	else if ((sec = ppm_data__feature(r->data, PPM_FEAT_KSYMS, &size)))
+		ppm_machine__set_kernel_symbols(r->machine, sec, size);
+	/* A damaged section loses what it holds, not the file: its maps up to the damage. */
+	sec = ppm_data__feature(r->data, PPM_FEAT_PERFMAPS, &size);
+	e = ppm_reader__perfmaps(sec, size, r->machine);
+	r->perfmaps_damaged = e == -EINVAL;
+	sec = ppm_data__feature(r->data, PPM_FEAT_ACTIVATED, &size);
+	if (e == -ENOMEM || (sec && ppm_resolver__set_activated(&r->res, sec, size))) {
+		ppm_reader__close(r);
+		set_err(err, "out of memory");
+		return -ENOMEM;
+	}
+	*rp = r;
+	return 0;
+}
+
+void ppm_reader__close(struct ppm_reader *r)
+{
+	if (!r)
+		return;
+	ppm_resolver__release(&r->res);
+	ppm_machine__free(r->machine);
+	ppm_data__close(r->data);
+	free(r);
+}
+
+int ppm_reader__find_event(const struct ppm_data *d, const char *name, struct ppm_err *err)
+{
+	size_t used = 0;
+
+	for (int pass = 0; pass < 3; pass++) {
+		for (int i = 0; i < d->nr_attrs; i++) {
+			const char *n = d->attrs[i].name ? d->attrs[i].name : "";
+			size_t base = strcspn(n, ":");
+
+			if ((pass == 0 && !strcmp(n, name)) || (pass == 1 && !strcasecmp(n, name)) ||
+			    (pass == 2 && strlen(name) == base && !strncasecmp(n, name, base)))
+				return i;
+		}
+	}
+	used = (size_t)snprintf(err->msg, sizeof(err->msg), "no event '%s' in this file (it has: ",
+				name);
+	for (int i = 0; i < d->nr_attrs && used < sizeof(err->msg); i++)
+		used += (size_t)snprintf(err->msg + used, sizeof(err->msg) - used, "%s%s",
+					 i ? ", " : "", d->attrs[i].name ? d->attrs[i].name : "?");
+	if (used < sizeof(err->msg))
+		snprintf(err->msg + used, sizeof(err->msg) - used, ")");
+	return -ENOENT;
+}

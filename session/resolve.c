@@ -1,0 +1,282 @@
+/* Records to resolved samples (see resolve.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolve.h"
+#include "session.h"
+#include "../util/array.h"
+
+#define MAX_FRAMES 512
+
+/* Remembers recent (pid, address) -> frame id answers: stacks repeat a lot. */
+#define FCACHE_SIZE 8192
+
+struct ppm_fcache_slot {
+	uint64_t addr;
+	int32_t pid;
+	int32_t kernel;
+	uint32_t frame;
+	uint32_t valid;
+};
+
+int ppm_resolver__init(struct ppm_resolver *r, struct ppm_machine *m, int show_interpreter,
+		       ppm_sample_sink sink, void *sink_arg)
+{
+	memset(r, 0, sizeof(*r));
+	r->m = m;
+	r->show_interpreter = show_interpreter;
+	r->sink = sink;
+	r->sink_arg = sink_arg;
+	r->fcache = calloc(FCACHE_SIZE, sizeof(*r->fcache));
+	r->chain = malloc(MAX_FRAMES * sizeof(*r->chain));
+	if (!r->fcache || !r->chain) {
+		ppm_resolver__release(r);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void ppm_resolver__release(struct ppm_resolver *r)
+{
+	free(r->fcache);
+	free(r->chain);
+	free(r->kinds);
+	free(r->activated);
+	ppm_frames__release(&r->frames);
+	r->fcache = NULL;
+	r->chain = NULL;
+	r->kinds = NULL;
+	r->activated = NULL;
+}
+
+int ppm_resolver__set_activated(struct ppm_resolver *r, const void *pids, size_t bytes)
+{
+	uint32_t *v;
+
+	if (bytes < 4)
+		return 0;
+	v = malloc(bytes);
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, pids, bytes);
+	free(r->activated);
+	r->activated = v;
+	r->nr_activated = bytes / 4;
+	return 0;
+}
+
+static int frame_of(struct ppm_resolver *r, pid_t pid, uint64_t addr, int kernel, int caller,
+		    uint32_t *id)
+{
+	uint64_t look = caller && addr ? addr - 1 : addr; /* a return address: the call is before it */
+	size_t k = (size_t)((look * 0x9E3779B97F4A7C15ULL) >> 48 ^ (uint64_t)pid) % FCACHE_SIZE;
+	struct ppm_fcache_slot *s = &r->fcache[k];
+	struct ppm_resolved res;
+	struct ppm_frame f;
+	int err;
+
+	if (s->valid == (uint32_t)r->generation + 1 && s->addr == look && s->pid == pid &&
+	    s->kernel == kernel) {
+		*id = s->frame;
+		return 0;
+	}
+	ppm_machine__resolve(r->m, pid, look, kernel, &res);
+	f.dso = res.dso;
+	f.sym = res.sym;
+	f.rel = res.sym ? 0 : (res.dso ? res.rel : look) + (look != addr);
+	f.kernel = kernel;
+	err = ppm_frames__intern(&r->frames, &f, id);
+	if (err)
+		return err;
+	s->addr = look;
+	s->pid = pid;
+	s->kernel = kernel;
+	s->frame = *id;
+	s->valid = (uint32_t)r->generation + 1;
+	return 0;
+}
+
+/* ppm_frame__kind, remembered per frame id (it compares names). */
+static enum ppm_frame_kind kind_of(struct ppm_resolver *r, uint32_t id)
+{
+	enum ppm_frame_kind kind;
+
+	if (ppm_array__reserve_zeroed((void **)&r->kinds, &r->nr_kinds, (size_t)id + 1, 1))
+		return ppm_frame__kind(&r->frames.v[id]);
+	if (r->kinds[id])
+		return (enum ppm_frame_kind)(r->kinds[id] - 1);
+	kind = ppm_frame__kind(&r->frames.v[id]);
+	r->kinds[id] = (uint8_t)(kind + 1);
+	return kind;
+}
+
+/* Drops interpreter frames that sit between two Python frames (chain is leaf first). */
+static size_t fold_glue(struct ppm_resolver *r, uint32_t *chain, size_t n)
+{
+	size_t out = 0, first_py = n, last_py = n;
+
+	for (size_t i = 0; i < n; i++)
+		if (kind_of(r, chain[i]) == PPM_FRAME_PYTHON) {
+			if (first_py == n)
+				first_py = i;
+			last_py = i;
+		}
+	if (first_py == n || first_py == last_py)
+		return n;
+	for (size_t i = 0; i < n; i++) {
+		if (i > first_py && i < last_py && kind_of(r, chain[i]) == PPM_FRAME_GLUE)
+			continue;
+		chain[out++] = chain[i];
+	}
+	return out;
+}
+
+/*
+ * A Python function that was running before pyperfmap switched the trampoline on in
+ * its process (attach) has no stub, so nothing names it: the eval-loop frames the
+ * trampoline would have named (those rootward of the outermost named Python frame)
+ * become one frame of this symbol, Python time without a name, in the interpreter.
+ */
+static const struct ppm_symbol entered_before = { 0, 0, "py::[entered before attach]", 0 };
+
+static int was_activated(const struct ppm_resolver *r, pid_t pid)
+{
+	for (size_t i = 0; i < r->nr_activated; i++)
+		if (r->activated[i] == (uint32_t)pid)
+			return 1;
+	return 0;
+}
+
+/* An eval-loop frame: by its name, or unnamed in the interpreter (a stripped one). */
+static int is_eval_loop(struct ppm_resolver *r, uint32_t id)
+{
+	const struct ppm_frame *f = &r->frames.v[id];
+
+	if (kind_of(r, id) != PPM_FRAME_GLUE)
+		return 0;
+	return f->sym ? !strcmp(f->sym->name, "_PyEval_EvalFrameDefault") : 1;
+}
+
+static size_t mark_entered_before(struct ppm_resolver *r, uint32_t *chain, size_t n)
+{
+	size_t outer = 0, out = 0;
+	int have_py = 0, marked = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (kind_of(r, chain[i]) == PPM_FRAME_PYTHON) {
+			outer = i;
+			have_py = 1;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if ((!have_py || i > outer) && is_eval_loop(r, chain[i])) {
+			struct ppm_frame f = { r->frames.v[chain[i]].dso, &entered_before, 0, 0 };
+
+			if (marked)
+				continue; /* the frames entered before are one unnamed span */
+			if (ppm_frames__intern(&r->frames, &f, &chain[out]))
+				return n;
+			out++;
+			marked = 1;
+			continue;
+		}
+		chain[out++] = chain[i];
+	}
+	return out;
+}
+
+int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s)
+{
+	struct ppm_resolved_sample rs = { s, NULL, r->chain, 0, 0 };
+	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+	size_t n = 0;
+	int err;
+
+	rs.comm = ppm_machine__comm_of(r->m, (pid_t)s->pid, (pid_t)s->tid);
+	if (s->callchain && s->nr_callchain) {
+		int first_in_ctx = 1;
+
+		rs.has_callchain = 1;
+		for (uint64_t i = 0; i < s->nr_callchain && n < MAX_FRAMES; i++) {
+			uint64_t ip = s->callchain[i];
+
+			if (ip >= PERF_CONTEXT_MAX) {
+				kernel = ip == PERF_CONTEXT_KERNEL;
+				first_in_ctx = 1;
+				if (ip != PERF_CONTEXT_KERNEL && ip != PERF_CONTEXT_USER)
+					break; /* guest or hypervisor frames: not ours to name */
+				continue;
+			}
+			/* A 0 frame ends a stack the recorder's unwinder could not finish. */
+			if (!ip && !kernel)
+				r->stats.incomplete++;
+			err = frame_of(r, (pid_t)s->pid, ip, kernel, !first_in_ctx, &r->chain[n]);
+			if (err)
+				return err;
+			first_in_ctx = 0;
+			if (!r->frames.v[r->chain[n]].sym)
+				r->stats.unresolved++;
+			n++;
+		}
+	}
+	if (!n) {
+		err = frame_of(r, (pid_t)s->pid, s->ip, kernel, 0, &r->chain[0]);
+		if (err)
+			return err;
+		if (!r->frames.v[r->chain[0]].sym)
+			r->stats.unresolved++;
+		n = 1;
+	}
+	if (r->nr_activated && !r->show_interpreter && was_activated(r, (pid_t)s->pid))
+		n = mark_entered_before(r, r->chain, n);
+	if (!r->show_interpreter)
+		n = fold_glue(r, r->chain, n);
+	rs.nr = n;
+	return r->sink ? r->sink(r->sink_arg, &rs) : 0;
+}
+
+int ppm_resolver__record(struct ppm_resolver *r, const struct ppm_data *d,
+			 const struct perf_event_header *h)
+{
+	const unsigned char *p = (const unsigned char *)(h + 1);
+	size_t body = h->size - sizeof(*h);
+	uint64_t v[2];
+
+	switch (h->type) {
+	case PERF_RECORD_SAMPLE: {
+		struct ppm_sample s;
+
+		if (ppm_data__parse_sample(d, h, &s))
+			return -EINVAL;
+		return ppm_resolver__sample(r, &s);
+	}
+	case PERF_RECORD_MMAP:
+	case PERF_RECORD_MMAP2:
+	case PERF_RECORD_COMM:
+	case PERF_RECORD_FORK:
+	case PERF_RECORD_EXIT: {
+		int rc = ppm_sideband__apply(r->m, h);
+
+		if (rc > 0)
+			r->generation++;
+		return rc < 0 ? rc : 0;
+	}
+	case PERF_RECORD_THROTTLE:
+		r->stats.throttled++;
+		return 0;
+	case PERF_RECORD_LOST:
+		if (body < 16)
+			return -EINVAL;
+		memcpy(v, p, 16);
+		r->stats.lost += v[1];
+		return 0;
+	case PERF_RECORD_LOST_SAMPLES:
+		if (body < 8)
+			return -EINVAL;
+		memcpy(v, p, 8);
+		r->stats.lost += v[0];
+		return 0;
+	default:
+		return 0;
+	}
+}

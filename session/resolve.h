@@ -1,0 +1,83 @@
+/*
+ * A recording's records, as they come (from a file in time order, or from the rings
+ * of a live recording), turned into what reports count: the side-band records keep
+ * the address-space model up to date, and each sample becomes its frames, resolved,
+ * interned and folded, handed to a sink. The one interface between where samples
+ * come from (session/) and what is made of them (report/).
+ *
+ * Usage:
+ *	struct ppm_resolver r;
+ *	ppm_resolver__init(&r, machine, show_interpreter, sink, sink_arg);
+ *	for each record h:  err = ppm_resolver__record(&r, d, h);   (0 or -errno)
+ *	ppm_resolver__release(&r);
+ */
+#ifndef PPM_SESSION_RESOLVE_H
+#define PPM_SESSION_RESOLVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/perf_event.h>
+
+#include "frames.h"
+#include "../lib/data_reader.h"
+#include "../maps/machine.h"
+
+/* One sample as the sinks see it. */
+struct ppm_resolved_sample {
+	const struct ppm_sample *s;
+	const char *comm;          /* interned by the machine: compare by pointer */
+	const uint32_t *chain;     /* frame ids, leaf first (chain[0] is where it was taken) */
+	size_t nr;
+	int has_callchain;         /* the sample carried a call chain (not only its ip) */
+};
+
+/* Where resolved samples go: 0 to go on, or -errno to stop the reading with it. */
+typedef int (*ppm_sample_sink)(void *arg, const struct ppm_resolved_sample *rs);
+
+/* What the records said about themselves, for the report's header. */
+struct ppm_resolve_stats {
+	uint64_t unresolved;  /* frames without a symbol */
+	uint64_t incomplete;  /* stacks the recorder's unwinder could not finish */
+	uint64_t lost;        /* samples the kernel dropped (LOST, LOST_SAMPLES) */
+	uint64_t throttled;   /* THROTTLE records */
+};
+
+struct ppm_fcache_slot;
+
+struct ppm_resolver {
+	struct ppm_machine *m;      /* not owned */
+	struct ppm_frames frames;   /* every frame id the sinks were given */
+	struct ppm_resolve_stats stats;
+	int show_interpreter;       /* keep the interpreter's frames between Python frames */
+	ppm_sample_sink sink;
+	void *sink_arg;
+	/* private */
+	struct ppm_fcache_slot *fcache;
+	uint32_t *chain;
+	uint8_t *kinds;             /* per frame id: 0 unknown yet, else enum ppm_frame_kind + 1 */
+	size_t nr_kinds;
+	uint64_t generation;        /* bumped by every model change, so cached answers go stale */
+	uint32_t *activated;        /* pids a trampoline was switched on in (attach) */
+	size_t nr_activated;
+};
+
+/* 0 or -ENOMEM. */
+int ppm_resolver__init(struct ppm_resolver *r, struct ppm_machine *m, int show_interpreter,
+		       ppm_sample_sink sink, void *sink_arg);
+void ppm_resolver__release(struct ppm_resolver *r);
+/*
+ * The pids whose Python frames entered before an attach are unnamed (PPM_FEAT_ACTIVATED:
+ * u32s at any alignment); their eval-loop frames become py::[entered before attach].
+ */
+int ppm_resolver__set_activated(struct ppm_resolver *r, const void *pids, size_t bytes);
+/*
+ * One record of d's recording: a sample goes to the sink, side-band changes the model,
+ * LOST and THROTTLE are counted, other types are ignored. 0, the sink's error,
+ * -EINVAL for a malformed record, or -ENOMEM.
+ */
+int ppm_resolver__record(struct ppm_resolver *r, const struct ppm_data *d,
+			 const struct perf_event_header *h);
+/* A sample already parsed (a live recording parses its own): as ppm_resolver__record. */
+int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s);
+
+#endif
