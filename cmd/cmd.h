@@ -52,14 +52,38 @@ void ppm_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Routes library log messages to stderr (warnings always, debug with -v). */
 void ppm_cmd_setup_log(int verbose);
 
-/* Why opening an event failed, with what to do about it (EACCES, EMFILE, no PMU). */
-void ppm_advice_open_error(char *buf, size_t len, const char *event, int cpu, int err, int mmap);
-/* "<what>: too many open files (limit N; ... 'ulimit -n')". */
-void ppm_advice_emfile(char *buf, size_t len, const char *what);
 /* -q: notices are dropped; errors and warnings still print. */
 void ppm_set_quiet(int on);
+
+/* Advice (cmd/advice.c): what a user can do about a failure, said in one place. */
+struct ppm_err;
+struct ppm_event;
+/* What a recording was aimed at, for the permission advice. */
+struct ppm_target {
+	const int *pids;   /* -p */
+	int nr_pids;
+	int system_wide;   /* -a */
+};
+/* kernel.perf_event_paranoid (read once; 2 when it cannot be read). */
+long ppm_advice__paranoid(void);
+/* Why opening event failed (err, and where says the CPU and whether mmap failed). */
+void ppm_advice__open(const char *event, const struct ppm_err *where, int err,
+		      const struct ppm_target *t);
+/* "<what>: <strerror>", or the open-files advice when that is the reason. */
+void ppm_advice__errno(const char *what, int err);
+void ppm_advice__unknown_event(const char *name);
+/* "cannot run PROGRAM: ..." and the exit status a shell gives (127 not found, else 126). */
+int ppm_advice__exec_failed(const char *program, int err);
 /* Raises the soft open-file limit to the hard one (one fd per CPU per event). */
-void ppm_raise_nofile(void);
+void ppm_advice__raise_nofile(void);
+/* 0, or -1 with the advice said when the open-file limit is below what nr_events need. */
+int ppm_advice__check_nofile(int nr_events);
+/*
+ * Probes every event; without a PMU, cycles falls back to cpu-clock (with a notice)
+ * and any other hardware event is an error pointing at 'pyperfmap list'; without the
+ * right to see the kernel, user space only. 0 or -1 (the error said).
+ */
+int ppm_advice__check_events(struct ppm_event *evs, int nr);
 
 /* getopt's complaint, in our words: the option and where its help is. */
 void ppm_bad_option(const char *cmd, int optopt_char, const char *arg);

@@ -57,6 +57,5 @@ int cmd_exec(int argc, char **argv)
 		ppm_notice("%s: CPython's own perf trampoline names the Python functions; "
 			   "pyperfmap's stays off", ppm_cpython_trampoline_asked(argv + first));
 	execvp(argv[first], argv + first);
-	ppm_err("cannot run '%s': %s", argv[first], strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	return ppm_advice__exec_failed(argv[first], -errno);
 }

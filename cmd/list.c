@@ -1,4 +1,5 @@
 /* pyperfmap list: the events -e takes on this machine, by kind, like perf list. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,6 +19,46 @@ static const char list_usage[] =
 	"  -a, --all    also the events libpfm4 knows that this machine cannot count\n"
 	"  -h, --help   this text\n";
 
+/* perf list's layout: a line per event with its kind, then the CPU's PMU events. */
+static void print_list(FILE *out, const struct ppm_event_list *l, bool all, const char *filter)
+{
+	static const char *const kind_names[PPM_EVENT_KINDS] = {
+		"Hardware event", "Software event", "Hardware cache event", ""
+	};
+	int printed = 0;
+
+	fprintf(out, "List of pre-defined events (to be used in -e):\n\n");
+	for (int k = 0; k < PPM_EVENT_KINDS; k++) {
+		int any = 0;
+
+		for (size_t i = 0; i < l->nr; i++) {
+			const struct ppm_event_entry *e = &l->v[i];
+			const char *na = e->ok ? "" : " (not available here)";
+
+			if (e->kind != (enum ppm_event_kind)k)
+				continue;
+			if (k == PPM_EVENT_PMU && !any)
+				fprintf(out, "%s%s:\n", printed ? "\n" : "", l->pmu_desc);
+			any = 1;
+			printed++;
+			if (k == PPM_EVENT_PMU)
+				fprintf(out, "  %-48s %s%s\n", e->name, e->desc, na);
+			else
+				fprintf(out, "  %-48s [%s]%s\n", e->name, kind_names[k], na);
+		}
+	}
+	if (!filter || strcasestr("rNNN", filter))
+		fprintf(out, "  %-48s [Raw hardware event descriptor]%s\n", "rNNN",
+			l->have_pmu ? "" : " (not available here)");
+	if (!l->have_pmu)
+		fprintf(out, "\nThis machine exposes no hardware PMU (a virtual machine?): hardware, "
+			     "cache and raw events cannot be counted%s%s%s; 'cycles' falls back to "
+			     "'cpu-clock'.%s\n",
+			l->pmu_events ? ", nor the events libpfm4 knows for this CPU (" : "",
+			l->pmu_events ? l->pmu_desc : "", l->pmu_events ? ")" : "",
+			all ? "" : " 'pyperfmap list --all' shows every event libpfm4 knows.");
+}
+
 int cmd_list(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -25,6 +66,8 @@ int cmd_list(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct ppm_event_list l;
+	const char *filter;
 	bool all = false;
 	int opt, err;
 
@@ -48,11 +91,16 @@ int cmd_list(int argc, char **argv)
 		return 2;
 	}
 	ppm_cmd_setup_log(0);
-	err = ppm_event__print_list(stdout, all, optind < argc ? argv[optind] : NULL);
-	if (!err && fflush(stdout))
-		err = -1;
+	filter = optind < argc ? argv[optind] : NULL;
+	err = ppm_event__list(&l, all, filter);
 	if (err) {
-		ppm_err("cannot list the events (libpfm4 missing or no memory)");
+		ppm_err("cannot list the events: %s", strerror(-err));
+		return 1;
+	}
+	print_list(stdout, &l, all, filter);
+	ppm_event_list__release(&l);
+	if (fflush(stdout) || ferror(stdout)) {
+		ppm_err("cannot write: %s", strerror(errno));
 		return 1;
 	}
 	return 0;

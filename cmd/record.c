@@ -342,49 +342,6 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	return 0;
 }
 
-static long read_paranoid(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
-	long v = 2;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = 2;
-		fclose(f);
-	}
-	return v;
-}
-
-/* "<what>: <strerror>", or the open-files advice when that is the reason. */
-static void report_errno(const char *what, int err)
-{
-	char msg[512];
-
-	if (err == -EMFILE || err == -ENFILE) {
-		ppm_advice_emfile(msg, sizeof(msg), what);
-		ppm_err("%s", msg);
-	} else {
-		ppm_err("%s: %s", what, strerror(-err));
-	}
-}
-
-/* One fd per CPU per event (per thread with -p) plus a handful for pipes and the file. */
-static int check_nofile(int nr_events)
-{
-	struct rlimit rl;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned long long need = (unsigned long long)(cpus > 0 ? cpus : 1) * nr_events + 8;
-	char msg[512];
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < need) {
-		ppm_advice_emfile(msg, sizeof(msg), "cannot record");
-		ppm_err("%s", msg);
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * A recorded process that wrote no perf map but a jitdump (CPython's -X perf_jit):
  * its stubs' names from the dump, embedded as its map. Only a dump written during
@@ -513,36 +470,11 @@ static void fill_opts(struct recording *r)
 	o->perfmap_text = jitdump_names;
 }
 
-/* Why an open failed, said for what was asked: a process, the system, or an event. */
-static void say_open_error(const struct recording *r, const struct ppm_open_error *oerr, int err)
-{
-	char msg[512];
-
-	if (attaching(r) && err == -ESRCH) {
-		if (r->a.nr_pids == 1)
-			snprintf(msg, sizeof(msg), "no such process: %d", r->a.pids[0]);
-		else
-			snprintf(msg, sizeof(msg), "none of the processes given to -p is running");
-	} else if (attaching(r) && (err == -EACCES || err == -EPERM)) {
-		snprintf(msg, sizeof(msg), "cannot attach to process %d: permission denied "
-			 "(it belongs to another user, and perf_event_paranoid is %ld; run as "
-			 "root or with CAP_PERFMON)", r->a.pids[0], read_paranoid());
-	} else if (r->a.system_wide && (err == -EACCES || err == -EPERM)) {
-		snprintf(msg, sizeof(msg), "cannot record system-wide (-a): permission denied "
-			 "(it needs CAP_PERFMON or root, or kernel.perf_event_paranoid at 0 or "
-			 "below, which is %ld: sysctl kernel.perf_event_paranoid=0)",
-			 read_paranoid());
-	} else {
-		ppm_advice_open_error(msg, sizeof(msg), r->evs[oerr->event].name, oerr->cpu, err,
-				      oerr->mmap);
-	}
-	ppm_err("%s", msg);
-}
-
 /* Opens the events; an unprivileged user's locked-memory allowance shrinks the rings. */
 static int open_events(struct recording *r)
 {
-	struct ppm_open_error oerr;
+	struct ppm_target t = { r->a.pids, r->a.nr_pids, r->a.system_wide };
+	struct ppm_err perr;
 	int err;
 
 	for (;;) {
@@ -551,8 +483,8 @@ static int open_events(struct recording *r)
 			ppm_err("cannot read the online CPUs: %s", strerror(errno));
 			return -1;
 		}
-		err = ppm_record__open(r->rec, &oerr);
-		if (err == -EPERM && oerr.mmap && !r->a.pages_set && r->opts.mmap_pages > 8) {
+		err = ppm_record__open(r->rec, &perr);
+		if (err == -EPERM && perr.mmap && !r->a.pages_set && r->opts.mmap_pages > 8) {
 			r->opts.mmap_pages /= 2;
 			ppm_record__free(r->rec);
 			r->rec = NULL;
@@ -561,7 +493,8 @@ static int open_events(struct recording *r)
 		break;
 	}
 	if (err) {
-		say_open_error(r, &oerr, err);
+		ppm_advice__open(perr.event >= 0 ? r->evs[perr.event].name : r->evs[0].name, &perr,
+				 err, attaching(r) || r->a.system_wide ? &t : NULL);
 		return -1;
 	}
 	if (r->opts.mmap_pages != r->a.pages)
@@ -738,30 +671,28 @@ int cmd_record(int argc, char **argv)
 	ppm_set_quiet(r.a.quiet);
 	r.nr_ev = ppm_event__parse_list(r.a.events, &r.evs, bad, sizeof(bad));
 	if (r.nr_ev < 0) {
-		ppm_err("unknown event '%s' (events are perf's names, e.g. cycles, cpu-clock, "
-			"task-clock)", bad);
+		ppm_advice__unknown_event(bad);
 		return 2;
 	}
 	if (attaching(&r) && !any_alive(&r)) {
-		if (r.a.nr_pids == 1)
-			ppm_err("no such process: %d", r.a.pids[0]);
-		else
-			ppm_err("none of the processes given to -p is running");
+		struct ppm_target t = { r.a.pids, r.a.nr_pids, 0 };
+
+		ppm_advice__open(r.evs[0].name, NULL, -ESRCH, &t);
 		goto out;
 	}
-	if (check_events(r.evs, r.nr_ev))
+	if (ppm_advice__check_events(r.evs, r.nr_ev))
 		goto out;
 	choose_call_graph(&r);
 	say_python_modes(&r);
 	if (r.a.freq)
 		r.a.freq = limit_freq(r.a.freq);
-	ppm_raise_nofile();
-	if (check_nofile(r.nr_ev))
+	ppm_advice__raise_nofile();
+	if (ppm_advice__check_nofile(r.nr_ev))
 		goto out;
 	err = output_create(&r.out, r.a.output);
 	if (err) {
 		snprintf(msg, sizeof(msg), "cannot create '%s'", r.a.output);
-		report_errno(msg, err);
+		ppm_advice__errno(msg, err);
 		goto out;
 	}
 	install_signals();
@@ -772,7 +703,7 @@ int cmd_record(int argc, char **argv)
 		err = workload_prepare(&r.wl, r.a.argv, !r.a.no_trampoline && !attaching(&r));
 		if (err) {
 			snprintf(msg, sizeof(msg), "cannot start '%s'", r.a.argv[0]);
-			report_errno(msg, err);
+			ppm_advice__errno(msg, err);
 			goto out;
 		}
 		child_pid = r.wl.pid;
@@ -801,8 +732,7 @@ int cmd_record(int argc, char **argv)
 		if (err) {
 			waitpid(r.wl.pid, NULL, 0);
 			r.wl.pid = 0;
-			ppm_err("cannot run '%s': %s", r.a.argv[0], strerror(-err));
-			ret = err == -ENOENT ? 127 : 126;
+			ret = ppm_advice__exec_failed(r.a.argv[0], err);
 			goto out;
 		}
 	}
@@ -810,7 +740,7 @@ int cmd_record(int argc, char **argv)
 	err = output_publish(&r.out);
 	if (err) {
 		snprintf(msg, sizeof(msg), "cannot rename the recording to '%s'", r.a.output);
-		report_errno(msg, err);
+		ppm_advice__errno(msg, err);
 		goto out;
 	}
 	drain_until_done(&r);

@@ -154,11 +154,9 @@ static int open_counters(struct counter *cs, int nr, pid_t pid)
 		fd = syscall(SYS_perf_event_open, &attr, pid, -1, member ? cs[g].fd : -1,
 			     PERF_FLAG_FD_CLOEXEC);
 		if (fd < 0) {
-			char msg[512];
 			int err = -errno;
 
-			ppm_advice_open_error(msg, sizeof(msg), cs[i].ev->name, -1, err, 0);
-			ppm_err("%s", msg);
+			ppm_advice__open(cs[i].ev->name, NULL, err, NULL);
 			return err;
 		}
 		cs[i].fd = (int)fd;
@@ -216,8 +214,7 @@ int cmd_stat(int argc, char **argv)
 	ppm_cmd_setup_log(0);
 	nr_ev = ppm_event__parse_list(a.events, &evs, bad, sizeof(bad));
 	if (nr_ev < 0) {
-		ppm_err("unknown event '%s' ('pyperfmap list' shows the events this machine "
-			"offers)", bad);
+		ppm_advice__unknown_event(bad);
 		return 2;
 	}
 	cs = calloc((size_t)nr_ev, sizeof(*cs));
@@ -242,7 +239,7 @@ int cmd_stat(int argc, char **argv)
 	if (!a.events_set && !have_pmu)
 		ppm_notice("no hardware PMU on this machine: cycles, instructions, branches and "
 			   "branch-misses are not counted");
-	if (a.events_set && check_events(evs, nr_ev))
+	if (a.events_set && ppm_advice__check_events(evs, nr_ev))
 		goto out;
 	if (a.output) {
 		/* Written beside it and renamed when complete: a failure never leaves half a file. */
@@ -271,8 +268,7 @@ int cmd_stat(int argc, char **argv)
 		err = workload_start(&wl);
 		if (err) {
 			waitpid(wl.pid, NULL, 0);
-			ppm_err("cannot run '%s': %s", a.argv[0], strerror(-err));
-			ret = err == -ENOENT ? 127 : 126;
+			ret = ppm_advice__exec_failed(a.argv[0], err);
 			goto out;
 		}
 		while (wait4(wl.pid, &status, 0, &ru) < 0 && errno == EINTR)

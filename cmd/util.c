@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,81 +56,6 @@ void ppm_cmd_setup_log(int verbose)
 {
 	log_verbose = verbose;
 	ppm_log__set(log_to_stderr);
-}
-
-static int read_int_file(const char *path, long *out)
-{
-	FILE *f = fopen(path, "r");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fscanf(f, "%ld", out) == 1;
-	fclose(f);
-	return ok ? 0 : -1;
-}
-
-void ppm_advice_open_error(char *buf, size_t len, const char *event, int cpu, int err, int mmap)
-{
-	long paranoid = 2;
-	char where[32] = "";
-
-	if (cpu >= 0)
-		snprintf(where, sizeof(where), " on cpu %d", cpu);
-	switch (-err) {
-	case EACCES:
-	case EPERM:
-		read_int_file("/proc/sys/kernel/perf_event_paranoid", &paranoid);
-		snprintf(buf, len,
-			 "failed to open '%s'%s: permission denied (perf_event_paranoid is %ld; "
-			 "run as root, or 'sysctl kernel.perf_event_paranoid=1' to profile your own "
-			 "processes, -1 for everything)", event, where, paranoid);
-		break;
-	case EMFILE:
-	case ENFILE: {
-		char what[128];
-
-		snprintf(what, sizeof(what), "failed to open '%s'%s", event, where);
-		ppm_advice_emfile(buf, len, what);
-		break;
-	}
-	case ENOENT:
-	case EOPNOTSUPP:
-	case ENODEV:
-		snprintf(buf, len,
-			 "failed to open '%s'%s: no hardware PMU on this machine offers it "
-			 "(try -e cpu-clock)", event, where);
-		break;
-	case ESRCH:
-		snprintf(buf, len, "failed to open '%s': the process is gone", event);
-		break;
-	default:
-		snprintf(buf, len, "failed to %s '%s'%s: %s", mmap ? "map the ring buffer of" : "open",
-			 event, where, strerror(-err));
-		if (mmap && -err == EPERM)
-			snprintf(buf, len, "failed to map the ring buffer of '%s'%s: over the locked "
-				 "memory limit (use a smaller -m, or raise 'ulimit -l')", event, where);
-	}
-}
-
-void ppm_advice_emfile(char *buf, size_t len, const char *what)
-{
-	struct rlimit rl;
-
-	getrlimit(RLIMIT_NOFILE, &rl);
-	snprintf(buf, len, "%s: too many open files (limit %llu; pyperfmap needs one per CPU per "
-		 "event and a few more: raise it with 'ulimit -n')", what,
-		 (unsigned long long)rl.rlim_cur);
-}
-
-void ppm_raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 void ppm_bad_option(const char *cmd, int optopt_char, const char *arg)

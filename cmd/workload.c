@@ -133,61 +133,6 @@ int process_alive(pid_t pid)
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
-/* Turns hardware events this machine cannot count into what perf would do. */
-int check_events(struct ppm_event *evs, int nr)
-{
-	int have_pmu = ppm_event__have_pmu();
-
-	/* Errors first, so no fallback notice precedes them. */
-	for (int i = 0; i < nr && !have_pmu; i++) {
-		if (ppm_event__is_hardware(&evs[i]) &&
-		    ppm_event__generic_hw(&evs[i].attr) != PERF_COUNT_HW_CPU_CYCLES &&
-		    ppm_event__probe(&evs[i])) {
-			ppm_err("event '%s' needs a hardware PMU, which this machine does not "
-				"have: 'pyperfmap list' shows the events it offers", evs[i].name);
-			return -1;
-		}
-	}
-	for (int i = 0; i < nr; i++) {
-		int err = ppm_event__probe(&evs[i]);
-		char msg[512];
-
-		if (err && ppm_event__is_hardware(&evs[i]) &&
-		    (!have_pmu || err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV)) {
-			char *old = strdup(evs[i].name);
-
-			if (old && ppm_event__fallback(&evs[i]) == 0) {
-				ppm_notice("no hardware PMU on this machine: '%s' falls back to '%s'",
-					   old, evs[i].name);
-				free(old);
-				err = ppm_event__probe(&evs[i]);
-			} else {
-				free(old);
-				ppm_err("event '%s' needs a hardware PMU, which this machine does not "
-					"have: 'pyperfmap list' shows the events it offers", evs[i].name);
-				return -1;
-			}
-		}
-		if ((err == -EACCES || err == -EPERM) && !evs[i].attr.exclude_kernel) {
-			/* Like perf: without the right to see the kernel, sample user space. */
-			evs[i].attr.exclude_kernel = 1;
-			if (ppm_event__probe(&evs[i]) == 0) {
-				ppm_notice("kernel profiling is not allowed here "
-					   "(perf_event_paranoid): sampling user space only");
-				err = 0;
-			} else {
-				evs[i].attr.exclude_kernel = 0;
-			}
-		}
-		if (err) {
-			ppm_advice_open_error(msg, sizeof(msg), evs[i].name, -1, err, 0);
-			ppm_err("%s", msg);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 int exit_status_of(int status)
 {
 	if (WIFEXITED(status))

@@ -31,11 +31,4 @@ int process_alive(pid_t pid);
 /* A wait status as a shell reports it: the exit code, or 128+N for signal N. */
 int exit_status_of(int status);
 
-/*
- * Probes every event; without a PMU, cycles falls back to cpu-clock (with a notice)
- * and any other hardware event is an error pointing at 'pyperfmap list'; without the
- * right to see the kernel, user space only. Returns 0 or -1 (the error printed).
- */
-int check_events(struct ppm_event *evs, int nr);
-
 #endif

@@ -10,16 +10,6 @@
 
 #include "data_reader.h"
 
-static int fail(struct ppm_err *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 static int in_file(const struct ppm_data *d, uint64_t off, uint64_t len)
 {
 	return off <= d->size && len <= d->size - off;
@@ -81,13 +71,13 @@ static int read_attrs(struct ppm_data *d, const struct ppm_file_header *h, struc
 
 	if (asz < PERF_ATTR_SIZE_VER0 + sizeof(struct ppm_file_section) || asz > 4096 ||
 	    h->attrs.size % asz || !in_file(d, h->attrs.offset, h->attrs.size))
-		return fail(err, -EINVAL, "corrupt attribute section");
+		return ppm_err__set(err, -EINVAL, "corrupt attribute section");
 	d->nr_attrs = (int)(h->attrs.size / asz);
 	if (d->nr_attrs < 1 || d->nr_attrs > 4096)
-		return fail(err, -EINVAL, "file has %d events", d->nr_attrs);
+		return ppm_err__set(err, -EINVAL, "file has %d events", d->nr_attrs);
 	d->attrs = calloc((size_t)d->nr_attrs, sizeof(*d->attrs));
 	if (!d->attrs)
-		return fail(err, -ENOMEM, "out of memory");
+		return ppm_err__set(err, -ENOMEM, "out of memory");
 	for (int i = 0; i < d->nr_attrs; i++) {
 		const unsigned char *e = d->map + h->attrs.offset + (uint64_t)i * asz;
 		size_t alen = asz - sizeof(struct ppm_file_section);
@@ -97,11 +87,11 @@ static int read_attrs(struct ppm_data *d, const struct ppm_file_header *h, struc
 		       alen < sizeof(d->attrs[i].attr) ? alen : sizeof(d->attrs[i].attr));
 		memcpy(&ids, e + alen, sizeof(ids));
 		if (ids.size % 8 || !in_file(d, ids.offset, ids.size) || ids.offset % 8)
-			return fail(err, -EINVAL, "corrupt sample id list of event %d", i);
+			return ppm_err__set(err, -EINVAL, "corrupt sample id list of event %d", i);
 		d->attrs[i].ids = (const uint64_t *)(d->map + ids.offset);
 		d->attrs[i].nr_ids = ids.size / 8;
 		if (i && d->attrs[i].attr.sample_id_all != d->attrs[0].attr.sample_id_all)
-			return fail(err, -EINVAL, "events disagree on sample_id_all");
+			return ppm_err__set(err, -EINVAL, "events disagree on sample_id_all");
 	}
 	return 0;
 }
@@ -168,46 +158,46 @@ int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
 
 	d = calloc(1, sizeof(*d));
 	if (!d)
-		return fail(err, -ENOMEM, "out of memory");
+		return ppm_err__set(err, -ENOMEM, "out of memory");
 	d->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (d->fd < 0) {
-		rc = fail(err, -errno, "cannot open '%s': %s", path, strerror(errno));
+		rc = ppm_err__set(err, -errno, "cannot open '%s': %s", path, strerror(errno));
 		goto error;
 	}
 	if (fstat(d->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = fail(err, -EINVAL, "'%s' is not a regular file", path);
+		rc = ppm_err__set(err, -EINVAL, "'%s' is not a regular file", path);
 		goto error;
 	}
 	d->size = (size_t)st.st_size;
 	if (d->size < sizeof(h)) {
-		rc = fail(err, -EINVAL, "'%s' is %s, not a perf.data file", path,
+		rc = ppm_err__set(err, -EINVAL, "'%s' is %s, not a perf.data file", path,
 			  d->size ? "truncated" : "empty");
 		goto error;
 	}
 	d->map = mmap(NULL, d->size, PROT_READ, MAP_PRIVATE, d->fd, 0);
 	if (d->map == MAP_FAILED) {
 		d->map = NULL;
-		rc = fail(err, -errno, "cannot map '%s': %s", path, strerror(errno));
+		rc = ppm_err__set(err, -errno, "cannot map '%s': %s", path, strerror(errno));
 		goto error;
 	}
 	memcpy(&h, d->map, sizeof(h));
 	if (h.magic == PPM_PERF_MAGIC_SWAPPED) {
-		rc = fail(err, -ENOTSUP, "'%s' was written on a machine of the other byte order",
+		rc = ppm_err__set(err, -ENOTSUP, "'%s' was written on a machine of the other byte order",
 			  path);
 		goto error;
 	}
 	if (h.magic != PPM_PERF_MAGIC) {
-		rc = fail(err, -EINVAL, "'%s' is not a perf.data file (bad magic)", path);
+		rc = ppm_err__set(err, -EINVAL, "'%s' is not a perf.data file (bad magic)", path);
 		goto error;
 	}
 	if (h.size != sizeof(h)) {
-		rc = fail(err, -ENOTSUP, h.size == 16 ?
+		rc = ppm_err__set(err, -ENOTSUP, h.size == 16 ?
 			  "'%s' is in perf's pipe format; write it to a file with 'perf record -o'" :
 			  "'%s' has an unknown header size", path);
 		goto error;
 	}
 	if (!in_file(d, h.data.offset, h.data.size) || h.data.offset % 8) {
-		rc = fail(err, -EINVAL, "'%s' is truncated or corrupt (data section out of bounds)",
+		rc = ppm_err__set(err, -EINVAL, "'%s' is truncated or corrupt (data section out of bounds)",
 			  path);
 		goto error;
 	}
@@ -223,7 +213,7 @@ int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
 		int k = 0;
 
 		if (!in_file(d, idx, (uint64_t)nfeat * sizeof(struct ppm_file_section))) {
-			rc = fail(err, -EINVAL, "'%s' is truncated (feature sections missing)", path);
+			rc = ppm_err__set(err, -EINVAL, "'%s' is truncated (feature sections missing)", path);
 			goto error;
 		}
 		for (int b = 0; b < PPM_FEAT_BITS; b++) {
@@ -237,7 +227,7 @@ int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
 		}
 	}
 	if (read_private_sections(d, &h)) {
-		rc = fail(err, -EINVAL, "'%s' is truncated (its end is cut off)", path);
+		rc = ppm_err__set(err, -EINVAL, "'%s' is truncated (its end is cut off)", path);
 		goto error;
 	}
 	/*

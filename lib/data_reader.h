@@ -17,11 +17,9 @@
 #include <stdint.h>
 #include <linux/perf_event.h>
 
+#include "err.h"
 #include "perf_file.h"
 
-struct ppm_err {
-	char msg[512];
-};
 
 struct ppm_evsel_desc {
 	struct perf_event_attr attr;

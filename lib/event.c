@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "../util/array.h"
+#include "../util/array.h"
 #include "pfm.h"
 
 /* perf's software events that libpfm4 (4.13) does not know. */
@@ -397,23 +399,13 @@ int ppm_event__generic_hw(const struct perf_event_attr *attr)
  * alias ("CYCLES", "CPU-CYCLES") is listed under perf's spelling, grouped with the
  * other names of the same event, and kept only if the kernel opens it (unless all).
  * The CPU's own PMU events are offered when the kernel exposes a core PMU.
+ * An entry is built as "names\tequiv" (equiv groups aliases) and split at the end.
  */
-enum list_kind { LK_HW, LK_SW, LK_CACHE, LK_PMU, LK_NR };
-
-struct list_line {
-	enum list_kind kind;
-	char *text;
-	bool ok;
-};
-
 struct list_ctx {
-	struct list_line *v;
-	size_t nr, cap;
-	bool all, have_pmu;
+	struct ppm_event_list *l;
+	size_t cap;
+	bool all;
 	const char *filter;
-	size_t pmu_events;
-	const char *pmu_desc;
-	int err;
 };
 
 /* perf's spelling of a libpfm4 alias: lower case, with L1-, LLC-, dTLB-, iTLB- kept. */
@@ -430,35 +422,26 @@ static void perf_spelling(const char *in, char *out, size_t len)
 			memcpy(out, keep[k], strlen(keep[k]));
 }
 
-static bool matches(const struct list_ctx *c, const char *text)
+static int list_push(struct list_ctx *c, enum ppm_event_kind kind, const char *text, bool ok)
 {
-	return !c->filter || strcasestr(text, c->filter);
-}
+	struct ppm_event_list *l = c->l;
 
-static int list_push(struct list_ctx *c, enum list_kind kind, const char *text, bool ok)
-{
-	if (!matches(c, text))
+	if (c->filter && !strcasestr(text, c->filter))
 		return 0;
-	if (c->nr == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct list_line *v = realloc(c->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		c->v = v;
-		c->cap = cap;
-	}
-	c->v[c->nr].text = strdup(text);
-	if (!c->v[c->nr].text)
+	if (ppm_array__reserve((void **)&l->v, &c->cap, l->nr + 1, sizeof(*l->v)))
 		return -ENOMEM;
-	c->v[c->nr].kind = kind;
-	c->v[c->nr].ok = ok;
-	c->nr++;
+	l->v[l->nr].name = strdup(text);
+	if (!l->v[l->nr].name)
+		return -ENOMEM;
+	l->v[l->nr].desc = NULL;
+	l->v[l->nr].kind = kind;
+	l->v[l->nr].ok = ok;
+	l->nr++;
 	return 0;
 }
 
 /* Adds name to the line of its event (same equiv), or starts that line. */
-static int list_alias(struct list_ctx *c, enum list_kind kind, const char *equiv, const char *name)
+static int list_alias(struct list_ctx *c, enum ppm_event_kind kind, const char *equiv, const char *name)
 {
 	struct ppm_event ev;
 	char spelled[128], line[512];
@@ -467,15 +450,16 @@ static int list_alias(struct list_ctx *c, enum list_kind kind, const char *equiv
 	if (!strncmp(name, "PERF_COUNT_", 11))
 		return 0; /* libpfm4's own spelling: the aliases say it as perf does */
 	perf_spelling(name, spelled, sizeof(spelled));
-	for (size_t i = 0; i < c->nr; i++) {
-		char *tag = strchr(c->v[i].text, '\t');
+	for (size_t i = 0; i < c->l->nr; i++) {
+		struct ppm_event_entry *e = &c->l->v[i];
+		char *tag = strchr(e->name, '\t');
 
 		if (tag && !strcmp(tag + 1, equiv)) {
-			snprintf(line, sizeof(line), "%.*s OR %s\t%s", (int)(tag - c->v[i].text),
-				 c->v[i].text, spelled, equiv);
-			free(c->v[i].text);
-			c->v[i].text = strdup(line);
-			return c->v[i].text ? 0 : -ENOMEM;
+			snprintf(line, sizeof(line), "%.*s OR %s\t%s", (int)(tag - e->name), e->name,
+				 spelled, equiv);
+			free(e->name);
+			e->name = strdup(line);
+			return e->name ? 0 : -ENOMEM;
 		}
 	}
 	if (ppm_event__parse(&ev, spelled))
@@ -496,31 +480,31 @@ static int list_pfm_event(const struct ppm_pfm_event *e, void *ctx)
 
 	if (e->kind == PPM_PFM_GENERIC) {
 		struct ppm_event ev;
-		enum list_kind kind;
+		enum ppm_event_kind kind;
 
 		if (!e->equiv || ppm_event__parse(&ev, e->name))
 			return 0;
-		kind = ev.attr.type == PERF_TYPE_HARDWARE ? LK_HW :
-		       ev.attr.type == PERF_TYPE_SOFTWARE ? LK_SW :
-		       ev.attr.type == PERF_TYPE_HW_CACHE ? LK_CACHE :
-							    LK_NR;
+		kind = ev.attr.type == PERF_TYPE_HARDWARE ? PPM_EVENT_HW :
+		       ev.attr.type == PERF_TYPE_SOFTWARE ? PPM_EVENT_SW :
+		       ev.attr.type == PERF_TYPE_HW_CACHE ? PPM_EVENT_CACHE :
+							    PPM_EVENT_KINDS;
 		ppm_event__release(&ev);
-		return kind == LK_NR ? 0 : list_alias(c, kind, e->equiv, e->name);
+		return kind == PPM_EVENT_KINDS ? 0 : list_alias(c, kind, e->equiv, e->name);
 	}
 	if (e->kind != PPM_PFM_CORE)
 		return 0;
-	c->pmu_events++;
-	c->pmu_desc = e->pmu_desc;
-	if (!c->have_pmu && !c->all)
+	c->l->pmu_events++;
+	c->l->pmu_desc = e->pmu_desc;
+	if (!c->l->have_pmu && !c->all)
 		return 0;
 	if (!e->umasks[0]) {
 		snprintf(line, sizeof(line), "%s::%s\t%s", e->pmu, e->name, e->desc);
-		return list_push(c, LK_PMU, line, c->have_pmu);
+		return list_push(c, PPM_EVENT_PMU, line, c->l->have_pmu);
 	}
 	for (int i = 0; e->umasks[i] && !err; i++) {
 		snprintf(line, sizeof(line), "%s::%s:%s\t%s", e->pmu, e->name, e->umasks[i],
 			 e->umask_descs[i]);
-		err = list_push(c, LK_PMU, line, c->have_pmu);
+		err = list_push(c, PPM_EVENT_PMU, line, c->l->have_pmu);
 	}
 	return err;
 }
@@ -531,88 +515,72 @@ static int list_generic(struct list_ctx *c)
 	char equiv[32], name[64];
 	int err = 0;
 
-	for (size_t i = 0; i < c->nr; i++)
-		if (c->v[i].kind == LK_HW || c->v[i].kind == LK_SW)
+	for (size_t i = 0; i < c->l->nr; i++)
+		if (c->l->v[i].kind == PPM_EVENT_HW || c->l->v[i].kind == PPM_EVENT_SW)
 			return 0;
 	for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]) && !err; i++) {
 		snprintf(equiv, sizeof(equiv), "%u:%llu", generic[i].type,
 			 (unsigned long long)generic[i].config);
-		err = list_alias(c, generic[i].type == PERF_TYPE_HARDWARE ? LK_HW : LK_SW, equiv,
-				 generic[i].name);
+		err = list_alias(c, generic[i].type == PERF_TYPE_HARDWARE ? PPM_EVENT_HW : PPM_EVENT_SW,
+				 equiv, generic[i].name);
 	}
 	for (size_t k = 0; k < sizeof(caches) / sizeof(caches[0]) && !err; k++) {
 		for (size_t o = 0; o < 3 && !err; o++) {
 			snprintf(name, sizeof(name), "%s-%s", caches[k], ops[o][1]);
-			err = list_alias(c, LK_CACHE, name, name);
+			err = list_alias(c, PPM_EVENT_CACHE, name, name);
 			snprintf(name, sizeof(name), "%s-%s-misses", caches[k], ops[o][0]);
 			if (!err)
-				err = list_alias(c, LK_CACHE, name, name);
+				err = list_alias(c, PPM_EVENT_CACHE, name, name);
 		}
 	}
 	return err;
 }
 
-int ppm_event__print_list(FILE *out, bool all, const char *filter)
+int ppm_event__list(struct ppm_event_list *l, bool all, const char *filter)
 {
-	static const char *const kind_names[LK_NR] = { "Hardware event", "Software event",
-						       "Hardware cache event", "" };
-	struct list_ctx c = { .all = all, .have_pmu = ppm_event__have_pmu(), .filter = filter };
+	struct list_ctx c = { l, 0, all, filter };
 	int err;
 
+	memset(l, 0, sizeof(*l));
+	l->have_pmu = ppm_event__have_pmu();
 	err = ppm_pfm__foreach_event(list_pfm_event, &c);
+	if (err == -ENOENT)
+		err = 0; /* no libpfm4 (the log said so): perf's generic names still open */
 	if (!err)
 		err = list_generic(&c);
 	for (size_t i = 0; !err && i < sizeof(extra_sw) / sizeof(extra_sw[0]); i++) {
 		struct ppm_event ev;
 		char line[128];
+		bool ok;
 
 		if (ppm_event__parse(&ev, extra_sw[i].name))
 			continue;
 		snprintf(line, sizeof(line), "%s\t%s", extra_sw[i].name, extra_sw[i].name);
-		if (ppm_event__probe(&ev) == 0 || all)
-			err = list_push(&c, LK_SW, line, ppm_event__probe(&ev) == 0);
+		ok = ppm_event__probe(&ev) == 0;
+		if (ok || all)
+			err = list_push(&c, PPM_EVENT_SW, line, ok);
 		ppm_event__release(&ev);
 	}
-	if (err)
-		goto out;
-	fprintf(out, "List of pre-defined events (to be used in -e):\n\n");
-	for (int k = 0, printed = 0; k < LK_NR; k++) {
-		int any = 0;
+	/* "names\tequiv" becomes the names, and a PMU event's description */
+	for (size_t i = 0; i < l->nr; i++) {
+		char *tab = strchr(l->v[i].name, '\t');
 
-		for (size_t i = 0; i < c.nr; i++) {
-			struct list_line *l = &c.v[i];
-			char *tab = strchr(l->text, '\t');
-
-			if (l->kind != (enum list_kind)k)
-				continue;
-			if (k == LK_PMU && !any)
-				fprintf(out, "%s%s:\n", printed ? "\n" : "", c.pmu_desc);
-			any = 1;
-			printed++;
-			*tab = '\0';
-			if (k == LK_PMU)
-				fprintf(out, "  %-48s %s%s\n", l->text, tab + 1,
-					l->ok ? "" : " (not available here)");
-			else
-				fprintf(out, "  %-48s [%s]%s\n", l->text, kind_names[k],
-					l->ok ? "" : " (not available here)");
-		}
+		if (!tab)
+			continue;
+		*tab = '\0';
+		if (l->v[i].kind == PPM_EVENT_PMU)
+			l->v[i].desc = tab + 1;
 	}
-	if (matches(&c, "rNNN"))
-		fprintf(out, "  %-48s [Raw hardware event descriptor]%s\n", "rNNN",
-			c.have_pmu ? "" : " (not available here)");
-	if (!c.have_pmu)
-		fprintf(out, "\nThis machine exposes no hardware PMU (a virtual machine?): hardware, "
-			     "cache and raw events cannot be counted%s%s%s; 'cycles' falls back to "
-			     "'cpu-clock'.%s\n",
-			c.pmu_events ? ", nor the events libpfm4 knows for this CPU (" : "",
-			c.pmu_events ? c.pmu_desc : "", c.pmu_events ? ")" : "",
-			all ? "" : " 'pyperfmap list --all' shows every event libpfm4 knows.");
-out:
-	for (size_t i = 0; i < c.nr; i++)
-		free(c.v[i].text);
-	free(c.v);
 	if (err)
-		return err;
-	return ferror(out) ? -EIO : 0;
+		ppm_event_list__release(l);
+	return err;
+}
+
+void ppm_event_list__release(struct ppm_event_list *l)
+{
+	for (size_t i = 0; i < l->nr; i++)
+		free(l->v[i].name);
+	free(l->v);
+	l->v = NULL;
+	l->nr = 0;
 }

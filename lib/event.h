@@ -41,7 +41,29 @@ int ppm_event__fallback(struct ppm_event *ev);
 /* The generic perf event an attr is (PERF_COUNT_HW_*), or -1 for any other. */
 int ppm_event__generic_hw(const struct perf_event_attr *attr);
 
-/* 'pyperfmap list': the events this machine offers, by kind; all known ones with all. */
-int ppm_event__print_list(FILE *out, bool all, const char *filter);
+/* 'pyperfmap list': the events this machine offers, by kind, in perf list's order. */
+enum ppm_event_kind { PPM_EVENT_HW, PPM_EVENT_SW, PPM_EVENT_CACHE, PPM_EVENT_PMU, PPM_EVENT_KINDS };
+
+struct ppm_event_entry {
+	enum ppm_event_kind kind;
+	char *name;          /* the names -e takes, aliases joined by " OR " */
+	const char *desc;    /* a PMU event's description, else NULL */
+	bool ok;             /* the kernel opens it here */
+};
+
+struct ppm_event_list {
+	struct ppm_event_entry *v;
+	size_t nr;
+	bool have_pmu;
+	size_t pmu_events;    /* events libpfm4 knows for this CPU's PMU */
+	const char *pmu_desc; /* that PMU's name, as libpfm4 describes it */
+};
+
+/*
+ * The events that open here (all: every one libpfm4 knows, each with ok), the names
+ * containing filter (any case) only when it is given. 0 or -errno.
+ */
+int ppm_event__list(struct ppm_event_list *l, bool all, const char *filter);
+void ppm_event_list__release(struct ppm_event_list *l);
 
 #endif

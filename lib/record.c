@@ -176,14 +176,14 @@ static int list_threads(struct ppm_record *rec)
 	return rec->nr_tids ? 0 : -ESRCH;
 }
 
-int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
+int ppm_record__open(struct ppm_record *rec, struct ppm_err *perr)
 {
 	int ncpu = rec->cpus->nr, nev = rec->opts.nr_events, err, i;
 
-	memset(oerr, 0, sizeof(*oerr));
+	ppm_err__clear(perr);
 	err = list_threads(rec);
 	if (err)
-		return oerr->err = err;
+		return err;
 	rec->nr_fds = ncpu * nev * rec->nr_tids;
 	rec->fds = malloc((size_t)rec->nr_fds * sizeof(int));
 	rec->rings = calloc((size_t)ncpu, sizeof(*rec->rings));
@@ -194,7 +194,7 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 	rec->ids = calloc((size_t)nev, sizeof(*rec->ids));
 	rec->nr_ids = calloc((size_t)nev, sizeof(*rec->nr_ids));
 	if (!rec->fds || !rec->rings || !rec->pfds || !rec->pending || !rec->pending_time || !rec->attrs || !rec->ids || !rec->nr_ids)
-		return oerr->err = -ENOMEM;
+		return -ENOMEM;
 	for (i = 0; i < rec->nr_fds; i++)
 		rec->fds[i] = -1;
 	/* Where the callchain sits in our samples: after id?, ip, tid, time, cpu?, period. */
@@ -205,7 +205,7 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 		build_attr(rec, e, &rec->attrs[e]);
 		rec->ids[e] = calloc((size_t)(ncpu * rec->nr_tids), sizeof(uint64_t));
 		if (!rec->ids[e])
-			return oerr->err = -ENOMEM;
+			return -ENOMEM;
 	}
 	for (int c = 0; c < ncpu; c++) {
 		struct ppm_cpu cpu = rec->cpus->cpus[c];
@@ -225,10 +225,9 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 						rec->gone++;
 						continue;
 					}
-					oerr->err = -errno;
-					oerr->event = e;
-					oerr->cpu = cpu.cpu;
-					return oerr->err;
+					perr->event = e;
+					perr->cpu = cpu.cpu;
+					return -errno;
 				}
 				rec->fds[fd_index(rec, c, e, t)] = (int)fd;
 				if (ioctl((int)fd, PERF_EVENT_IOC_ID, &id) == 0)
@@ -237,18 +236,17 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 					leader = (int)fd;
 					err = ppm_ring__mmap(&rec->rings[c], leader, rec->opts.mmap_pages);
 					if (err) {
-						oerr->err = err;
-						oerr->cpu = cpu.cpu;
-						oerr->mmap = 1;
+						perr->event = e;
+						perr->cpu = cpu.cpu;
+						perr->mmap = 1;
 						return err;
 					}
 					rec->pfds[c].fd = leader;
 					rec->pfds[c].events = POLLIN;
 				} else if (ioctl((int)fd, PERF_EVENT_IOC_SET_OUTPUT, leader) < 0) {
-					oerr->err = -errno;
-					oerr->event = e;
-					oerr->cpu = cpu.cpu;
-					return oerr->err;
+					perr->event = e;
+					perr->cpu = cpu.cpu;
+					return -errno;
 				}
 			}
 		}
@@ -257,7 +255,7 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr)
 	}
 	/* Attached processes that all exited while the events were being opened. */
 	if (rec->opts.attach && rec->gone == nev * ncpu * rec->nr_tids)
-		return oerr->err = -ESRCH;
+		return -ESRCH;
 	return 0;
 }
 

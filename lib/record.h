@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "err.h"
 #include "event.h"
 
 struct ppm_record_opts {
@@ -69,19 +70,12 @@ struct ppm_record_stats {
 	int perfmaps;
 };
 
-/* Which open failed and why, so cmd/ can explain it. */
-struct ppm_open_error {
-	int err;        /* -errno */
-	int event;      /* index in opts.events */
-	int cpu;
-	int mmap;       /* 1 when mmap, not perf_event_open, failed */
-};
-
 struct ppm_record;
 
 struct ppm_record *ppm_record__new(const struct ppm_record_opts *opts);
 
-int ppm_record__open(struct ppm_record *rec, struct ppm_open_error *oerr);
+/* Opens every event on every CPU (or thread): 0, or -errno with err saying which and where. */
+int ppm_record__open(struct ppm_record *rec, struct ppm_err *err);
 int ppm_record__start(struct ppm_record *rec, int out_fd);
 /* Waits up to timeout_ms for data and drains every ring. Returns records written or -errno. */
 int ppm_record__poll(struct ppm_record *rec, int timeout_ms);
