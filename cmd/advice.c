@@ -79,6 +79,12 @@ void ppm_advice__open(const char *event, const struct ppm_err *where, int err,
 		snprintf(at, sizeof(at), " on cpu %d", cpu);
 	switch (-err) {
 	case EPERM:
+		if (mmap) {
+			ppm_err("failed to map the ring buffer of '%s'%s: over the locked memory limit "
+				"(use a smaller -m, or raise 'ulimit -l')", event, at);
+			return;
+		}
+		/* fall through */
 	case EACCES:
 		ppm_err("failed to open '%s'%s: permission denied (perf_event_paranoid is %ld; run "
 			"as root, or 'sysctl kernel.perf_event_paranoid=1' to profile your own "

@@ -64,6 +64,17 @@ scenario_permissions() {
 		expect_error "-a without the privilege" 1 "cannot record system-wide \(-a\): permission denied.*CAP_PERFMON.*perf_event_paranoid" \
 			"${asnobody[@]}" "$PPM_BIN" record -a -o /tmp/ppm-nobody.data -- true
 	fi
+	# Rings over the locked-memory allowance: -m set, so record does not shrink them.
+	mlock_kb=$(cat /proc/sys/kernel/perf_event_mlock_kb 2>/dev/null || echo 0)
+	if [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -le 2 ] && [ "$mlock_kb" -gt 0 ] &&
+	   [ "$mlock_kb" -lt 65536 ] && command -v prlimit >/dev/null; then
+		pages=1
+		while [ $((pages * 4)) -le "$mlock_kb" ]; do pages=$((pages * 2)); done
+		expect_error "rings over the locked-memory limit" 1 "failed to map the ring buffer of .*locked memory limit.*ulimit -l" \
+			prlimit --memlock=0:0 "${asnobody[@]}" "$PPM_BIN" record -m $pages -e cpu-clock -o /tmp/ppm-nobody.data -- true
+	else
+		echo "# locked memory: not checked (perf_event_paranoid above 2, or perf_event_mlock_kb $mlock_kb)"
+	fi
 	rm -f /tmp/ppm-nobody.data*
 }
 
