@@ -1,40 +1,75 @@
-/* Output files that appear whole or not at all (see outfile.h). */
+/* Output files that appear whole, or in place once started (see outfile.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "outfile.h"
 
-int ppm_outfile__open(struct outfile *o, const char *path)
+static int say(const char *verb, const char *path, int err)
 {
-	int fd, n;
+	char what[PATH_MAX + 64];
+
+	snprintf(what, sizeof(what), "cannot %s '%s'", verb, path);
+	ppm_advice__errno(what, err);
+	return err;
+}
+
+int ppm_outfile__open(struct outfile *o, const char *path, int flags)
+{
+	mode_t mask;
 
 	memset(o, 0, sizeof(*o));
-	o->fp = stdout;
-	if (!path)
+	o->fd = -1;
+	o->flags = flags;
+	if (!path) {
+		o->fp = stdout;
+		o->fd = STDOUT_FILENO;
+		o->published = 1;
 		return 0;
+	}
 	o->path = path;
-	n = snprintf(o->tmp, sizeof(o->tmp), "%s.tmp-%d", path, (int)getpid());
-	if (n < 0 || (size_t)n >= sizeof(o->tmp)) {
-		ppm_err("cannot write '%s': name too long", path);
-		return -ENAMETOOLONG;
-	}
-	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0 || !(o->fp = fdopen(fd, "w"))) {
-		int err = errno;
-
-		if (fd >= 0) {
-			close(fd);
-			unlink(o->tmp);
-		}
-		ppm_err("cannot write '%s': %s", path, strerror(err));
-		o->fp = NULL;
+	if (snprintf(o->tmp, sizeof(o->tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(o->tmp))
+		return say("create", path, -ENAMETOOLONG);
+	o->fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (o->fd < 0) {
 		*o->tmp = '\0';
-		return -err;
+		return say("create", path, -errno);
 	}
+	if (!(flags & PPM_OUTFILE_PRIVATE)) {
+		mask = umask(0);
+		umask(mask);
+		fchmod(o->fd, 0666 & ~mask);
+	}
+	if ((flags & PPM_OUTFILE_STREAM) && !(o->fp = fdopen(o->fd, "w"))) {
+		int err = -errno;
+
+		ppm_outfile__abort(o);
+		return say("create", path, err);
+	}
+	return 0;
+}
+
+int ppm_outfile__publish(struct outfile *o)
+{
+	char old[PATH_MAX + 8];
+	struct stat st;
+
+	if (o->published)
+		return 0;
+	if ((o->flags & PPM_OUTFILE_KEEP_OLD) && stat(o->path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > 0) {
+		snprintf(old, sizeof(old), "%s.old", o->path);
+		if (rename(o->path, old) < 0)
+			return say("keep the old file as", old, -errno);
+	}
+	if (rename(o->tmp, o->path) < 0)
+		return say("rename the output to", o->path, -errno);
+	o->published = 1;
 	return 0;
 }
 
@@ -42,27 +77,27 @@ int ppm_outfile__commit(struct outfile *o)
 {
 	int err = 0;
 
+	if (o->fp && (fflush(o->fp) || ferror(o->fp)))
+		err = -(errno ? errno : EIO);
 	if (!o->path) {
-		if (fflush(o->fp) || ferror(o->fp)) {
-			ppm_err("cannot write the output: %s", strerror(errno));
-			return -EIO;
-		}
-		return 0;
+		o->fp = NULL;
+		return err ? say("write", "the output", err) : 0;
 	}
-	if (ferror(o->fp))
-		err = EIO;
-	if (fclose(o->fp) && !err)
-		err = errno;
+	/* EINVAL: a file that cannot be synced (a pipe, /dev/null) is as durable as it gets */
+	if (!err && (o->flags & PPM_OUTFILE_SYNC) && fsync(o->fd) < 0 && errno != EINVAL)
+		err = -errno;
+	if (o->fp ? fclose(o->fp) : close(o->fd))
+		err = err ? err : -errno;
 	o->fp = NULL;
-	if (!err && rename(o->tmp, o->path))
-		err = errno;
+	o->fd = -1;
 	if (err) {
-		unlink(o->tmp);
-		ppm_err("cannot write '%s': %s", o->path, strerror(err));
-		return -err;
+		ppm_outfile__abort(o);
+		return say("write", o->path, err);
 	}
-	*o->tmp = '\0';
-	return 0;
+	err = ppm_outfile__publish(o);
+	if (err)
+		ppm_outfile__abort(o);
+	return err;
 }
 
 void ppm_outfile__abort(struct outfile *o)
@@ -71,8 +106,11 @@ void ppm_outfile__abort(struct outfile *o)
 		return;
 	if (o->fp)
 		fclose(o->fp);
+	else if (o->fd >= 0)
+		close(o->fd);
 	o->fp = NULL;
-	if (*o->tmp)
+	o->fd = -1;
+	if (!o->published && *o->tmp)
 		unlink(o->tmp);
 	*o->tmp = '\0';
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "outfile.h"
 #include "../session/dwarf_record.h"
 #include "../session/session.h"
 #include "workload.h"
@@ -84,70 +85,8 @@ static uint64_t limit_freq(uint64_t freq)
 	return freq;
 }
 
-/*
- * The output file. It is written under a temporary name until the recording has
- * really started (the events open, the command exec'd): a start that fails leaves an
- * existing file as it was. Then the old file becomes <file>.old and the temporary
- * one takes the name, to be written in place from there on; the writer keeps it a
- * readable perf.data at every moment (lib/data_writer.c), so a recorder that dies
- * leaves the recording up to its last flush under the name asked for.
- */
-struct output {
-	char path[PATH_MAX];
-	char tmp[PATH_MAX];
-	int fd;
-	int published;   /* renamed to path */
-};
-
-static int output_create(struct output *out, const char *path)
-{
-	snprintf(out->path, sizeof(out->path), "%s", path);
-	if (snprintf(out->tmp, sizeof(out->tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(out->tmp))
-		return -ENAMETOOLONG;
-	out->fd = mkostemp(out->tmp, O_CLOEXEC);
-	if (out->fd < 0)
-		return -errno;
-	fchmod(out->fd, 0600);
-	return 0;
-}
-
-static void output_discard(struct output *out)
-{
-	if (out->fd >= 0) {
-		close(out->fd);
-		if (!out->published)
-			unlink(out->tmp);
-		out->fd = -1;
-	}
-}
-
-/* The recording has started: the old file survives as <path>.old, ours takes the name. */
-static int output_publish(struct output *out)
-{
-	struct stat st;
-	char old[PATH_MAX + 8];
-
-	if (stat(out->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		snprintf(old, sizeof(old), "%s.old", out->path);
-		if (rename(out->path, old) < 0)
-			return -errno;
-	}
-	if (rename(out->tmp, out->path) < 0)
-		return -errno;
-	out->published = 1;
-	return 0;
-}
-
-/* Finished: on disk for good. */
-static int output_commit(struct output *out)
-{
-	int err = fsync(out->fd) < 0 && errno != EINVAL ? -errno : 0;
-
-	if (close(out->fd) < 0 && !err)
-		err = -errno;
-	out->fd = -1;
-	return err;
-}
+/* A recording's file (cmd/outfile.h): private, synced, the old one kept as .old. */
+#define RECORDING_FILE (PPM_OUTFILE_KEEP_OLD | PPM_OUTFILE_PRIVATE | PPM_OUTFILE_SYNC)
 
 #define MAX_PIDS 64
 
@@ -369,7 +308,7 @@ struct recording {
 	struct ppm_dwarf *dw;
 	struct workload wl;      /* the command (recorded, or timing an attach) */
 	int has_command;
-	struct output out;
+	struct outfile out;
 	struct rusage ru;
 	int status;
 	struct ppm_attach at;    /* -p: the Python processes and what was done to name them */
@@ -689,12 +628,8 @@ int cmd_record(int argc, char **argv)
 	ppm_advice__raise_nofile();
 	if (ppm_advice__check_nofile(r.nr_ev))
 		goto out;
-	err = output_create(&r.out, r.a.output);
-	if (err) {
-		snprintf(msg, sizeof(msg), "cannot create '%s'", r.a.output);
-		ppm_advice__errno(msg, err);
+	if (ppm_outfile__open(&r.out, r.a.output, RECORDING_FILE))
 		goto out;
-	}
 	install_signals();
 	if (r.has_command) {
 		/* A command that only times an attach is not profiled: no trampoline for it. */
@@ -737,12 +672,8 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 	/* Started: the file takes its name now and is written in place. */
-	err = output_publish(&r.out);
-	if (err) {
-		snprintf(msg, sizeof(msg), "cannot rename the recording to '%s'", r.a.output);
-		ppm_advice__errno(msg, err);
+	if (ppm_outfile__publish(&r.out))
 		goto out;
-	}
 	drain_until_done(&r);
 	ppm_attach__deactivate(&r.at);
 	child_pid = 0;
@@ -766,12 +697,12 @@ int cmd_record(int argc, char **argv)
 		err = ppm_ksyms__embed(r.rec);
 	if (!err)
 		err = ppm_record__finish(r.rec);
-	if (!err)
-		err = output_commit(&r.out);
 	if (err) {
 		ppm_err("cannot write '%s': %s", r.a.output, strerror(-err));
 		goto out;
 	}
+	if (ppm_outfile__commit(&r.out))
+		goto out;
 	if (!r.a.quiet)
 		print_summary(&r);
 	/* The command's status, as it passes through; an attach without one ends well;
@@ -783,7 +714,7 @@ int cmd_record(int argc, char **argv)
 out:
 	if (r.wl.pid > 0)
 		workload_abort(&r.wl);
-	output_discard(&r.out);
+	ppm_outfile__abort(&r.out);
 	free((char *)r.at.pydir);
 	ppm_attach__release(&r.at);
 	ppm_record__free(r.rec);

@@ -338,7 +338,7 @@ int cmd_report(int argc, char **argv)
 			   "--event)", a.format == FMT_FLAME ? "flame graph" : "folded stacks",
 			   d->attrs[sel].name, nonempty);
 	}
-	if (ppm_outfile__open(&o, a.output))
+	if (ppm_outfile__open(&o, a.output, PPM_OUTFILE_STREAM))
 		goto out;
 	out = o.fp;
 	{

@@ -243,7 +243,7 @@ int cmd_stat(int argc, char **argv)
 		goto out;
 	if (a.output) {
 		/* Written beside it and renamed when complete: a failure never leaves half a file. */
-		if (ppm_outfile__open(&of, a.output))
+		if (ppm_outfile__open(&of, a.output, PPM_OUTFILE_STREAM))
 			goto out;
 		out = of.fp;
 	}

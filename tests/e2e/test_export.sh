@@ -150,7 +150,7 @@ scenario_output_file() {
 	printf 'garbage' >bad.data
 	"$PPM_BIN" report -i bad.data -F flamegraph -o keep.txt 2>err.txt
 	rc=$?
-	exit_is $rc 1 && [ "$(cat keep.txt)" = keep ] && [ -z "$(ls keep.txt.tmp-* 2>/dev/null)" ] && [ "$(wc -l <err.txt)" = 1 ] &&
+	exit_is $rc 1 && [ "$(cat keep.txt)" = keep ] && [ -z "$(ls keep.txt.tmp* 2>/dev/null)" ] && [ "$(wc -l <err.txt)" = 1 ] &&
 	pass "-o keeps the old file on error: exit 1, $(cat err.txt)" || fail "-o after an error: rc=$rc $(cat keep.txt err.txt; ls)"
 	"$PPM_BIN" report -i w.data -o /nonexistent/dir/x.txt 2>err.txt
 	rc=$?
