@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cfi.h"
+#include "elf_symbols.h"
 
 struct ppm_cfi {
 	int fd;
@@ -22,7 +23,9 @@ struct ppm_cfi *ppm_cfi__open(const char *path)
 
 	if (!c)
 		return NULL;
-	elf_version(EV_CURRENT);
+	c->fd = -1;
+	if (ppm_elf__init())
+		goto error;
 	c->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (c->fd < 0)
 		goto error;

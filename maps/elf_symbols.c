@@ -9,7 +9,7 @@
 
 static int elf_ready;
 
-static int elf_init(void)
+int ppm_elf__init(void)
 {
 	if (!elf_ready) {
 		if (elf_version(EV_CURRENT) == EV_NONE)
@@ -251,7 +251,7 @@ int ppm_elf__load(const char *path, struct ppm_symtab *syms, struct ppm_elf_info
 	Elf *elf;
 	int fd, err;
 
-	err = elf_init();
+	err = ppm_elf__init();
 	if (err)
 		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -274,7 +274,7 @@ int ppm_elf__load_mem(const void *image, size_t size, struct ppm_symtab *syms,
 		      struct ppm_elf_info *info)
 {
 	Elf *elf;
-	int err = elf_init();
+	int err = ppm_elf__init();
 
 	if (err)
 		return err;
@@ -410,7 +410,7 @@ int ppm_elf__find_needed(const char *path, const char *prefix, char *out, size_t
 	Elf *elf;
 	int fd, err = -ENOENT;
 
-	if (elf_init())
+	if (ppm_elf__init())
 		return -ENOSYS;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -479,7 +479,7 @@ int ppm_elf__mapping_vaddr(const struct ppm_elf_info *info, uint64_t pgoff, uint
 /* Opens path for libelf: 0 with *elf and *fd set, or -errno (-ENOEXEC: not an ELF). */
 static int open_elf(const char *path, Elf **elf, int *fd)
 {
-	int err = elf_init();
+	int err = ppm_elf__init();
 
 	if (err)
 		return err;

@@ -67,4 +67,7 @@ int ppm_elf__find_needed(const char *path, const char *prefix, char *out, size_t
 /* Size of an ELF image from its headers (for the vdso), 0 when not an ELF. */
 size_t ppm_elf__image_size(const void *image);
 
+/* libelf's version handshake, done once for every user of libelf (0 or -ENOSYS). */
+int ppm_elf__init(void);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "elf_symbols.h"
 #include "srcline.h"
 
 struct ppm_srcline {
@@ -17,7 +18,7 @@ struct ppm_srcline *ppm_srcline__open(const char *path)
 
 	if (!s)
 		return NULL;
-	s->fd = open(path, O_RDONLY | O_CLOEXEC);
+	s->fd = ppm_elf__init() ? -1 : open(path, O_RDONLY | O_CLOEXEC);
 	s->dw = s->fd >= 0 ? dwarf_begin(s->fd, DWARF_C_READ) : NULL;
 	if (!s->dw) {
 		ppm_srcline__close(s);
