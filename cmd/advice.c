@@ -38,8 +38,8 @@ static void say_emfile(const char *what)
 	struct rlimit rl;
 
 	getrlimit(RLIMIT_NOFILE, &rl);
-	ppm_err("%s: too many open files (limit %llu; pyperfmap needs one per CPU per event and "
-		"a few more: raise it with 'ulimit -n')", what, (unsigned long long)rl.rlim_cur);
+	ppm_cmd__err("%s: too many open files (limit %llu; pyperfmap needs one per CPU per event and "
+		     "a few more: raise it with 'ulimit -n')", what, (unsigned long long)rl.rlim_cur);
 }
 
 void ppm_advice__errno(const char *what, int err)
@@ -47,7 +47,7 @@ void ppm_advice__errno(const char *what, int err)
 	if (err == -EMFILE || err == -ENFILE)
 		say_emfile(what);
 	else
-		ppm_err("%s: %s", what, strerror(-err));
+		ppm_cmd__err("%s: %s", what, strerror(-err));
 }
 
 void ppm_advice__open(const char *event, const struct ppm_err *where, int err,
@@ -58,21 +58,21 @@ void ppm_advice__open(const char *event, const struct ppm_err *where, int err,
 
 	if (t && t->nr_pids && err == -ESRCH) {
 		if (t->nr_pids == 1)
-			ppm_err("no such process: %d", t->pids[0]);
+			ppm_cmd__err("no such process: %d", t->pids[0]);
 		else
-			ppm_err("none of the processes given to -p is running");
+			ppm_cmd__err("none of the processes given to -p is running");
 		return;
 	}
 	if (t && t->nr_pids && (err == -EACCES || err == -EPERM)) {
-		ppm_err("cannot attach to process %d: permission denied (it belongs to another "
-			"user, and perf_event_paranoid is %ld; run as root or with CAP_PERFMON)",
-			t->pids[0], ppm_advice__paranoid());
+		ppm_cmd__err("cannot attach to process %d: permission denied (it belongs to another "
+			     "user, and perf_event_paranoid is %ld; run as root or with CAP_PERFMON)",
+			     t->pids[0], ppm_advice__paranoid());
 		return;
 	}
 	if (t && t->system_wide && (err == -EACCES || err == -EPERM)) {
-		ppm_err("cannot record system-wide (-a): permission denied (it needs CAP_PERFMON or "
-			"root, or kernel.perf_event_paranoid at 0 or below, which is %ld: sysctl "
-			"kernel.perf_event_paranoid=0)", ppm_advice__paranoid());
+		ppm_cmd__err("cannot record system-wide (-a): permission denied (it needs CAP_PERFMON or "
+			     "root, or kernel.perf_event_paranoid at 0 or below, which is %ld: sysctl "
+			     "kernel.perf_event_paranoid=0)", ppm_advice__paranoid());
 		return;
 	}
 	if (cpu >= 0)
@@ -80,15 +80,15 @@ void ppm_advice__open(const char *event, const struct ppm_err *where, int err,
 	switch (-err) {
 	case EPERM:
 		if (mmap) {
-			ppm_err("failed to map the ring buffer of '%s'%s: over the locked memory limit "
-				"(use a smaller -m, or raise 'ulimit -l')", event, at);
+			ppm_cmd__err("failed to map the ring buffer of '%s'%s: over the locked memory limit "
+				     "(use a smaller -m, or raise 'ulimit -l')", event, at);
 			return;
 		}
 		/* fall through */
 	case EACCES:
-		ppm_err("failed to open '%s'%s: permission denied (perf_event_paranoid is %ld; run "
-			"as root, or 'sysctl kernel.perf_event_paranoid=1' to profile your own "
-			"processes, -1 for everything)", event, at, ppm_advice__paranoid());
+		ppm_cmd__err("failed to open '%s'%s: permission denied (perf_event_paranoid is %ld; run "
+			     "as root, or 'sysctl kernel.perf_event_paranoid=1' to profile your own "
+			     "processes, -1 for everything)", event, at, ppm_advice__paranoid());
 		return;
 	case EMFILE:
 	case ENFILE:
@@ -98,27 +98,27 @@ void ppm_advice__open(const char *event, const struct ppm_err *where, int err,
 	case ENOENT:
 	case EOPNOTSUPP:
 	case ENODEV:
-		ppm_err("failed to open '%s'%s: no hardware PMU on this machine offers it (try -e "
-			"cpu-clock)", event, at);
+		ppm_cmd__err("failed to open '%s'%s: no hardware PMU on this machine offers it (try -e "
+			     "cpu-clock)", event, at);
 		return;
 	case ESRCH:
-		ppm_err("failed to open '%s': the process is gone", event);
+		ppm_cmd__err("failed to open '%s': the process is gone", event);
 		return;
 	default:
-		ppm_err("failed to %s '%s'%s: %s", mmap ? "map the ring buffer of" : "open", event,
-			at, strerror(-err));
+		ppm_cmd__err("failed to %s '%s'%s: %s", mmap ? "map the ring buffer of" : "open", event,
+			     at, strerror(-err));
 	}
 }
 
 void ppm_advice__unknown_event(const char *name)
 {
-	ppm_err("unknown event '%s' (events are perf's names, e.g. cycles, cpu-clock, "
-		"task-clock; 'pyperfmap list' shows the events this machine offers)", name);
+	ppm_cmd__err("unknown event '%s' (events are perf's names, e.g. cycles, cpu-clock, "
+		     "task-clock; 'pyperfmap list' shows the events this machine offers)", name);
 }
 
 int ppm_advice__exec_failed(const char *program, int err)
 {
-	ppm_err("cannot run '%s': %s", program, strerror(-err));
+	ppm_cmd__err("cannot run '%s': %s", program, strerror(-err));
 	return err == -ENOENT ? 127 : 126;
 }
 
@@ -148,8 +148,8 @@ int ppm_advice__check_nofile(int nr_events)
 
 static void say_needs_pmu(const char *event)
 {
-	ppm_err("event '%s' needs a hardware PMU, which this machine does not have: 'pyperfmap "
-		"list' shows the events it offers", event);
+	ppm_cmd__err("event '%s' needs a hardware PMU, which this machine does not have: 'pyperfmap "
+		     "list' shows the events it offers", event);
 }
 
 int ppm_advice__check_events(struct ppm_event *evs, int nr)
@@ -177,8 +177,8 @@ int ppm_advice__check_events(struct ppm_event *evs, int nr)
 				say_needs_pmu(evs[i].name);
 				return -1;
 			}
-			ppm_notice("no hardware PMU on this machine: '%s' falls back to '%s'", old,
-				   evs[i].name);
+			ppm_cmd__notice("no hardware PMU on this machine: '%s' falls back to '%s'", old,
+					evs[i].name);
 			free(old);
 			err = ppm_event__probe(&evs[i]);
 		}
@@ -186,8 +186,8 @@ int ppm_advice__check_events(struct ppm_event *evs, int nr)
 			/* Like perf: without the right to see the kernel, sample user space. */
 			evs[i].attr.exclude_kernel = 1;
 			if (ppm_event__probe(&evs[i]) == 0) {
-				ppm_notice("kernel profiling is not allowed here "
-					   "(perf_event_paranoid): sampling user space only");
+				ppm_cmd__notice("kernel profiling is not allowed here "
+						"(perf_event_paranoid): sampling user space only");
 				err = 0;
 			} else {
 				evs[i].attr.exclude_kernel = 0;

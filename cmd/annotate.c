@@ -232,8 +232,8 @@ static int print_python(struct annotate *an, const struct ppm_data *d)
 	char buf[64];
 
 	if (!nr) {
-		ppm_err("no samples in '%s' in '%s'%s", an->target, an->input,
-			an->event ? " for that event" : "");
+		ppm_cmd__err("no samples in '%s' in '%s'%s", an->target, an->input,
+			     an->event ? " for that event" : "");
 		return 1;
 	}
 	printf("# pyperfmap annotate: %s\n#\n", an->py_sym->name);
@@ -302,13 +302,13 @@ static int print_native(struct annotate *an, const struct ppm_data *d)
 		if (!c || an->cands[i].total > c->total)
 			c = &an->cands[i];
 	if (!c) {
-		ppm_err("no samples in '%s' in '%s' ('pyperfmap report' lists the symbols that "
-			"have some)", an->target, an->input);
+		ppm_cmd__err("no samples in '%s' in '%s' ('pyperfmap report' lists the symbols that "
+			     "have some)", an->target, an->input);
 		return 1;
 	}
 	nr = pick_events(an, d, c->samples, ev);
 	if (!nr) {
-		ppm_err("no samples of event '%s' in '%s'", an->event, an->target);
+		ppm_cmd__err("no samples of event '%s' in '%s'", an->event, an->target);
 		return 1;
 	}
 	qsort(c->hits, c->nr_hits, sizeof(*c->hits), cmp_hit);
@@ -334,14 +334,14 @@ static int print_native(struct annotate *an, const struct ppm_data *d)
 	code = malloc(size);
 	got = code ? ppm_elf__function_code(c->dso->file, an->target, code, size) : -ENOMEM;
 	if (got <= 0) {
-		ppm_err("cannot read the code of '%s' from '%s': %s", an->target, c->dso->path,
-			strerror(got ? -got : ENOENT));
+		ppm_cmd__err("cannot read the code of '%s' from '%s': %s", an->target, c->dso->path,
+			     strerror(got ? -got : ENOENT));
 		goto out;
 	}
 	count = ppm_disasm__x86_64(code, (size_t)got, c->sym->start, 0, PPM_DISASM_ATT, &insn);
 	if (count < 0) {
-		ppm_err("cannot disassemble '%s': %s", an->target,
-			count == -ENOTSUP ? "capstone cannot decode x86-64" : strerror((int)-count));
+		ppm_cmd__err("cannot disassemble '%s': %s", an->target,
+			     count == -ENOTSUP ? "capstone cannot decode x86-64" : strerror((int)-count));
 		goto out;
 	}
 	src = ppm_srcline__open(c->dso->file);
@@ -394,12 +394,12 @@ out:
 
 static int print_annotation(struct annotate *an, const struct ppm_data *d)
 {
-	if (an->event && (an->event_idx = ppm_cmd_find_event(d, an->event, "--event")) < 0)
+	if (an->event && (an->event_idx = ppm_cmd__find_event(d, an->event, "--event")) < 0)
 		return 1;
 	return an->is_py ? print_python(an, d) : print_native(an, d);
 }
 
-int cmd_annotate(int argc, char **argv)
+int ppm_cmd__annotate(int argc, char **argv)
 {
 	enum { OPT_STDIO = 256, OPT_EVENT, OPT_KALLSYMS, OPT_SYMFS };
 	static const struct option longopts[] = {
@@ -442,24 +442,24 @@ int cmd_annotate(int argc, char **argv)
 			fputs(annotate_usage, stdout);
 			return 0;
 		default:
-			ppm_bad_option("annotate", optopt, argv[optind - 1]);
+			ppm_cmd__bad_option("annotate", optopt, argv[optind - 1]);
 			return 2;
 		}
 	}
 	if (argc - optind != 1) {
-		ppm_err(argc == optind ? "which symbol? (usage: pyperfmap annotate [options] SYMBOL)" :
+		ppm_cmd__err(argc == optind ? "which symbol? (usage: pyperfmap annotate [options] SYMBOL)" :
 					 "annotate takes one symbol (see 'pyperfmap annotate --help')");
 		return 2;
 	}
 	an.target = argv[optind];
 	an.is_py = ppm_name__is_python(an.target);
-	ppm_cmd_setup_log(0);
+	ppm_cmd__setup_log(0);
 	src.input = an.input;
-	r = ppm_cmd_open(&src, 0, &pl);
+	r = ppm_cmd__open(&src, 0, &pl);
 	if (r) {
 		an.frames = &r->res.frames;
 		an.m = r->machine;
-		if (ppm_cmd_read(r, on_sample, &an, &pl) == 0) {
+		if (ppm_cmd__read(r, on_sample, &an, &pl) == 0) {
 			ppm_progress_line__end(&pl);
 			ret = print_annotation(&an, r->data);
 		}
@@ -473,7 +473,7 @@ int cmd_annotate(int argc, char **argv)
 	if (ret < 0)
 		return 1;
 	if (ret == 0 && fflush(stdout)) {
-		ppm_err("cannot write: %s", strerror(errno));
+		ppm_cmd__err("cannot write: %s", strerror(errno));
 		return 1;
 	}
 	return ret;

@@ -6,22 +6,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
-int cmd_record(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_exec(int argc, char **argv);
-int cmd_stat(int argc, char **argv);
-int cmd_list(int argc, char **argv);
-int cmd_annotate(int argc, char **argv);
-int cmd_script(int argc, char **argv);
+int ppm_cmd__record(int argc, char **argv);
+int ppm_cmd__report(int argc, char **argv);
+int ppm_cmd__exec(int argc, char **argv);
+int ppm_cmd__stat(int argc, char **argv);
+int ppm_cmd__list(int argc, char **argv);
+int ppm_cmd__annotate(int argc, char **argv);
+int ppm_cmd__script(int argc, char **argv);
 
 /* The folder with pyperfmap.py, sitecustomize.py and _builds/ (build tree or install). */
-int ppm_python_dir(char *buf, size_t len);
+int ppm_python__dir(char *buf, size_t len);
 /* PYPERFMAP=1 and that folder in front of PYTHONPATH, for the programs we start. */
-int ppm_trampoline_env(void);
+int ppm_python__trampoline_env(void);
 /* How a Python command asks for CPython's own perf trampoline ("-X perf", ...), or NULL. */
-const char *ppm_cpython_trampoline_asked(char *const *argv);
+const char *ppm_python__own_trampoline_asked(char *const *argv);
 /* PYTHON_JIT=1: CPython 3.13+'s JIT is on in the command. */
-int ppm_python_jit_asked(void);
+int ppm_python__jit_asked(void);
 
 /* What report, annotate and script read: a file, and where its symbols come from. */
 struct ppm_source {
@@ -38,22 +38,22 @@ struct ppm_resolved_sample;
  * Opens src for reading, its progress line started in pl, with a notice when the file
  * was cut short or its perf maps are damaged. NULL when it cannot (the error said).
  */
-struct ppm_reader *ppm_cmd_open(const struct ppm_source *src, int show_interpreter,
-				struct ppm_progress_line *pl);
+struct ppm_reader *ppm_cmd__open(const struct ppm_source *src, int show_interpreter,
+				 struct ppm_progress_line *pl);
 /* Every sample of r to sink; 0, or -1 with the error said. */
-int ppm_cmd_read(struct ppm_reader *r, int (*sink)(void *arg, const struct ppm_resolved_sample *rs),
-		 void *arg, struct ppm_progress_line *pl);
+int ppm_cmd__read(struct ppm_reader *r, int (*sink)(void *arg, const struct ppm_resolved_sample *rs),
+		  void *arg, struct ppm_progress_line *pl);
 /* The index of d's event named name, or -1 with the error said, naming the option. */
-int ppm_cmd_find_event(const struct ppm_data *d, const char *name, const char *opt);
+int ppm_cmd__find_event(const struct ppm_data *d, const char *name, const char *opt);
 
 /* "pyperfmap: <msg>" on stderr. Messages are lowercase with the subject quoted. */
-void ppm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void ppm_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ppm_cmd__err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ppm_cmd__notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Routes library log messages to stderr (warnings always, debug with -v). */
-void ppm_cmd_setup_log(int verbose);
+void ppm_cmd__setup_log(int verbose);
 
 /* -q: notices are dropped; errors and warnings still print. */
-void ppm_set_quiet(int on);
+void ppm_cmd__quiet(int on);
 
 /* Advice (cmd/advice.c): what a user can do about a failure, said in one place. */
 struct ppm_err;
@@ -86,8 +86,8 @@ int ppm_advice__check_nofile(int nr_events);
 int ppm_advice__check_events(struct ppm_event *evs, int nr);
 
 /* getopt's complaint, in our words: the option and where its help is. */
-void ppm_bad_option(const char *cmd, int optopt_char, const char *arg);
-int ppm_parse_u64(const char *s, uint64_t *out);
-const char *ppm_human_size(uint64_t bytes, char *buf, size_t len);
+void ppm_cmd__bad_option(const char *cmd, int optopt_char, const char *arg);
+int ppm_cmd__parse_u64(const char *s, uint64_t *out);
+const char *ppm_cmd__human_size(uint64_t bytes, char *buf, size_t len);
 
 #endif

@@ -26,7 +26,7 @@ static const char exec_usage[] =
 	"               perf record -k 1 --call-graph dwarf + perf inject --jit (as -X perf_jit)\n"
 	"  -h, --help   this text\n";
 
-int cmd_exec(int argc, char **argv)
+int ppm_cmd__exec(int argc, char **argv)
 {
 	int first = 1;
 
@@ -40,22 +40,22 @@ int cmd_exec(int argc, char **argv)
 			break;
 		}
 		if (strcmp(argv[first], "--jitdump")) {
-			ppm_bad_option("exec", 0, argv[first]);
+			ppm_cmd__bad_option("exec", 0, argv[first]);
 			return 2;
 		}
 		setenv("PYPERFMAP_JITDUMP", "1", 1);
 		first++;
 	}
 	if (first >= argc) {
-		ppm_err("no command to run (usage: pyperfmap exec -- python script.py)");
+		ppm_cmd__err("no command to run (usage: pyperfmap exec -- python script.py)");
 		return 2;
 	}
-	if (ppm_trampoline_env())
-		ppm_notice("no trampoline build found next to this pyperfmap: running '%s' without it",
-			   argv[first]);
-	else if (ppm_cpython_trampoline_asked(argv + first))
-		ppm_notice("%s: CPython's own perf trampoline names the Python functions; "
-			   "pyperfmap's stays off", ppm_cpython_trampoline_asked(argv + first));
+	if (ppm_python__trampoline_env())
+		ppm_cmd__notice("no trampoline build found next to this pyperfmap: running '%s' without it",
+				argv[first]);
+	else if (ppm_python__own_trampoline_asked(argv + first))
+		ppm_cmd__notice("%s: CPython's own perf trampoline names the Python functions; "
+				"pyperfmap's stays off", ppm_python__own_trampoline_asked(argv + first));
 	execvp(argv[first], argv + first);
 	return ppm_advice__exec_failed(argv[first], -errno);
 }

@@ -59,7 +59,7 @@ static void print_list(FILE *out, const struct ppm_event_list *l, bool all, cons
 			all ? "" : " 'pyperfmap list --all' shows every event libpfm4 knows.");
 }
 
-int cmd_list(int argc, char **argv)
+int ppm_cmd__list(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
@@ -82,25 +82,25 @@ int cmd_list(int argc, char **argv)
 			fputs(list_usage, stdout);
 			return 0;
 		default:
-			ppm_bad_option("list", optopt, argv[optind - 1]);
+			ppm_cmd__bad_option("list", optopt, argv[optind - 1]);
 			return 2;
 		}
 	}
 	if (argc - optind > 1) {
-		ppm_err("unexpected argument '%s' (see 'pyperfmap list --help')", argv[optind + 1]);
+		ppm_cmd__err("unexpected argument '%s' (see 'pyperfmap list --help')", argv[optind + 1]);
 		return 2;
 	}
-	ppm_cmd_setup_log(0);
+	ppm_cmd__setup_log(0);
 	filter = optind < argc ? argv[optind] : NULL;
 	err = ppm_event__list(&l, all, filter);
 	if (err) {
-		ppm_err("cannot list the events: %s", strerror(-err));
+		ppm_cmd__err("cannot list the events: %s", strerror(-err));
 		return 1;
 	}
 	print_list(stdout, &l, all, filter);
 	ppm_event_list__release(&l);
 	if (fflush(stdout) || ferror(stdout)) {
-		ppm_err("cannot write: %s", strerror(errno));
+		ppm_cmd__err("cannot write: %s", strerror(errno));
 		return 1;
 	}
 	return 0;

@@ -25,13 +25,13 @@ struct subcmd {
 };
 
 static const struct subcmd subcmds[] = {
-	{ "record", cmd_record },
-	{ "report", cmd_report },
-	{ "exec", cmd_exec },
-	{ "stat", cmd_stat },
-	{ "list", cmd_list },
-	{ "annotate", cmd_annotate },
-	{ "script", cmd_script },
+	{ "record", ppm_cmd__record },
+	{ "report", ppm_cmd__report },
+	{ "exec", ppm_cmd__exec },
+	{ "stat", ppm_cmd__stat },
+	{ "list", ppm_cmd__list },
+	{ "annotate", ppm_cmd__annotate },
+	{ "script", ppm_cmd__script },
 };
 
 int main(int argc, char **argv)
@@ -58,6 +58,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
 		if (!strcmp(argv[1], subcmds[i].name))
 			return subcmds[i].fn(argc - 1, argv + 1);
-	ppm_err("unknown command '%s' (see 'pyperfmap --help')", argv[1]);
+	ppm_cmd__err("unknown command '%s' (see 'pyperfmap --help')", argv[1]);
 	return 2;
 }

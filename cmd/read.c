@@ -9,8 +9,8 @@
 #include "progress.h"
 #include "../session/reader.h"
 
-struct ppm_reader *ppm_cmd_open(const struct ppm_source *src, int show_interpreter,
-				struct ppm_progress_line *pl)
+struct ppm_reader *ppm_cmd__open(const struct ppm_source *src, int show_interpreter,
+				 struct ppm_progress_line *pl)
 {
 	struct ppm_reader_opts o = { src->input, src->kallsyms, src->symfs, show_interpreter,
 				     &pl->iface };
@@ -21,37 +21,37 @@ struct ppm_reader *ppm_cmd_open(const struct ppm_source *src, int show_interpret
 	snprintf(what, sizeof(what), "reading %s", src->input);
 	ppm_progress_line__init(pl, what);
 	if (ppm_reader__open(&r, &o, &err)) {
-		ppm_err("%s", err.msg);
+		ppm_cmd__err("%s", err.msg);
 		return NULL;
 	}
 	if (r->data->cut_short)
-		ppm_notice("'%s' was cut short: its recorder stopped before finishing it; read up to "
-			   "its last flush", src->input);
+		ppm_cmd__notice("'%s' was cut short: its recorder stopped before finishing it; read up to "
+				"its last flush", src->input);
 	if (r->perfmaps_damaged)
-		ppm_notice("'%s': its embedded perf maps are damaged; Python functions after the "
-			   "damage have no names", src->input);
+		ppm_cmd__notice("'%s': its embedded perf maps are damaged; Python functions after the "
+				"damage have no names", src->input);
 	return r;
 }
 
-int ppm_cmd_read(struct ppm_reader *r, ppm_sample_sink sink, void *arg,
-		 struct ppm_progress_line *pl)
+int ppm_cmd__read(struct ppm_reader *r, ppm_sample_sink sink, void *arg,
+		  struct ppm_progress_line *pl)
 {
 	struct ppm_err err;
 
 	if (ppm_reader__run(r, sink, arg, &err)) {
 		ppm_progress_line__end(pl);
-		ppm_err("%s", err.msg);
+		ppm_cmd__err("%s", err.msg);
 		return -1;
 	}
 	return 0;
 }
 
-int ppm_cmd_find_event(const struct ppm_data *d, const char *name, const char *opt)
+int ppm_cmd__find_event(const struct ppm_data *d, const char *name, const char *opt)
 {
 	struct ppm_err err;
 	int i = ppm_reader__find_event(d, name, &err);
 
 	if (i < 0)
-		ppm_err("%s: %s", opt, err.msg);
+		ppm_cmd__err("%s: %s", opt, err.msg);
 	return i;
 }

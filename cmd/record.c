@@ -77,9 +77,9 @@ static uint64_t limit_freq(uint64_t freq)
 		max = 0;
 	fclose(f);
 	if (max && freq > max) {
-		ppm_notice("-F %llu is above the kernel's limit of %llu Hz "
-			   "(kernel.perf_event_max_sample_rate): sampling at %llu Hz",
-			   (unsigned long long)freq, max, max);
+		ppm_cmd__notice("-F %llu is above the kernel's limit of %llu Hz "
+				"(kernel.perf_event_max_sample_rate): sampling at %llu Hz",
+				(unsigned long long)freq, max, max);
 		return max;
 	}
 	return freq;
@@ -115,18 +115,18 @@ static int parse_pids(const char *list, struct record_args *a)
 	if (!copy)
 		return -1;
 	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
-		if (ppm_parse_u64(tok, &v) || !v || v > INT_MAX) {
-			ppm_err("invalid pid '%s'", tok);
+		if (ppm_cmd__parse_u64(tok, &v) || !v || v > INT_MAX) {
+			ppm_cmd__err("invalid pid '%s'", tok);
 			err = -1;
 		} else if (a->nr_pids == MAX_PIDS) {
-			ppm_err("too many pids in '-p %s' (at most %d)", list, MAX_PIDS);
+			ppm_cmd__err("too many pids in '-p %s' (at most %d)", list, MAX_PIDS);
 			err = -1;
 		} else {
 			a->pids[a->nr_pids++] = (pid_t)v;
 		}
 	}
 	if (!err && !a->nr_pids) {
-		ppm_err("invalid pid list '%s'", list);
+		ppm_cmd__err("invalid pid list '%s'", list);
 		err = -1;
 	}
 	free(copy);
@@ -166,15 +166,15 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	while ((opt = getopt_long(argc, argv, "+F:c:ge:o:m:p:aqvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'F':
-			if (ppm_parse_u64(optarg, &a->freq) || !a->freq) {
-				ppm_err("invalid frequency '%s' (want a number of Hz above 0)", optarg);
+			if (ppm_cmd__parse_u64(optarg, &a->freq) || !a->freq) {
+				ppm_cmd__err("invalid frequency '%s' (want a number of Hz above 0)", optarg);
 				return -1;
 			}
 			have_f = 1;
 			break;
 		case 'c':
-			if (ppm_parse_u64(optarg, &a->period) || !a->period) {
-				ppm_err("invalid period '%s' (want a count above 0)", optarg);
+			if (ppm_cmd__parse_u64(optarg, &a->period) || !a->period) {
+				ppm_cmd__err("invalid period '%s' (want a count above 0)", optarg);
 				return -1;
 			}
 			have_c = 1;
@@ -195,14 +195,14 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 				a->callchain = 1;
 			} else if (!strcmp(optarg, "dwarf") || !strncmp(optarg, "dwarf,", 6)) {
 				a->dwarf = 65528;
-				if (optarg[5] == ',' && (ppm_parse_u64(optarg + 6, &v) || v < 64 || v > 65528)) {
-					ppm_err("invalid stack size in '%s' (64 to 65528 bytes)", optarg);
+				if (optarg[5] == ',' && (ppm_cmd__parse_u64(optarg + 6, &v) || v < 64 || v > 65528)) {
+					ppm_cmd__err("invalid stack size in '%s' (64 to 65528 bytes)", optarg);
 					return -1;
 				}
 				if (optarg[5] == ',')
 					a->dwarf = (unsigned int)(v & ~7ULL);
 			} else if (strcmp(optarg, "none")) {
-				ppm_err("unknown call graph mode '%s' (use fp, dwarf[,SIZE] or none)", optarg);
+				ppm_cmd__err("unknown call graph mode '%s' (use fp, dwarf[,SIZE] or none)", optarg);
 				return -1;
 			}
 			break;
@@ -213,9 +213,9 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			a->output = optarg;
 			break;
 		case 'm':
-			if (ppm_parse_u64(optarg, &v) || !v || (v & (v - 1)) || v > (1u << 20)) {
-				ppm_err("invalid ring size '%s' (want a power of two number of pages)",
-					optarg);
+			if (ppm_cmd__parse_u64(optarg, &v) || !v || (v & (v - 1)) || v > (1u << 20)) {
+				ppm_cmd__err("invalid ring size '%s' (want a power of two number of pages)",
+					     optarg);
 				return -1;
 			}
 			a->pages = v;
@@ -250,32 +250,32 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			fputs(record_usage, stdout);
 			return 1;
 		default:
-			ppm_bad_option("record", optopt, argv[optind - 1]);
+			ppm_cmd__bad_option("record", optopt, argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (have_f && have_c) {
-		ppm_err("-F and -c exclude each other");
+		ppm_cmd__err("-F and -c exclude each other");
 		return -1;
 	}
 	if (have_c)
 		a->freq = 0;
 	a->argv = argv + optind;
 	if (!a->nr_pids && !a->system_wide && !*a->argv) {
-		ppm_err("no command to record (usage: pyperfmap record [options] -- <command>)");
+		ppm_cmd__err("no command to record (usage: pyperfmap record [options] -- <command>)");
 		return -1;
 	}
 	if (a->nr_pids && a->system_wide) {
-		ppm_err("-p and -a exclude each other (-a records every process)");
+		ppm_cmd__err("-p and -a exclude each other (-a records every process)");
 		return -1;
 	}
 	if (a->no_inherit && a->system_wide) {
-		ppm_err("--no-inherit does not apply to -a, which records every process");
+		ppm_cmd__err("--no-inherit does not apply to -a, which records every process");
 		return -1;
 	}
 	if (a->jitdump && (a->nr_pids || a->system_wide || a->no_trampoline)) {
-		ppm_err("--jitdump is written by the trampoline of a command pyperfmap starts "
-			"(not with %s)", a->nr_pids ? "-p" : a->system_wide ? "-a" : "--no-trampoline");
+		ppm_cmd__err("--jitdump is written by the trampoline of a command pyperfmap starts "
+			     "(not with %s)", a->nr_pids ? "-p" : a->system_wide ? "-a" : "--no-trampoline");
 		return -1;
 	}
 	return 0;
@@ -298,7 +298,7 @@ static int jitdump_names(void *ctx, pid_t pid, time_t since, char **text, size_t
 	return ppm_jitdump__load_text(path, PPM_JITDUMP_MAX, text, len);
 }
 
-/* One recording's state, shared by the steps of cmd_record. */
+/* One recording's state, shared by the steps of ppm_cmd__record. */
 struct recording {
 	struct record_args a;
 	struct ppm_event *evs;
@@ -341,8 +341,8 @@ static void choose_call_graph(struct recording *r)
 		if (!a->graph_set) {
 			a->callchain = 0;
 			a->dwarf = 65528;
-			ppm_notice("call graph: dwarf (system-wide: most interpreters keep no frame "
-				   "pointers; --call-graph fp costs less)");
+			ppm_cmd__notice("call graph: dwarf (system-wide: most interpreters keep no frame "
+					"pointers; --call-graph fp costs less)");
 		}
 		return;
 	}
@@ -351,10 +351,10 @@ static void choose_call_graph(struct recording *r)
 	if (!a->graph_set) {
 		a->callchain = fp;
 		a->dwarf = fp ? 0 : 65528;
-		ppm_notice("call graph: %s (%s)", fp ? "fp" : "dwarf", why);
+		ppm_cmd__notice("call graph: %s (%s)", fp ? "fp" : "dwarf", why);
 	} else if (!fp) {
-		ppm_notice("--call-graph fp: %s; stacks stop at the first function without "
-			   "one (-g picks dwarf here)", why);
+		ppm_cmd__notice("--call-graph fp: %s; stacks stop at the first function without "
+				"one (-g picks dwarf here)", why);
 	}
 }
 
@@ -365,15 +365,15 @@ static void say_python_modes(const struct recording *r)
 
 	if (!r->has_command || attaching(r))
 		return;
-	asked = r->a.no_trampoline ? NULL : ppm_cpython_trampoline_asked(r->a.argv);
+	asked = r->a.no_trampoline ? NULL : ppm_python__own_trampoline_asked(r->a.argv);
 	if (asked)
 		/* Said here: the Python processes step aside silently. */
-		ppm_notice("%s: CPython's own perf trampoline names the Python functions; "
-			   "pyperfmap's stays off", asked);
-	if (ppm_python_jit_asked())
-		ppm_notice("PYTHON_JIT=1: the JIT's machine code has no names and no unwind "
-			   "information: its samples show as [unknown], and %s",
-			   r->a.dwarf ? "DWARF stacks end where they meet it (frame pointers go "
+		ppm_cmd__notice("%s: CPython's own perf trampoline names the Python functions; "
+				"pyperfmap's stays off", asked);
+	if (ppm_python__jit_asked())
+		ppm_cmd__notice("PYTHON_JIT=1: the JIT's machine code has no names and no unwind "
+				"information: its samples show as [unknown], and %s",
+				r->a.dwarf ? "DWARF stacks end where they meet it (frame pointers go "
 					"through it where the interpreter keeps them: 3.15)" :
 					"stacks go through it by its frame pointers");
 }
@@ -419,7 +419,7 @@ static int open_events(struct recording *r)
 	for (;;) {
 		r->rec = ppm_record__new(&r->opts);
 		if (!r->rec) {
-			ppm_err("cannot read the online CPUs: %s", strerror(errno));
+			ppm_cmd__err("cannot read the online CPUs: %s", strerror(errno));
 			return -1;
 		}
 		err = ppm_record__open(r->rec, &perr);
@@ -437,8 +437,8 @@ static int open_events(struct recording *r)
 		return -1;
 	}
 	if (r->opts.mmap_pages != r->a.pages)
-		ppm_notice("ring buffers reduced to %u pages per CPU (the locked-memory allowance)",
-			   r->opts.mmap_pages);
+		ppm_cmd__notice("ring buffers reduced to %u pages per CPU (the locked-memory allowance)",
+				r->opts.mmap_pages);
 	return 0;
 }
 
@@ -453,7 +453,7 @@ static void name_attached_pythons(struct recording *r)
 	int n, named = 0, activated = 0, unnamed = 0;
 	const char *why = NULL;
 
-	if (ppm_python_dir(pydir, sizeof(pydir)))
+	if (ppm_python__dir(pydir, sizeof(pydir)))
 		pydir[0] = '\0';
 	ppm_attach__init(&r->at, pydir[0] ? strdup(pydir) : NULL);
 	if (ppm_proctree__collect(r->a.pids, r->a.nr_pids, !r->a.no_inherit, &procs, &n))
@@ -484,19 +484,19 @@ static void name_attached_pythons(struct recording *r)
 	if (!unnamed && !activated)
 		return; /* all named already: nothing to say */
 	if (!unnamed)
-		ppm_notice("%d Python process%s switched on to name %s functions (PEP 768)%s", activated,
-			   activated == 1 ? "" : "es", activated == 1 ? "its" : "their",
-			   named ? ", the others named already" : "");
+		ppm_cmd__notice("%d Python process%s switched on to name %s functions (PEP 768)%s", activated,
+				activated == 1 ? "" : "es", activated == 1 ? "its" : "their",
+				named ? ", the others named already" : "");
 	else
-		ppm_notice("%d of %d Python process%s cannot be named (%s)%s", unnamed, r->at.nr,
-			   r->at.nr == 1 ? "" : "es", why, activated ? "; the others can" : "");
+		ppm_cmd__notice("%d of %d Python process%s cannot be named (%s)%s", unnamed, r->at.nr,
+				r->at.nr == 1 ? "" : "es", why, activated ? "; the others can" : "");
 }
 
 /* Any of the named processes still running. */
 static int any_alive(const struct recording *r)
 {
 	for (int i = 0; i < r->a.nr_pids; i++)
-		if (process_alive(r->a.pids[i]))
+		if (ppm_process__alive(r->a.pids[i]))
 			return 1;
 	return 0;
 }
@@ -527,27 +527,27 @@ static int drain_until_done(struct recording *r)
 				r->write_failed = err;
 				ppm_record__abandon(r->rec);
 				if (r->has_command && !attaching(r))
-					ppm_err("cannot write '%s': %s: the recording stops here (the file keeps "
-						"what was written before), '%s' runs on", r->a.output,
-						strerror(-err), r->a.argv[0]);
+					ppm_cmd__err("cannot write '%s': %s: the recording stops here (the file keeps "
+						     "what was written before), '%s' runs on", r->a.output,
+						     strerror(-err), r->a.argv[0]);
 				else
-					ppm_err("cannot write '%s': %s: the recording stops here (the file keeps "
-						"what was written before)", r->a.output, strerror(-err));
+					ppm_cmd__err("cannot write '%s': %s: the recording stops here (the file keeps "
+						     "what was written before)", r->a.output, strerror(-err));
 				if (!r->has_command || attaching(r))
 					return 0;
 			}
 		} else {
 			pause_until_signal(200);
 		}
-		if (stop_count > 1)
+		if (ppm_signals.stops > 1)
 			return 0; /* a second signal: stop at once */
-		if (got_sigchld || got_stop) {
-			got_sigchld = 0;
+		if (ppm_signals.sigchld || ppm_signals.stop) {
+			ppm_signals.sigchld = 0;
 			if (r->has_command && wait4(r->wl.pid, &r->status, WNOHANG, &r->ru) == r->wl.pid)
 				exited = 1;
 		}
 		if (!r->has_command)
-			exited = got_stop || (attaching(r) && !any_alive(r));
+			exited = ppm_signals.stop || (attaching(r) && !any_alive(r));
 		else if (attaching(r) && !any_alive(r))
 			exited = 1; /* the command only times the recording: its targets are gone */
 	}
@@ -569,7 +569,7 @@ static void print_summary(const struct recording *r)
 			 st->perfmaps == 1 ? "" : "s");
 	fprintf(stderr, "pyperfmap: %llu samples written, %llu lost, %s to '%s'%s%s\n",
 		(unsigned long long)st->samples, (unsigned long long)st->lost,
-		ppm_human_size(st->bytes, size, sizeof(size)), r->a.output, rate, maps);
+		ppm_cmd__human_size(st->bytes, size, sizeof(size)), r->a.output, rate, maps);
 	if (r->dw) {
 		const struct ppm_dwarf_stats *ds = ppm_dwarf__stats(r->dw);
 		uint64_t bad = ds->samples - ds->ends[0];
@@ -582,9 +582,9 @@ static void print_summary(const struct recording *r)
 			(unsigned long long)ds->ends[3]);
 	}
 	if (st->throttled)
-		ppm_notice("the kernel throttled sampling %llu times: fewer samples than -F "
-			   "asked for (see kernel.perf_cpu_time_max_percent)",
-			   (unsigned long long)st->throttled);
+		ppm_cmd__notice("the kernel throttled sampling %llu times: fewer samples than -F "
+				"asked for (see kernel.perf_cpu_time_max_percent)",
+				(unsigned long long)st->throttled);
 }
 
 /*
@@ -593,7 +593,7 @@ static void print_summary(const struct recording *r)
  *	-> events opened -> started (attached processes synthesized, events enabled)
  *	-> command released -> drained until done -> finished, committed -> summary
  */
-int cmd_record(int argc, char **argv)
+int ppm_cmd__record(int argc, char **argv)
 {
 	struct recording r;
 	char msg[512], bad[256] = "";
@@ -606,8 +606,8 @@ int cmd_record(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : 2;
 	r.has_command = *r.a.argv != NULL;
-	ppm_cmd_setup_log(r.a.verbose);
-	ppm_set_quiet(r.a.quiet);
+	ppm_cmd__setup_log(r.a.verbose);
+	ppm_cmd__quiet(r.a.quiet);
 	r.nr_ev = ppm_event__parse_list(r.a.events, &r.evs, bad, sizeof(bad));
 	if (r.nr_ev < 0) {
 		ppm_advice__unknown_event(bad);
@@ -630,23 +630,23 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	if (ppm_outfile__open(&r.out, r.a.output, RECORDING_FILE))
 		goto out;
-	install_signals();
+	ppm_workload__signals();
 	if (r.has_command) {
 		/* A command that only times an attach is not profiled: no trampoline for it. */
 		if (r.a.jitdump)
 			setenv("PYPERFMAP_JITDUMP", "1", 1);
-		err = workload_prepare(&r.wl, r.a.argv, !r.a.no_trampoline && !attaching(&r));
+		err = ppm_workload__prepare(&r.wl, r.a.argv, !r.a.no_trampoline && !attaching(&r));
 		if (err) {
 			snprintf(msg, sizeof(msg), "cannot start '%s'", r.a.argv[0]);
 			ppm_advice__errno(msg, err);
 			goto out;
 		}
-		child_pid = r.wl.pid;
+		ppm_signals.child = r.wl.pid;
 	}
 	if (r.a.dwarf && !r.a.callchain) {
 		r.dw = ppm_dwarf__new(r.nr_ev > 1, !r.a.no_sample_cpu);
 		if (!r.dw) {
-			ppm_err("cannot set up the unwinder: %s", strerror(errno));
+			ppm_cmd__err("cannot set up the unwinder: %s", strerror(errno));
 			goto out;
 		}
 	}
@@ -657,13 +657,13 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	err = ppm_record__start(r.rec, r.out.fd);
 	if (err) {
-		ppm_err("cannot write '%s': %s", r.a.output, strerror(-err));
+		ppm_cmd__err("cannot write '%s': %s", r.a.output, strerror(-err));
 		goto out;
 	}
 	if (attaching(&r))
 		name_attached_pythons(&r);
 	if (r.has_command) {
-		err = workload_start(&r.wl);
+		err = ppm_workload__start(&r.wl);
 		if (err) {
 			waitpid(r.wl.pid, NULL, 0);
 			r.wl.pid = 0;
@@ -676,15 +676,15 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	drain_until_done(&r);
 	ppm_attach__deactivate(&r.at);
-	child_pid = 0;
+	ppm_signals.child = 0;
 	if (r.write_failed) {
-		if (r.has_command && r.wl.pid > 0 && stop_count < 2)
+		if (r.has_command && r.wl.pid > 0 && ppm_signals.stops < 2)
 			waitpid(r.wl.pid, &r.status, 0);
 		r.wl.pid = 0;
 		ret = EXIT_RECORDING_FAILED;
 		goto out;
 	}
-	if (r.has_command && r.wl.pid > 0 && stop_count < 2 &&
+	if (r.has_command && r.wl.pid > 0 && ppm_signals.stops < 2 &&
 	    waitpid(r.wl.pid, &r.status, WNOHANG) == 0) {
 		/* The attached processes went first: the command that timed them is let go. */
 		kill(r.wl.pid, SIGTERM);
@@ -698,7 +698,7 @@ int cmd_record(int argc, char **argv)
 	if (!err)
 		err = ppm_record__finish(r.rec);
 	if (err) {
-		ppm_err("cannot write '%s': %s", r.a.output, strerror(-err));
+		ppm_cmd__err("cannot write '%s': %s", r.a.output, strerror(-err));
 		goto out;
 	}
 	if (ppm_outfile__commit(&r.out))
@@ -707,13 +707,13 @@ int cmd_record(int argc, char **argv)
 		print_summary(&r);
 	/* The command's status, as it passes through; an attach without one ends well;
 	 * stopped at once by a second signal, that signal's status. */
-	if (stop_count > 1)
-		ret = 128 + got_stop;
+	if (ppm_signals.stops > 1)
+		ret = 128 + ppm_signals.stop;
 	else
-		ret = r.has_command ? exit_status_of(r.status) : 0;
+		ret = r.has_command ? ppm_workload__exit_status(r.status) : 0;
 out:
 	if (r.wl.pid > 0)
-		workload_abort(&r.wl);
+		ppm_workload__abort(&r.wl);
 	ppm_outfile__abort(&r.out);
 	free((char *)r.at.pydir);
 	ppm_attach__release(&r.at);

@@ -101,7 +101,7 @@ static int parse_sort(const char *keys, int *sort, const char **sort_event)
 		else if (probe_event_name(tok))
 			*sort_event = keys + (tok - copy); /* checked against the file's events */
 		else {
-			ppm_err("unknown sort key '%s' (use comm, pid, dso, sym, or an event's name)", tok);
+			ppm_cmd__err("unknown sort key '%s' (use comm, pid, dso, sym, or an event's name)", tok);
 			free(copy);
 			return -EINVAL;
 		}
@@ -118,7 +118,7 @@ static int parse_sort(const char *keys, int *sort, const char **sort_event)
 	if (!s && *sort_event)
 		s = SORT_COMM | SORT_DSO | SORT_SYM;
 	if (!s) {
-		ppm_err("empty sort key list");
+		ppm_cmd__err("empty sort key list");
 		return -EINVAL;
 	}
 	*sort = s;
@@ -185,7 +185,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		case OPT_PCT:
 			a->graph_min = strtod(optarg, &end);
 			if (*end || a->graph_min < 0 || a->graph_min > 100) {
-				ppm_err("invalid percentage '%s'", optarg);
+				ppm_cmd__err("invalid percentage '%s'", optarg);
 				return -1;
 			}
 			break;
@@ -195,8 +195,8 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 				if (!strcmp(optarg, format_names[f]))
 					a->format = f;
 			if (a->format < 0) {
-				ppm_err("unknown format '%s' (use text, folded, json, flamegraph, "
-					"speedscope or pprof)", optarg);
+				ppm_cmd__err("unknown format '%s' (use text, folded, json, flamegraph, "
+					     "speedscope or pprof)", optarg);
 				return -1;
 			}
 			break;
@@ -222,16 +222,16 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 			fputs(report_usage, stdout);
 			return 1;
 		default:
-			ppm_bad_option("report", optopt, argv[optind - 1]);
+			ppm_cmd__bad_option("report", optopt, argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc) {
-		ppm_err("unexpected argument '%s' (see 'pyperfmap report --help')", argv[optind]);
+		ppm_cmd__err("unexpected argument '%s' (see 'pyperfmap report --help')", argv[optind]);
 		return -1;
 	}
 	if (a->format == FMT_PPROF && !a->output && isatty(STDOUT_FILENO)) {
-		ppm_err("pprof output is gzipped binary: write it to a file with -o FILE");
+		ppm_cmd__err("pprof output is gzipped binary: write it to a file with -o FILE");
 		return -1;
 	}
 	return 0;
@@ -252,7 +252,7 @@ static struct counter_event *chosen_events(const struct reading *c, const struct
 	int n = 0;
 
 	if (!ce) {
-		ppm_err("out of memory");
+		ppm_cmd__err("out of memory");
 		return NULL;
 	}
 	for (int i = 0; i < d->nr_attrs; i++) {
@@ -281,7 +281,7 @@ static int write_export(FILE *out, const struct report_args *a, struct reading *
 		return -1;
 	if (!n) {
 		ppm_progress_line__end(&c->pl);
-		ppm_err("no samples in '%s': nothing to draw", a->src.input);
+		ppm_cmd__err("no samples in '%s': nothing to draw", a->src.input);
 		free(ce);
 		return -1;
 	}
@@ -294,11 +294,11 @@ static int write_export(FILE *out, const struct report_args *a, struct reading *
 	free(ce);
 	ppm_progress_line__end(&c->pl);
 	if (err)
-		ppm_err("cannot write the %s output: %s", format_names[a->format], strerror(-err));
+		ppm_cmd__err("cannot write the %s output: %s", format_names[a->format], strerror(-err));
 	return err ? -1 : 0;
 }
 
-int cmd_report(int argc, char **argv)
+int ppm_cmd__report(int argc, char **argv)
 {
 	struct report_args a;
 	struct reading c = { 0 };
@@ -311,16 +311,16 @@ int cmd_report(int argc, char **argv)
 	err = parse_args(argc, argv, &a);
 	if (err)
 		return err > 0 ? 0 : 2;
-	ppm_cmd_setup_log(0);
-	c.r = ppm_cmd_open(&a.src, a.show_interpreter, &c.pl);
+	ppm_cmd__setup_log(0);
+	c.r = ppm_cmd__open(&a.src, a.show_interpreter, &c.pl);
 	if (!c.r)
 		goto out;
 	d = c.r->data;
 	if (ppm_hists__init(&c.hs, d->nr_attrs, &c.r->res.frames, a.sort)) {
-		ppm_err("out of memory");
+		ppm_cmd__err("out of memory");
 		goto out;
 	}
-	if (ppm_cmd_read(c.r, ppm_hists__add, &c.hs, &c.pl))
+	if (ppm_cmd__read(c.r, ppm_hists__add, &c.hs, &c.pl))
 		goto out;
 	for (int i = 0; i < d->nr_attrs; i++) {
 		any_chain |= c.hs.h[i].has_callchains;
@@ -328,15 +328,15 @@ int cmd_report(int argc, char **argv)
 		if (first < 0 && c.hs.h[i].total_samples)
 			first = i;
 	}
-	if (a.event && (sel = ppm_cmd_find_event(d, a.event, "--event")) < 0)
+	if (a.event && (sel = ppm_cmd__find_event(d, a.event, "--event")) < 0)
 		goto out;
-	if (a.sort_event && (sort_ev = ppm_cmd_find_event(d, a.sort_event, "--sort")) < 0)
+	if (a.sort_event && (sort_ev = ppm_cmd__find_event(d, a.sort_event, "--sort")) < 0)
 		goto out;
 	if (sel < 0 && nonempty > 1 && (a.format == FMT_FOLDED || a.format == FMT_FLAME)) {
 		sel = first;
-		ppm_notice("%s of '%s', the first of this file's %d events (choose one with "
-			   "--event)", a.format == FMT_FLAME ? "flame graph" : "folded stacks",
-			   d->attrs[sel].name, nonempty);
+		ppm_cmd__notice("%s of '%s', the first of this file's %d events (choose one with "
+				"--event)", a.format == FMT_FLAME ? "flame graph" : "folded stacks",
+				d->attrs[sel].name, nonempty);
 	}
 	if (ppm_outfile__open(&o, a.output, PPM_OUTFILE_STREAM))
 		goto out;
@@ -366,7 +366,7 @@ int cmd_report(int argc, char **argv)
 		free(ce);
 		if (err) {
 			ppm_progress_line__end(&c.pl);
-			ppm_err("cannot write the %s output: %s", format_names[a.format], strerror(-err));
+			ppm_cmd__err("cannot write the %s output: %s", format_names[a.format], strerror(-err));
 			goto out;
 		}
 	} else {

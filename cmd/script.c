@@ -69,8 +69,8 @@ static int parse_fields(const char *list, unsigned int *fields)
 			if (!strcmp(tok, field_names[i].name))
 				break;
 		if (i == sizeof(field_names) / sizeof(field_names[0])) {
-			ppm_err("unknown field '%s' (use comm, pid, tid, cpu, time, period, event, ip, "
-				"sym, symoff, dso)", tok);
+			ppm_cmd__err("unknown field '%s' (use comm, pid, tid, cpu, time, period, event, ip, "
+				     "sym, symoff, dso)", tok);
 			err = -EINVAL;
 		} else {
 			*fields |= field_names[i].bit;
@@ -78,7 +78,7 @@ static int parse_fields(const char *list, unsigned int *fields)
 	}
 	free(copy);
 	if (!err && !*fields) {
-		ppm_err("no fields in '%s'", list);
+		ppm_cmd__err("no fields in '%s'", list);
 		err = -EINVAL;
 	}
 	return err;
@@ -194,7 +194,7 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 	return ferror(out) ? -EIO : 0;
 }
 
-int cmd_script(int argc, char **argv)
+int ppm_cmd__script(int argc, char **argv)
 {
 	enum { OPT_KALLSYMS = 256, OPT_SYMFS };
 	static const struct option longopts[] = {
@@ -236,26 +236,26 @@ int cmd_script(int argc, char **argv)
 			fputs(script_usage, stdout);
 			return 0;
 		default:
-			ppm_bad_option("script", optopt, argv[optind - 1]);
+			ppm_cmd__bad_option("script", optopt, argv[optind - 1]);
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		ppm_err("unexpected argument '%s' (see 'pyperfmap script --help')", argv[optind]);
+		ppm_cmd__err("unexpected argument '%s' (see 'pyperfmap script --help')", argv[optind]);
 		return 2;
 	}
-	ppm_cmd_setup_log(0);
+	ppm_cmd__setup_log(0);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	r = ppm_cmd_open(&src, 0, &pl);
+	r = ppm_cmd__open(&src, 0, &pl);
 	if (r) {
 		sc.d = r->data;
 		sc.m = r->machine;
-		ret = ppm_cmd_read(r, on_sample, &sc, &pl);
+		ret = ppm_cmd__read(r, on_sample, &sc, &pl);
 	}
 	ppm_progress_line__end(&pl);
 	ppm_reader__close(r);
 	if (fflush(stdout) != 0) {
-		ppm_err("cannot write: %s", strerror(errno));
+		ppm_cmd__err("cannot write: %s", strerror(errno));
 		return 1;
 	}
 	return ret ? 1 : 0;

@@ -86,15 +86,15 @@ static int parse_args(int argc, char **argv, struct stat_args *a)
 			a->events_set = 1;
 			break;
 		case 'r':
-			if (ppm_parse_u64(optarg, &v) || !v || v > 100000) {
-				ppm_err("invalid repeat count '%s' (1 to 100000)", optarg);
+			if (ppm_cmd__parse_u64(optarg, &v) || !v || v > 100000) {
+				ppm_cmd__err("invalid repeat count '%s' (1 to 100000)", optarg);
 				return -1;
 			}
 			a->repeat = (unsigned int)v;
 			break;
 		case 'x':
 			if (!*optarg) {
-				ppm_err("empty field separator");
+				ppm_cmd__err("empty field separator");
 				return -1;
 			}
 			a->sep = optarg;
@@ -109,17 +109,17 @@ static int parse_args(int argc, char **argv, struct stat_args *a)
 			fputs(stat_usage, stdout);
 			return 1;
 		default:
-			ppm_bad_option("stat", optopt, argv[optind - 1]);
+			ppm_cmd__bad_option("stat", optopt, argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (a->sep && a->json) {
-		ppm_err("-x and --json exclude each other");
+		ppm_cmd__err("-x and --json exclude each other");
 		return -1;
 	}
 	a->argv = argv + optind;
 	if (!*a->argv) {
-		ppm_err("no command to count (usage: pyperfmap stat [options] -- <command>)");
+		ppm_cmd__err("no command to count (usage: pyperfmap stat [options] -- <command>)");
 		return -1;
 	}
 	return 0;
@@ -196,7 +196,7 @@ static double tv_s(struct timeval tv)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
-int cmd_stat(int argc, char **argv)
+int ppm_cmd__stat(int argc, char **argv)
 {
 	struct stat_args a;
 	struct ppm_event *evs = NULL;
@@ -211,7 +211,7 @@ int cmd_stat(int argc, char **argv)
 	err = parse_args(argc, argv, &a);
 	if (err)
 		return err > 0 ? 0 : 2;
-	ppm_cmd_setup_log(0);
+	ppm_cmd__setup_log(0);
 	nr_ev = ppm_event__parse_list(a.events, &evs, bad, sizeof(bad));
 	if (nr_ev < 0) {
 		ppm_advice__unknown_event(bad);
@@ -237,8 +237,8 @@ int cmd_stat(int argc, char **argv)
 			cs[i].supported = false;
 	}
 	if (!a.events_set && !have_pmu)
-		ppm_notice("no hardware PMU on this machine: cycles, instructions, branches and "
-			   "branch-misses are not counted");
+		ppm_cmd__notice("no hardware PMU on this machine: cycles, instructions, branches and "
+				"branch-misses are not counted");
 	if (a.events_set && ppm_advice__check_events(evs, nr_ev))
 		goto out;
 	if (a.output) {
@@ -247,25 +247,25 @@ int cmd_stat(int argc, char **argv)
 			goto out;
 		out = of.fp;
 	}
-	install_signals();
+	ppm_workload__signals();
 	for (run = 0; run < a.repeat; run++) {
 		struct workload wl = { 0, -1, -1 };
 		struct rusage ru;
 		double t0;
 
-		err = workload_prepare(&wl, a.argv, 0);
+		err = ppm_workload__prepare(&wl, a.argv, 0);
 		if (err) {
-			ppm_err("cannot run '%s': %s", a.argv[0], strerror(-err));
+			ppm_cmd__err("cannot run '%s': %s", a.argv[0], strerror(-err));
 			goto out;
 		}
-		child_pid = wl.pid;
+		ppm_signals.child = wl.pid;
 		err = open_counters(cs, nr_ev, wl.pid);
 		if (err) {
-			workload_abort(&wl);
+			ppm_workload__abort(&wl);
 			goto out;
 		}
 		t0 = now_s();
-		err = workload_start(&wl);
+		err = ppm_workload__start(&wl);
 		if (err) {
 			waitpid(wl.pid, NULL, 0);
 			ret = ppm_advice__exec_failed(a.argv[0], err);
@@ -276,15 +276,15 @@ int cmd_stat(int argc, char **argv)
 		times.elapsed[run] = now_s() - t0;
 		times.user[run] = tv_s(ru.ru_utime);
 		times.sys[run] = tv_s(ru.ru_stime);
-		child_pid = 0;
+		ppm_signals.child = 0;
 		read_counters(cs, nr_ev, run, &multiplexed);
-		if (got_stop)
+		if (ppm_signals.stop)
 			break; /* interrupted: print what was counted, as perf does */
 	}
 	times.runs = run < a.repeat ? run + 1 : a.repeat;
 	if (multiplexed)
-		ppm_notice("the kernel multiplexed %d counter(s): their counts are scaled by "
-			   "time enabled / time running (the %% column)", multiplexed);
+		ppm_cmd__notice("the kernel multiplexed %d counter(s): their counts are scaled by "
+				"time enabled / time running (the %% column)", multiplexed);
 	{
 		struct stat_value *vals = calloc((size_t)nr_ev, sizeof(*vals));
 
@@ -299,7 +299,7 @@ int cmd_stat(int argc, char **argv)
 			vals[i].running = cs[i].running;
 		}
 		if (a.json)
-			ppm_stat__print_json(out, vals, nr_ev, &times, exit_status_of(status));
+			ppm_stat__print_json(out, vals, nr_ev, &times, ppm_workload__exit_status(status));
 		else if (a.sep)
 			ppm_stat__print_csv(out, vals, nr_ev, &times, a.sep);
 		else
@@ -307,7 +307,7 @@ int cmd_stat(int argc, char **argv)
 		free(vals);
 	}
 	if (fflush(out) || ferror(out)) {
-		ppm_err("cannot write the counts: %s", strerror(errno));
+		ppm_cmd__err("cannot write the counts: %s", strerror(errno));
 		goto out;
 	}
 	if (out != stderr) {
@@ -315,10 +315,10 @@ int cmd_stat(int argc, char **argv)
 		if (ppm_outfile__commit(&of))
 			goto out;
 	}
-	ret = exit_status_of(status);
+	ret = ppm_workload__exit_status(status);
 	goto out;
 nomem:
-	ppm_err("out of memory");
+	ppm_cmd__err("out of memory");
 out:
 	if (out != stderr)
 		ppm_outfile__abort(&of);

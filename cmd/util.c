@@ -18,7 +18,7 @@ static void vprint(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-void ppm_err(const char *fmt, ...)
+void ppm_cmd__err(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -29,12 +29,12 @@ void ppm_err(const char *fmt, ...)
 
 static int quiet;
 
-void ppm_set_quiet(int on)
+void ppm_cmd__quiet(int on)
 {
 	quiet = on;
 }
 
-void ppm_notice(const char *fmt, ...)
+void ppm_cmd__notice(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -52,21 +52,21 @@ static void log_to_stderr(enum ppm_log_level level, const char *msg)
 	fprintf(stderr, "pyperfmap: %s%s\n", level == PPM_LOG_WARN ? "warning: " : "", msg);
 }
 
-void ppm_cmd_setup_log(int verbose)
+void ppm_cmd__setup_log(int verbose)
 {
 	log_verbose = verbose;
 	ppm_log__set(log_to_stderr);
 }
 
-void ppm_bad_option(const char *cmd, int optopt_char, const char *arg)
+void ppm_cmd__bad_option(const char *cmd, int optopt_char, const char *arg)
 {
 	if (optopt_char)
-		ppm_err("unknown or incomplete option '-%c' (see 'pyperfmap %s --help')", optopt_char, cmd);
+		ppm_cmd__err("unknown or incomplete option '-%c' (see 'pyperfmap %s --help')", optopt_char, cmd);
 	else
-		ppm_err("unknown option '%s' (see 'pyperfmap %s --help')", arg, cmd);
+		ppm_cmd__err("unknown option '%s' (see 'pyperfmap %s --help')", arg, cmd);
 }
 
-int ppm_parse_u64(const char *s, uint64_t *out)
+int ppm_cmd__parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
@@ -81,7 +81,7 @@ int ppm_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-const char *ppm_human_size(uint64_t bytes, char *buf, size_t len)
+const char *ppm_cmd__human_size(uint64_t bytes, char *buf, size_t len)
 {
 	if (bytes >= 10ULL << 20)
 		snprintf(buf, len, "%.1f MB", (double)bytes / (1 << 20));
@@ -96,7 +96,7 @@ const char *ppm_human_size(uint64_t bytes, char *buf, size_t len)
  * Where the trampoline's Python files are: beside the executable in a build tree
  * (build/python), or under the install prefix (lib/pyperfmap/python).
  */
-int ppm_python_dir(char *buf, size_t len)
+int ppm_python__dir(char *buf, size_t len)
 {
 	char exe[4096], *slash;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -136,7 +136,7 @@ static int env_on(const char *name)
 	return v && *v && strtol(v, &end, 10) > 0 && !*end;
 }
 
-const char *ppm_cpython_trampoline_asked(char *const *argv)
+const char *ppm_python__own_trampoline_asked(char *const *argv)
 {
 	const char *prog = argv[0] ? strrchr(argv[0], '/') : NULL;
 
@@ -162,18 +162,18 @@ const char *ppm_cpython_trampoline_asked(char *const *argv)
 	return NULL;
 }
 
-int ppm_python_jit_asked(void)
+int ppm_python__jit_asked(void)
 {
 	return env_on("PYTHON_JIT");
 }
 
-int ppm_trampoline_env(void)
+int ppm_python__trampoline_env(void)
 {
 	char dir[4096], *joined;
 	const char *old = getenv("PYTHONPATH");
 	size_t len;
 
-	if (ppm_python_dir(dir, sizeof(dir)))
+	if (ppm_python__dir(dir, sizeof(dir)))
 		return -ENOENT;
 	len = strlen(dir) + (old ? strlen(old) : 0) + 2;
 	joined = malloc(len);

@@ -16,27 +16,26 @@
 #include "workload.h"
 #include "../lib/event.h"
 
-volatile sig_atomic_t got_sigchld, got_stop, stop_count;
-volatile pid_t child_pid;
+struct ppm_signals ppm_signals;
 
 static void on_signal(int sig, siginfo_t *si, void *uctx)
 {
 	(void)uctx;
 	if (sig == SIGCHLD) {
-		got_sigchld = 1;
+		ppm_signals.sigchld = 1;
 		return;
 	}
-	got_stop = sig;
-	stop_count++;
+	ppm_signals.stop = sig;
+	ppm_signals.stops++;
 	/*
 	 * A Ctrl-C from the terminal reaches the whole foreground group, the command
 	 * included; a signal sent to pyperfmap alone is passed on.
 	 */
-	if (child_pid > 0 && si && si->si_code != SI_KERNEL)
-		kill(child_pid, sig);
+	if (ppm_signals.child > 0 && si && si->si_code != SI_KERNEL)
+		kill(ppm_signals.child, sig);
 }
 
-void install_signals(void)
+void ppm_workload__signals(void)
 {
 	struct sigaction sa;
 
@@ -52,7 +51,7 @@ void install_signals(void)
 }
 
 /* Forks the command, held before exec until the counters are enabled. */
-int workload_prepare(struct workload *wl, char **argv, int trampoline)
+int ppm_workload__prepare(struct workload *wl, char **argv, int trampoline)
 {
 	int go[2], errp[2];
 
@@ -72,7 +71,7 @@ int workload_prepare(struct workload *wl, char **argv, int trampoline)
 			_exit(127); /* pyperfmap gave up before starting us */
 		/* Every Python process of the command tree names its functions (PYPERFMAP=1). */
 		if (trampoline)
-			ppm_trampoline_env();
+			ppm_python__trampoline_env();
 		execvp(argv[0], argv);
 		e = errno;
 		if (write(errp[1], &e, sizeof(e)) < 0)
@@ -87,7 +86,7 @@ int workload_prepare(struct workload *wl, char **argv, int trampoline)
 }
 
 /* Returns 0 once the command has exec'd, or the child's exec errno (negated). */
-int workload_start(struct workload *wl)
+int ppm_workload__start(struct workload *wl)
 {
 	int e = 0;
 	ssize_t n;
@@ -102,7 +101,7 @@ int workload_start(struct workload *wl)
 	return n == sizeof(e) ? -e : 0;
 }
 
-void workload_abort(struct workload *wl)
+void ppm_workload__abort(struct workload *wl)
 {
 	if (wl->pid <= 0)
 		return;
@@ -114,7 +113,7 @@ void workload_abort(struct workload *wl)
 	wl->pid = 0;
 }
 
-int process_alive(pid_t pid)
+int ppm_process__alive(pid_t pid)
 {
 	char path[64], buf[512], *p;
 	FILE *f;
@@ -133,7 +132,7 @@ int process_alive(pid_t pid)
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
-int exit_status_of(int status)
+int ppm_workload__exit_status(int status)
 {
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);

@@ -7,13 +7,17 @@
 
 struct ppm_event;
 
-/* got_stop: the last stopping signal; stop_count: how many came (a second one means
- * "stop at once"). */
-extern volatile sig_atomic_t got_sigchld, got_stop, stop_count;
-extern volatile pid_t child_pid; /* where SIGINT/SIGTERM sent to pyperfmap go */
+/* What the signal handler saw (it alone writes them, but child). */
+struct ppm_signals {
+	volatile sig_atomic_t sigchld;  /* a child changed state */
+	volatile sig_atomic_t stop;     /* the last stopping signal */
+	volatile sig_atomic_t stops;    /* how many came: a second one means "stop at once" */
+	volatile pid_t child;           /* where SIGINT/SIGTERM sent to pyperfmap go */
+};
+extern struct ppm_signals ppm_signals;
 
-/* SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT noted (and passed on to child_pid). */
-void install_signals(void);
+/* SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT noted (and passed on to ppm_signals.child). */
+void ppm_workload__signals(void);
 
 struct workload {
 	pid_t pid;
@@ -22,13 +26,13 @@ struct workload {
 };
 
 /* Forks the command, held before exec until the counters are enabled. */
-int workload_prepare(struct workload *wl, char **argv, int trampoline);
+int ppm_workload__prepare(struct workload *wl, char **argv, int trampoline);
 /* Returns 0 once the command has exec'd, or the child's exec errno (negated). */
-int workload_start(struct workload *wl);
+int ppm_workload__start(struct workload *wl);
 /* Lets a held child go without running the command, and reaps it. */
-void workload_abort(struct workload *wl);
-int process_alive(pid_t pid);
+void ppm_workload__abort(struct workload *wl);
+int ppm_process__alive(pid_t pid);
 /* A wait status as a shell reports it: the exit code, or 128+N for signal N. */
-int exit_status_of(int status);
+int ppm_workload__exit_status(int status);
 
 #endif

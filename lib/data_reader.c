@@ -15,7 +15,7 @@ static int in_file(const struct ppm_data *d, uint64_t off, uint64_t len)
 	return off <= d->size && len <= d->size - off;
 }
 
-const char *ppm_event_generic_name(uint32_t type, uint64_t config)
+const char *ppm_data__generic_name(uint32_t type, uint64_t config)
 {
 	static const char *const hw[] = {
 		"cycles", "instructions", "cache-references", "cache-misses",
@@ -249,7 +249,7 @@ int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
 	}
 	read_event_names(d);
 	for (int i = 0; i < d->nr_attrs; i++) {
-		const char *g = ppm_event_generic_name(d->attrs[i].attr.type, d->attrs[i].attr.config);
+		const char *g = ppm_data__generic_name(d->attrs[i].attr.type, d->attrs[i].attr.config);
 		char buf[64];
 
 		if (d->attrs[i].name)

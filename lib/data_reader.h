@@ -73,6 +73,6 @@ int ppm_data__parse_id(const struct ppm_data *d, const struct perf_event_header 
 const void *ppm_data__feature(const struct ppm_data *d, int feat, size_t *size);
 
 /* perf's name for a generic event ("cpu-clock"), or NULL. */
-const char *ppm_event_generic_name(uint32_t type, uint64_t config);
+const char *ppm_data__generic_name(uint32_t type, uint64_t config);
 
 #endif

@@ -10,7 +10,7 @@ void ppm_log__set(ppm_log_fn fn)
 	log_fn = fn;
 }
 
-void ppm_log(enum ppm_log_level level, const char *fmt, ...)
+void ppm_log__say(enum ppm_log_level level, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;

@@ -140,7 +140,7 @@ static void print_json(FILE *out, const struct counter_event *ev, int nr,
 		v->children ? "true" : "false", v->stats.lost);
 	for (int e = 0; e < nr; e++) {
 		fprintf(out, "%s{\"name\": ", e ? ", " : "");
-		ppm_json_string(out, ev[e].name);
+		ppm_json__string(out, ev[e].name);
 		fprintf(out, ", \"samples\": %" PRIu64 ", \"count\": %" PRIu64 "}",
 			ev[e].h->total_samples, ev[e].h->total_period);
 	}
@@ -154,22 +154,22 @@ static void print_json(FILE *out, const struct counter_event *ev, int nr,
 		fprintf(out, "%s\n{", i ? "," : "");
 		if (r->key->comm) {
 			fprintf(out, "\"command\": ");
-			ppm_json_string(out, r->key->comm);
+			ppm_json__string(out, r->key->comm);
 			fprintf(out, ", ");
 		}
 		if (ev[0].h->sort & SORT_PID)
 			fprintf(out, "\"pid\": %d, ", r->key->pid);
 		fprintf(out, "\"dso\": ");
-		ppm_json_string(out, ppm_report__dso_name(f));
+		ppm_json__string(out, ppm_report__dso_name(f));
 		fprintf(out, ", \"symbol\": ");
-		ppm_json_string(out, ppm_report__frame_name(f, buf, sizeof(buf)));
+		ppm_json__string(out, ppm_report__frame_name(f, buf, sizeof(buf)));
 		fprintf(out, ", \"kind\": \"%s\", \"events\": {", frame_kind(f));
 		for (int e = 0; e < nr; e++) {
 			const struct hist_entry *he = r->ent[e];
 			uint64_t total = ev[e].h->total_period;
 
 			fprintf(out, "%s", e ? ", " : "");
-			ppm_json_string(out, ev[e].name);
+			ppm_json__string(out, ev[e].name);
 			fprintf(out,
 				": {\"self\": %" PRIu64 ", \"children\": %" PRIu64
 				", \"self_samples\": %" PRIu64 ", \"share\": %.4f}",

@@ -1,6 +1,6 @@
 #include "escape.h"
 
-void ppm_json_string(FILE *out, const char *s)
+void ppm_json__string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {

@@ -5,6 +5,6 @@
 #include <stdio.h>
 
 /* s as a JSON string, quoted and escaped ('<' too: safe inside an HTML <script>). */
-void ppm_json_string(FILE *out, const char *s);
+void ppm_json__string(FILE *out, const char *s);
 
 #endif

@@ -170,14 +170,14 @@ int ppm_export__flamegraph(FILE *out, const struct counter_event *ev, const stru
 		goto out;
 	fwrite(ppm_flame_html, 1, (size_t)(mark - ppm_flame_html), out);
 	fputs("{\"title\":", out);
-	ppm_json_string(out, o->input);
+	ppm_json__string(out, o->input);
 	fputs(",\"event\":", out);
-	ppm_json_string(out, ev->name);
+	ppm_json__string(out, ev->name);
 	fprintf(out, ",\"reverse\":%d,\"names\":[", o->reverse);
 	for (size_t i = 0; i < t.names.str.nr; i++) {
 		if (i)
 			fputc(',', out);
-		ppm_json_string(out, t.names.str.v[i]);
+		ppm_json__string(out, t.names.str.v[i]);
 	}
 	fputs("],\"kinds\":[", out);
 	for (size_t i = 0; i < t.names.str.nr; i++)

@@ -47,7 +47,7 @@ static void put_profile(FILE *out, struct ppm_names *nm, const struct counter_ev
 	uint64_t total = 0;
 
 	fputs("{\"type\":\"sampled\",\"name\":", out);
-	ppm_json_string(out, ev->name);
+	ppm_json__string(out, ev->name);
 	fprintf(out, ",\"unit\":\"%s\",\"startValue\":0,", strcmp(unit, "count") ? unit : "none");
 	fputs("\"samples\":[", out);
 	for (size_t i = 0; i < h->nr_stacks; i++) {
@@ -79,16 +79,16 @@ int ppm_export__speedscope(FILE *out, const struct counter_event *ev, int nr, in
 		goto out;
 	fputs("{\"$schema\":\"https://www.speedscope.app/file-format-schema.json\","
 	      "\"exporter\":\"pyperfmap\",\"name\":", out);
-	ppm_json_string(out, o->input);
+	ppm_json__string(out, o->input);
 	fprintf(out, ",\"activeProfileIndex\":%d,\"shared\":{\"frames\":[", active);
 	for (size_t i = 1; i < nm.str.nr; i++) {
 		const char *file = ppm_export__python_file(nm.str.v[i]);
 
 		fputs(i > 1 ? ",{\"name\":" : "{\"name\":", out);
-		ppm_json_string(out, nm.str.v[i]);
+		ppm_json__string(out, nm.str.v[i]);
 		if (file) {
 			fputs(",\"file\":", out);
-			ppm_json_string(out, file);
+			ppm_json__string(out, file);
 		}
 		fputc('}', out);
 	}

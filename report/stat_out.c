@@ -203,11 +203,11 @@ void ppm_stat__print_json(FILE *out, const struct stat_value *v, int nr, const s
 
 		fprintf(out, "{\"counter-value\" : ");
 		if (!v[i].supported || !v[i].running)
-			ppm_json_string(out, v[i].supported ? "<not counted>" : "<not supported>");
+			ppm_json__string(out, v[i].supported ? "<not counted>" : "<not supported>");
 		else
 			fprintf(out, "\"%f\"", is_clock(&v[i]) ? mean / 1e6 : mean);
 		fprintf(out, ", \"unit\" : \"%s\", \"event\" : ", is_clock(&v[i]) ? "msec" : "");
-		ppm_json_string(out, v[i].name);
+		ppm_json__string(out, v[i].name);
 		if (t->runs > 1)
 			fprintf(out, ", \"variance\" : %.2f", spread);
 		fprintf(out, ", \"event-runtime\" : %llu, \"pcnt-running\" : %.2f",
@@ -216,7 +216,7 @@ void ppm_stat__print_json(FILE *out, const struct stat_value *v, int nr, const s
 			m = metric_for(v, nr, i, t);
 		if (m.have) {
 			fprintf(out, ", \"metric-value\" : \"%f\", \"metric-unit\" : ", m.value);
-			ppm_json_string(out, m.unit);
+			ppm_json__string(out, m.unit);
 		}
 		fprintf(out, "}\n");
 	}
