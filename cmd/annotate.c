@@ -284,39 +284,23 @@ static int print_python(struct annotate *an, const struct ppm_data *d)
 	return 0;
 }
 
-static int print_native(struct annotate *an, const struct ppm_data *d)
+/* The candidate with the most samples, or NULL. */
+static struct candidate *hottest(const struct annotate *an)
 {
 	struct candidate *c = NULL;
-	int ev[MAX_EVENTS], nr;
-	uint64_t size;
-	unsigned char *code = NULL;
-	struct ppm_insn *insn = NULL;
-	long count = 0;
-	size_t h = 0;
-	struct ppm_srcline *src = NULL;
-	const char *last_file = NULL;
-	int last_line = -1, got, ret = 1;
-	uint64_t shown[MAX_EVENTS] = { 0 };
 
 	for (size_t i = 0; i < an->nr_cands; i++)
 		if (!c || an->cands[i].total > c->total)
 			c = &an->cands[i];
-	if (!c) {
-		ppm_cmd__err("no samples in '%s' in '%s' ('pyperfmap report' lists the symbols that "
-			     "have some)", an->target, an->input);
-		return 1;
-	}
-	nr = pick_events(an, d, c->samples, ev);
-	if (!nr) {
-		ppm_cmd__err("no samples of event '%s' in '%s'", an->event, an->target);
-		return 1;
-	}
-	qsort(c->hits, c->nr_hits, sizeof(*c->hits), cmp_hit);
-	size = c->sym->end - c->sym->start;
-	printf("# pyperfmap annotate: %s in %s\n", an->target,
-	       c->dso ? c->dso->path : "[unknown]");
+	return c;
+}
+
+static void print_native_header(const struct annotate *an, const struct ppm_data *d,
+				const struct candidate *c, const int *ev, int nr)
+{
+	printf("# pyperfmap annotate: %s in %s\n", an->target, c->dso ? c->dso->path : "[unknown]");
 	printf("# %#" PRIx64 "-%#" PRIx64 " (%" PRIu64 " bytes); samples:", c->sym->start,
-	       c->sym->end, size);
+	       c->sym->end, c->sym->end - c->sym->start);
 	for (int k = 0; k < nr; k++)
 		printf(" %s %" PRIu64, d->attrs[ev[k]].name, c->samples[ev[k]]);
 	printf("\n");
@@ -325,26 +309,18 @@ static int print_native(struct annotate *an, const struct ppm_data *d)
 			printf("# (also %" PRIu64 " samples in a '%s' of %s, not shown)\n",
 			       an->cands[i].total, an->target,
 			       an->cands[i].dso ? an->cands[i].dso->short_name : "[unknown]");
-	if (c->kernel || !c->dso || c->dso->kind != PPM_DSO_ELF || size == 0 || size > (1u << 20)) {
-		printf("# no code to disassemble here (%s)\n",
-		       c->kernel ? "a kernel function" : size ? "not an ELF file" : "size unknown");
-		ret = 0;
-		goto out;
-	}
-	code = malloc(size);
-	got = code ? ppm_elf__function_code(c->dso->file, an->target, code, size) : -ENOMEM;
-	if (got <= 0) {
-		ppm_cmd__err("cannot read the code of '%s' from '%s': %s", an->target, c->dso->path,
-			     strerror(got ? -got : ENOENT));
-		goto out;
-	}
-	count = ppm_disasm__x86_64(code, (size_t)got, c->sym->start, 0, PPM_DISASM_ATT, &insn);
-	if (count < 0) {
-		ppm_cmd__err("cannot disassemble '%s': %s", an->target,
-			     count == -ENOTSUP ? "capstone cannot decode x86-64" : strerror((int)-count));
-		goto out;
-	}
-	src = ppm_srcline__open(c->dso->file);
+}
+
+/* Each instruction with its share of the function's samples per event, source lines between. */
+static void print_listing(const struct ppm_data *d, const struct candidate *c,
+			  const struct ppm_insn *insn, long count, struct ppm_srcline *src,
+			  const int *ev, int nr)
+{
+	uint64_t shown[MAX_EVENTS] = { 0 };
+	const char *last_file = NULL;
+	int last_line = -1;
+	size_t h = 0;
+
 	printf("# source lines: %s\n#\n#", src ? "from the binary's DWARF" : "none (no debug info)");
 	for (int k = 0; k < nr; k++)
 		printf(" %10.10s", d->attrs[ev[k]].name);
@@ -384,12 +360,56 @@ static int print_native(struct annotate *an, const struct ppm_data *d)
 		if (shown[ev[k]] != c->samples[ev[k]])
 			printf("# %s: %" PRIu64 " samples fell between instructions or past the code "
 			       "disassembled\n", d->attrs[ev[k]].name, c->samples[ev[k]] - shown[ev[k]]);
-	ret = 0;
-out:
-	free(insn);
-	ppm_srcline__close(src);
+}
+
+static int print_native(struct annotate *an, const struct ppm_data *d)
+{
+	struct candidate *c = hottest(an);
+	struct ppm_insn *insn = NULL;
+	struct ppm_srcline *src;
+	unsigned char *code;
+	int ev[MAX_EVENTS], nr, got;
+	uint64_t size;
+	long count;
+
+	if (!c) {
+		ppm_cmd__err("no samples in '%s' in '%s' ('pyperfmap report' lists the symbols that "
+			     "have some)", an->target, an->input);
+		return 1;
+	}
+	nr = pick_events(an, d, c->samples, ev);
+	if (!nr) {
+		ppm_cmd__err("no samples of event '%s' in '%s'", an->event, an->target);
+		return 1;
+	}
+	qsort(c->hits, c->nr_hits, sizeof(*c->hits), cmp_hit);
+	size = c->sym->end - c->sym->start;
+	print_native_header(an, d, c, ev, nr);
+	if (c->kernel || !c->dso || c->dso->kind != PPM_DSO_ELF || size == 0 || size > (1u << 20)) {
+		printf("# no code to disassemble here (%s)\n",
+		       c->kernel ? "a kernel function" : size ? "not an ELF file" : "size unknown");
+		return 0;
+	}
+	code = malloc(size);
+	got = code ? ppm_elf__function_code(c->dso->file, an->target, code, size) : -ENOMEM;
+	if (got <= 0) {
+		ppm_cmd__err("cannot read the code of '%s' from '%s': %s", an->target, c->dso->path,
+			     strerror(got ? -got : ENOENT));
+		free(code);
+		return 1;
+	}
+	count = ppm_disasm__x86_64(code, (size_t)got, c->sym->start, 0, PPM_DISASM_ATT, &insn);
 	free(code);
-	return ret;
+	if (count < 0) {
+		ppm_cmd__err("cannot disassemble '%s': %s", an->target,
+			     count == -ENOTSUP ? "capstone cannot decode x86-64" : strerror((int)-count));
+		return 1;
+	}
+	src = ppm_srcline__open(c->dso->file);
+	print_listing(d, c, insn, count, src, ev, nr);
+	ppm_srcline__close(src);
+	free(insn);
+	return 0;
 }
 
 static int print_annotation(struct annotate *an, const struct ppm_data *d)

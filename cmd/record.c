@@ -593,125 +593,148 @@ static void print_summary(const struct recording *r)
  *	-> events opened -> started (attached processes synthesized, events enabled)
  *	-> command released -> drained until done -> finished, committed -> summary
  */
+/* Before anything is opened: the events checked, the output and the command made ready. */
+static int prepare(struct recording *r)
+{
+	char msg[512], bad[256] = "";
+	int err;
+
+	r->has_command = *r->a.argv != NULL;
+	ppm_cmd__setup_log(r->a.verbose);
+	ppm_cmd__quiet(r->a.quiet);
+	r->nr_ev = ppm_event__parse_list(r->a.events, &r->evs, bad, sizeof(bad));
+	if (r->nr_ev < 0) {
+		ppm_advice__unknown_event(bad);
+		return 2;
+	}
+	if (attaching(r) && !any_alive(r)) {
+		struct ppm_target t = { r->a.pids, r->a.nr_pids, 0 };
+
+		ppm_advice__open(r->evs[0].name, NULL, -ESRCH, &t);
+		return 1;
+	}
+	if (ppm_advice__check_events(r->evs, r->nr_ev))
+		return 1;
+	choose_call_graph(r);
+	say_python_modes(r);
+	if (r->a.freq)
+		r->a.freq = limit_freq(r->a.freq);
+	ppm_advice__raise_nofile();
+	if (ppm_advice__check_nofile(r->nr_ev) ||
+	    ppm_outfile__open(&r->out, r->a.output, RECORDING_FILE))
+		return 1;
+	ppm_workload__signals();
+	if (r->has_command) {
+		/* A command that only times an attach is not profiled: no trampoline for it. */
+		if (r->a.jitdump)
+			setenv("PYPERFMAP_JITDUMP", "1", 1);
+		err = ppm_workload__prepare(&r->wl, r->a.argv, !r->a.no_trampoline && !attaching(r));
+		if (err) {
+			snprintf(msg, sizeof(msg), "cannot start '%s'", r->a.argv[0]);
+			ppm_advice__errno(msg, err);
+			return 1;
+		}
+		ppm_signals.child = r->wl.pid;
+	}
+	if (r->a.dwarf && !r->a.callchain) {
+		r->dw = ppm_dwarf__new(r->nr_ev > 1, !r->a.no_sample_cpu);
+		if (!r->dw) {
+			ppm_cmd__err("cannot set up the unwinder: %s", strerror(errno));
+			return 1;
+		}
+	}
+	fill_opts(r);
+	return 0;
+}
+
+/* The events opened and enabled, the command let go, the file given its name. */
+static int start(struct recording *r)
+{
+	int err;
+
+	if (open_events(r))
+		return 1;
+	err = ppm_record__start(r->rec, r->out.fd);
+	if (err) {
+		ppm_cmd__err("cannot write '%s': %s", r->a.output, strerror(-err));
+		return 1;
+	}
+	if (attaching(r))
+		name_attached_pythons(r);
+	if (r->has_command) {
+		err = ppm_workload__start(&r->wl);
+		if (err) {
+			waitpid(r->wl.pid, NULL, 0);
+			r->wl.pid = 0;
+			return ppm_advice__exec_failed(r->a.argv[0], err);
+		}
+	}
+	/* Started: the file takes its name now and is written in place. */
+	return ppm_outfile__publish(&r->out) ? 1 : 0;
+}
+
+/* After the last drain: the command reaped, the file completed; the exit status. */
+static int finish(struct recording *r)
+{
+	int err;
+
+	ppm_attach__deactivate(&r->at);
+	ppm_signals.child = 0;
+	if (r->write_failed) {
+		if (r->has_command && r->wl.pid > 0 && ppm_signals.stops < 2)
+			waitpid(r->wl.pid, &r->status, 0);
+		r->wl.pid = 0;
+		return EXIT_RECORDING_FAILED;
+	}
+	if (r->has_command && r->wl.pid > 0 && ppm_signals.stops < 2 &&
+	    waitpid(r->wl.pid, &r->status, WNOHANG) == 0) {
+		/* The attached processes went first: the command that timed them is let go. */
+		kill(r->wl.pid, SIGTERM);
+		waitpid(r->wl.pid, NULL, 0);
+		r->status = 0;
+	}
+	r->wl.pid = 0;
+	err = ppm_record__stop(r->rec);
+	if (!err)
+		err = ppm_ksyms__embed(r->rec);
+	if (!err)
+		err = ppm_record__finish(r->rec);
+	if (err) {
+		ppm_cmd__err("cannot write '%s': %s", r->a.output, strerror(-err));
+		return 1;
+	}
+	if (ppm_outfile__commit(&r->out))
+		return 1;
+	if (!r->a.quiet)
+		print_summary(r);
+	/* The command's status, as it passes through; an attach without one ends well;
+	 * stopped at once by a second signal, that signal's status. */
+	if (ppm_signals.stops > 1)
+		return 128 + ppm_signals.stop;
+	return r->has_command ? ppm_workload__exit_status(r->status) : 0;
+}
+
 int ppm_cmd__record(int argc, char **argv)
 {
 	struct recording r;
-	char msg[512], bad[256] = "";
-	int err, ret = 1;
+	int ret;
 
 	memset(&r, 0, sizeof(r));
 	r.wl = (struct workload){ 0, -1, -1 };
 	r.out.fd = -1;
-	err = parse_args(argc, argv, &r.a);
-	if (err)
-		return err > 0 ? 0 : 2;
-	r.has_command = *r.a.argv != NULL;
-	ppm_cmd__setup_log(r.a.verbose);
-	ppm_cmd__quiet(r.a.quiet);
-	r.nr_ev = ppm_event__parse_list(r.a.events, &r.evs, bad, sizeof(bad));
-	if (r.nr_ev < 0) {
-		ppm_advice__unknown_event(bad);
-		return 2;
+	ret = parse_args(argc, argv, &r.a);
+	if (ret)
+		return ret > 0 ? 0 : 2;
+	ret = prepare(&r);
+	if (!ret) {
+		r.opts.cmdline = (const char *const *)argv;
+		r.opts.cmdline_nr = argc;
+		ret = start(&r);
 	}
-	if (attaching(&r) && !any_alive(&r)) {
-		struct ppm_target t = { r.a.pids, r.a.nr_pids, 0 };
-
-		ppm_advice__open(r.evs[0].name, NULL, -ESRCH, &t);
-		goto out;
+	if (!ret) {
+		drain_until_done(&r);
+		ret = finish(&r);
 	}
-	if (ppm_advice__check_events(r.evs, r.nr_ev))
-		goto out;
-	choose_call_graph(&r);
-	say_python_modes(&r);
-	if (r.a.freq)
-		r.a.freq = limit_freq(r.a.freq);
-	ppm_advice__raise_nofile();
-	if (ppm_advice__check_nofile(r.nr_ev))
-		goto out;
-	if (ppm_outfile__open(&r.out, r.a.output, RECORDING_FILE))
-		goto out;
-	ppm_workload__signals();
-	if (r.has_command) {
-		/* A command that only times an attach is not profiled: no trampoline for it. */
-		if (r.a.jitdump)
-			setenv("PYPERFMAP_JITDUMP", "1", 1);
-		err = ppm_workload__prepare(&r.wl, r.a.argv, !r.a.no_trampoline && !attaching(&r));
-		if (err) {
-			snprintf(msg, sizeof(msg), "cannot start '%s'", r.a.argv[0]);
-			ppm_advice__errno(msg, err);
-			goto out;
-		}
-		ppm_signals.child = r.wl.pid;
-	}
-	if (r.a.dwarf && !r.a.callchain) {
-		r.dw = ppm_dwarf__new(r.nr_ev > 1, !r.a.no_sample_cpu);
-		if (!r.dw) {
-			ppm_cmd__err("cannot set up the unwinder: %s", strerror(errno));
-			goto out;
-		}
-	}
-	fill_opts(&r);
-	r.opts.cmdline = (const char *const *)argv;
-	r.opts.cmdline_nr = argc;
-	if (open_events(&r))
-		goto out;
-	err = ppm_record__start(r.rec, r.out.fd);
-	if (err) {
-		ppm_cmd__err("cannot write '%s': %s", r.a.output, strerror(-err));
-		goto out;
-	}
-	if (attaching(&r))
-		name_attached_pythons(&r);
-	if (r.has_command) {
-		err = ppm_workload__start(&r.wl);
-		if (err) {
-			waitpid(r.wl.pid, NULL, 0);
-			r.wl.pid = 0;
-			ret = ppm_advice__exec_failed(r.a.argv[0], err);
-			goto out;
-		}
-	}
-	/* Started: the file takes its name now and is written in place. */
-	if (ppm_outfile__publish(&r.out))
-		goto out;
-	drain_until_done(&r);
-	ppm_attach__deactivate(&r.at);
-	ppm_signals.child = 0;
-	if (r.write_failed) {
-		if (r.has_command && r.wl.pid > 0 && ppm_signals.stops < 2)
-			waitpid(r.wl.pid, &r.status, 0);
-		r.wl.pid = 0;
-		ret = EXIT_RECORDING_FAILED;
-		goto out;
-	}
-	if (r.has_command && r.wl.pid > 0 && ppm_signals.stops < 2 &&
-	    waitpid(r.wl.pid, &r.status, WNOHANG) == 0) {
-		/* The attached processes went first: the command that timed them is let go. */
-		kill(r.wl.pid, SIGTERM);
-		waitpid(r.wl.pid, NULL, 0);
-		r.status = 0;
-	}
-	r.wl.pid = 0;
-	err = ppm_record__stop(r.rec);
-	if (!err)
-		err = ppm_ksyms__embed(r.rec);
-	if (!err)
-		err = ppm_record__finish(r.rec);
-	if (err) {
-		ppm_cmd__err("cannot write '%s': %s", r.a.output, strerror(-err));
-		goto out;
-	}
-	if (ppm_outfile__commit(&r.out))
-		goto out;
-	if (!r.a.quiet)
-		print_summary(&r);
-	/* The command's status, as it passes through; an attach without one ends well;
-	 * stopped at once by a second signal, that signal's status. */
-	if (ppm_signals.stops > 1)
-		ret = 128 + ppm_signals.stop;
-	else
-		ret = r.has_command ? ppm_workload__exit_status(r.status) : 0;
-out:
 	if (r.wl.pid > 0)
 		ppm_workload__abort(&r.wl);
 	ppm_outfile__abort(&r.out);

@@ -237,11 +237,14 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 	return 0;
 }
 
-/* One report's reading: the file, a hist per event, the progress line. */
+/* One report's reading: the file, a hist per event, the progress line, what was found. */
 struct reading {
 	struct ppm_reader *r;
 	struct ppm_hists hs;
 	struct ppm_progress_line pl;
+	int any_chain;     /* some event's samples have call chains */
+	int nonempty;      /* events with samples */
+	int sel, sort_ev;  /* --event's and --sort's event, or -1 */
 };
 
 /* The events with samples (only --event's when given), for the counter report and exports. */
@@ -298,108 +301,122 @@ static int write_export(FILE *out, const struct report_args *a, struct reading *
 	return err ? -1 : 0;
 }
 
+/* The file read into a hist per event; the events --event and --sort name found. */
+static int read_file(const struct report_args *a, struct reading *c)
+{
+	const struct ppm_data *d;
+	int first = -1;
+
+	c->sel = c->sort_ev = -1;
+	c->r = ppm_cmd__open(&a->src, a->show_interpreter, &c->pl);
+	if (!c->r)
+		return -1;
+	d = c->r->data;
+	if (ppm_hists__init(&c->hs, d->nr_attrs, &c->r->res.frames, a->sort)) {
+		ppm_cmd__err("out of memory");
+		return -1;
+	}
+	if (ppm_cmd__read(c->r, ppm_hists__add, &c->hs, &c->pl))
+		return -1;
+	for (int i = 0; i < d->nr_attrs; i++) {
+		c->any_chain |= c->hs.h[i].has_callchains;
+		c->nonempty += c->hs.h[i].total_samples > 0;
+		if (first < 0 && c->hs.h[i].total_samples)
+			first = i;
+	}
+	if (a->event && (c->sel = ppm_cmd__find_event(d, a->event, "--event")) < 0)
+		return -1;
+	if (a->sort_event && (c->sort_ev = ppm_cmd__find_event(d, a->sort_event, "--sort")) < 0)
+		return -1;
+	if (c->sel < 0 && c->nonempty > 1 && (a->format == FMT_FOLDED || a->format == FMT_FLAME)) {
+		c->sel = first;
+		ppm_cmd__notice("%s of '%s', the first of this file's %d events (choose one with "
+				"--event)", a->format == FMT_FLAME ? "flame graph" : "folded stacks",
+				d->attrs[c->sel].name, c->nonempty);
+	}
+	return 0;
+}
+
+/* The counter report (text or JSON): every event's rows joined. */
+static int write_counters(FILE *out, const struct report_args *a, struct reading *c)
+{
+	struct counter_view cv = { 0 };
+	struct counter_event *ce;
+	int n = 0, err;
+
+	ce = chosen_events(c, c->r->data, c->sel, c->sort_ev, &n, &cv.sort_event);
+	if (!ce)
+		return -1;
+	cv.children = a->children >= 0 ? a->children : c->any_chain;
+	cv.stats = c->r->res.stats;
+	cv.json = a->format == FMT_JSON;
+	err = ppm_report__print_counters(out, ce, n, &cv);
+	free(ce);
+	if (err) {
+		ppm_progress_line__end(&c->pl);
+		ppm_cmd__err("cannot write the %s output: %s", format_names[a->format], strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+/* perf report's text (or folded stacks), an event at a time. */
+static void write_text(FILE *out, const struct report_args *a, const struct reading *c)
+{
+	const struct ppm_data *d = c->r->data;
+	const struct ppm_machine_stats *ms = ppm_machine__stats(c->r->machine);
+
+	for (int i = 0; i < d->nr_attrs; i++) {
+		struct report_view v = { 0 };
+
+		if (c->sel >= 0 && i != c->sel)
+			continue;
+		if (c->sel < 0 && !c->hs.h[i].total_samples && d->nr_attrs > 1)
+			continue;
+		if (a->format == FMT_FOLDED) {
+			ppm_report__print_folded(out, &c->hs.h[i]);
+			continue;
+		}
+		v.event = d->attrs[i].name;
+		v.stats = c->r->res.stats;
+		v.children = a->children >= 0 ? a->children : c->any_chain;
+		v.graph = a->graph >= 0 ? a->graph : c->any_chain;
+		v.graph_min = a->graph_min;
+		v.perfmap_bad = ms->perfmap_bad_lines;
+		v.kernel_hidden = ms->kernel_hidden;
+		ppm_report__print_text(out, &c->hs.h[i], &v);
+	}
+}
+
 int ppm_cmd__report(int argc, char **argv)
 {
+	static char outbuf[1 << 16];
 	struct report_args a;
 	struct reading c = { 0 };
-	const struct ppm_data *d;
 	struct outfile o = { 0 };
-	int err, ret = 1, any_chain = 0, nonempty = 0, first = -1, sel = -1, sort_ev = -1;
-	static char outbuf[1 << 16];
-	FILE *out;
+	char what[64];
+	int err, ret = 1;
 
 	err = parse_args(argc, argv, &a);
 	if (err)
 		return err > 0 ? 0 : 2;
 	ppm_cmd__setup_log(0);
-	c.r = ppm_cmd__open(&a.src, a.show_interpreter, &c.pl);
-	if (!c.r)
+	if (read_file(&a, &c) || ppm_outfile__open(&o, a.output, PPM_OUTFILE_STREAM))
 		goto out;
-	d = c.r->data;
-	if (ppm_hists__init(&c.hs, d->nr_attrs, &c.r->res.frames, a.sort)) {
-		ppm_cmd__err("out of memory");
-		goto out;
-	}
-	if (ppm_cmd__read(c.r, ppm_hists__add, &c.hs, &c.pl))
-		goto out;
-	for (int i = 0; i < d->nr_attrs; i++) {
-		any_chain |= c.hs.h[i].has_callchains;
-		nonempty += c.hs.h[i].total_samples > 0;
-		if (first < 0 && c.hs.h[i].total_samples)
-			first = i;
-	}
-	if (a.event && (sel = ppm_cmd__find_event(d, a.event, "--event")) < 0)
-		goto out;
-	if (a.sort_event && (sort_ev = ppm_cmd__find_event(d, a.sort_event, "--sort")) < 0)
-		goto out;
-	if (sel < 0 && nonempty > 1 && (a.format == FMT_FOLDED || a.format == FMT_FLAME)) {
-		sel = first;
-		ppm_cmd__notice("%s of '%s', the first of this file's %d events (choose one with "
-				"--event)", a.format == FMT_FLAME ? "flame graph" : "folded stacks",
-				d->attrs[sel].name, nonempty);
-	}
-	if (ppm_outfile__open(&o, a.output, PPM_OUTFILE_STREAM))
-		goto out;
-	out = o.fp;
-	{
-		char what[64];
-
-		snprintf(what, sizeof(what), "writing the %s output", format_names[a.format]);
-		ppm_progress_line__stage(&c.pl, what);
-	}
-	setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
-	if (a.format >= FMT_FLAME) {
-		if (write_export(out, &a, &c, d, sel))
-			goto out;
-	} else if (a.format == FMT_JSON || (sel < 0 && nonempty > 1)) {
-		struct counter_view cv = { 0 };
-		struct counter_event *ce;
-		int n = 0;
-
-		ce = chosen_events(&c, d, sel, sort_ev, &n, &cv.sort_event);
-		if (!ce)
-			goto out;
-		cv.children = a.children >= 0 ? a.children : any_chain;
-		cv.stats = c.r->res.stats;
-		cv.json = a.format == FMT_JSON;
-		err = ppm_report__print_counters(out, ce, n, &cv);
-		free(ce);
-		if (err) {
-			ppm_progress_line__end(&c.pl);
-			ppm_cmd__err("cannot write the %s output: %s", format_names[a.format], strerror(-err));
-			goto out;
-		}
-	} else {
-		for (int i = 0; i < d->nr_attrs; i++) {
-			struct report_view v = { 0 };
-			const struct ppm_machine_stats *ms = ppm_machine__stats(c.r->machine);
-
-			if (sel >= 0 && i != sel)
-				continue;
-			if (sel < 0 && !c.hs.h[i].total_samples && d->nr_attrs > 1)
-				continue;
-			if (a.format == FMT_FOLDED) {
-				ppm_report__print_folded(out, &c.hs.h[i]);
-				continue;
-			}
-			v.event = d->attrs[i].name;
-			v.stats = c.r->res.stats;
-			v.children = a.children >= 0 ? a.children : any_chain;
-			v.graph = a.graph >= 0 ? a.graph : any_chain;
-			v.graph_min = a.graph_min;
-			v.perfmap_bad = ms->perfmap_bad_lines;
-			v.kernel_hidden = ms->kernel_hidden;
-			ppm_report__print_text(out, &c.hs.h[i], &v);
-		}
-	}
+	snprintf(what, sizeof(what), "writing the %s output", format_names[a.format]);
+	ppm_progress_line__stage(&c.pl, what);
+	setvbuf(o.fp, outbuf, _IOFBF, sizeof(outbuf));
+	if (a.format >= FMT_FLAME)
+		err = write_export(o.fp, &a, &c, c.r->data, c.sel);
+	else if (a.format == FMT_JSON || (c.sel < 0 && c.nonempty > 1))
+		err = write_counters(o.fp, &a, &c);
+	else
+		write_text(o.fp, &a, &c);
 	ppm_progress_line__end(&c.pl);
-	if (ppm_outfile__commit(&o))
-		goto out;
-	o.fp = NULL;
-	ret = 0;
+	if (!err && ppm_outfile__commit(&o) == 0)
+		ret = 0;
 out:
-	if (o.fp)
-		ppm_outfile__abort(&o);
+	ppm_outfile__abort(&o);
 	ppm_progress_line__end(&c.pl);
 	free((char *)a.sort_event);
 	ppm_hists__release(&c.hs);

@@ -196,141 +196,170 @@ static double tv_s(struct timeval tv)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
-int ppm_cmd__stat(int argc, char **argv)
-{
+/* One stat's state: the events, their counters, the runs' times. */
+struct counting {
 	struct stat_args a;
-	struct ppm_event *evs = NULL;
-	struct counter *cs = NULL;
-	struct stat_run_times times = { 0 };
-	FILE *out = stderr;
-	struct outfile of = { 0 };
-	char bad[256];
-	int nr_ev, err, ret = 1, status = 0, multiplexed = 0, have_pmu;
-	unsigned int run;
+	struct ppm_event *evs;
+	int nr_ev;
+	struct counter *cs;
+	struct stat_run_times times;
+	int status, multiplexed;
+};
 
-	err = parse_args(argc, argv, &a);
-	if (err)
-		return err > 0 ? 0 : 2;
-	ppm_cmd__setup_log(0);
-	nr_ev = ppm_event__parse_list(a.events, &evs, bad, sizeof(bad));
-	if (nr_ev < 0) {
+/* The events parsed and checked, one counter each (perf stat's defaults without a PMU). */
+static int prepare(struct counting *c)
+{
+	char bad[256];
+	int have_pmu;
+
+	c->nr_ev = ppm_event__parse_list(c->a.events, &c->evs, bad, sizeof(bad));
+	if (c->nr_ev < 0) {
 		ppm_advice__unknown_event(bad);
 		return 2;
 	}
-	cs = calloc((size_t)nr_ev, sizeof(*cs));
-	times.elapsed = calloc(a.repeat, sizeof(double));
-	times.user = calloc(a.repeat, sizeof(double));
-	times.sys = calloc(a.repeat, sizeof(double));
-	if (!cs || !times.elapsed || !times.user || !times.sys)
-		goto nomem;
+	c->cs = calloc((size_t)c->nr_ev, sizeof(*c->cs));
+	c->times.elapsed = calloc(c->a.repeat, sizeof(double));
+	c->times.user = calloc(c->a.repeat, sizeof(double));
+	c->times.sys = calloc(c->a.repeat, sizeof(double));
+	if (!c->cs || !c->times.elapsed || !c->times.user || !c->times.sys)
+		return -ENOMEM;
 	have_pmu = ppm_event__have_pmu();
-	for (int i = 0; i < nr_ev; i++) {
-		cs[i].ev = &evs[i];
-		cs[i].fd = -1;
-		cs[i].supported = true;
-		cs[i].runs = calloc(a.repeat, sizeof(double));
-		if (!cs[i].runs)
-			goto nomem;
+	for (int i = 0; i < c->nr_ev; i++) {
+		struct counter *k = &c->cs[i];
+
+		k->ev = &c->evs[i];
+		k->fd = -1;
+		k->supported = true;
+		k->runs = calloc(c->a.repeat, sizeof(double));
+		if (!k->runs)
+			return -ENOMEM;
 		/* perf stat's defaults: the hardware ones print <not supported> without a PMU. */
-		if (!a.events_set && ppm_event__is_hardware(&evs[i]) &&
-		    (!have_pmu || ppm_event__probe(&evs[i])))
-			cs[i].supported = false;
+		if (!c->a.events_set && ppm_event__is_hardware(k->ev) &&
+		    (!have_pmu || ppm_event__probe(k->ev)))
+			k->supported = false;
 	}
-	if (!a.events_set && !have_pmu)
+	if (!c->a.events_set && !have_pmu)
 		ppm_cmd__notice("no hardware PMU on this machine: cycles, instructions, branches and "
 				"branch-misses are not counted");
-	if (a.events_set && ppm_advice__check_events(evs, nr_ev))
-		goto out;
-	if (a.output) {
-		/* Written beside it and renamed when complete: a failure never leaves half a file. */
-		if (ppm_outfile__open(&of, a.output, PPM_OUTFILE_STREAM))
-			goto out;
-		out = of.fp;
-	}
+	if (c->a.events_set && ppm_advice__check_events(c->evs, c->nr_ev))
+		return 1;
+	return 0;
+}
+
+/* Runs the command a.repeat times (fewer when interrupted), counting each run. */
+static int run_all(struct counting *c)
+{
+	unsigned int run;
+	int err;
+
 	ppm_workload__signals();
-	for (run = 0; run < a.repeat; run++) {
+	for (run = 0; run < c->a.repeat; run++) {
 		struct workload wl = { 0, -1, -1 };
 		struct rusage ru;
 		double t0;
 
-		err = ppm_workload__prepare(&wl, a.argv, 0);
+		err = ppm_workload__prepare(&wl, c->a.argv, 0);
 		if (err) {
-			ppm_cmd__err("cannot run '%s': %s", a.argv[0], strerror(-err));
-			goto out;
+			ppm_cmd__err("cannot run '%s': %s", c->a.argv[0], strerror(-err));
+			return 1;
 		}
 		ppm_signals.child = wl.pid;
-		err = open_counters(cs, nr_ev, wl.pid);
-		if (err) {
+		if (open_counters(c->cs, c->nr_ev, wl.pid)) {
 			ppm_workload__abort(&wl);
-			goto out;
+			return 1;
 		}
 		t0 = now_s();
 		err = ppm_workload__start(&wl);
 		if (err) {
 			waitpid(wl.pid, NULL, 0);
-			ret = ppm_advice__exec_failed(a.argv[0], err);
-			goto out;
+			return ppm_advice__exec_failed(c->a.argv[0], err);
 		}
-		while (wait4(wl.pid, &status, 0, &ru) < 0 && errno == EINTR)
+		while (wait4(wl.pid, &c->status, 0, &ru) < 0 && errno == EINTR)
 			;
-		times.elapsed[run] = now_s() - t0;
-		times.user[run] = tv_s(ru.ru_utime);
-		times.sys[run] = tv_s(ru.ru_stime);
+		c->times.elapsed[run] = now_s() - t0;
+		c->times.user[run] = tv_s(ru.ru_utime);
+		c->times.sys[run] = tv_s(ru.ru_stime);
 		ppm_signals.child = 0;
-		read_counters(cs, nr_ev, run, &multiplexed);
+		read_counters(c->cs, c->nr_ev, run, &c->multiplexed);
 		if (ppm_signals.stop)
 			break; /* interrupted: print what was counted, as perf does */
 	}
-	times.runs = run < a.repeat ? run + 1 : a.repeat;
-	if (multiplexed)
-		ppm_cmd__notice("the kernel multiplexed %d counter(s): their counts are scaled by "
-				"time enabled / time running (the %% column)", multiplexed);
-	{
-		struct stat_value *vals = calloc((size_t)nr_ev, sizeof(*vals));
+	c->times.runs = run < c->a.repeat ? run + 1 : c->a.repeat;
+	return 0;
+}
 
-		if (!vals)
-			goto nomem;
-		for (int i = 0; i < nr_ev; i++) {
-			vals[i].name = evs[i].name;
-			vals[i].attr = &evs[i].attr;
-			vals[i].supported = cs[i].supported;
-			vals[i].runs = cs[i].runs;
-			vals[i].ratio = cs[i].ratio;
-			vals[i].running = cs[i].running;
-		}
-		if (a.json)
-			ppm_stat__print_json(out, vals, nr_ev, &times, ppm_workload__exit_status(status));
-		else if (a.sep)
-			ppm_stat__print_csv(out, vals, nr_ev, &times, a.sep);
-		else
-			ppm_stat__print_text(out, vals, nr_ev, &times, a.argv);
-		free(vals);
+/* The counts in the format asked for. */
+static int print_counts(const struct counting *c, FILE *out)
+{
+	struct stat_value *vals = calloc((size_t)c->nr_ev, sizeof(*vals));
+
+	if (!vals)
+		return -ENOMEM;
+	for (int i = 0; i < c->nr_ev; i++) {
+		vals[i].name = c->evs[i].name;
+		vals[i].attr = &c->evs[i].attr;
+		vals[i].supported = c->cs[i].supported;
+		vals[i].runs = c->cs[i].runs;
+		vals[i].ratio = c->cs[i].ratio;
+		vals[i].running = c->cs[i].running;
 	}
-	if (fflush(out) || ferror(out)) {
+	if (c->a.json)
+		ppm_stat__print_json(out, vals, c->nr_ev, &c->times, ppm_workload__exit_status(c->status));
+	else if (c->a.sep)
+		ppm_stat__print_csv(out, vals, c->nr_ev, &c->times, c->a.sep);
+	else
+		ppm_stat__print_text(out, vals, c->nr_ev, &c->times, c->a.argv);
+	free(vals);
+	return 0;
+}
+
+int ppm_cmd__stat(int argc, char **argv)
+{
+	struct counting c = { 0 };
+	struct outfile of = { 0 };
+	FILE *out = stderr;
+	int ret;
+
+	ret = parse_args(argc, argv, &c.a);
+	if (ret)
+		return ret > 0 ? 0 : 2;
+	ppm_cmd__setup_log(0);
+	ret = prepare(&c);
+	/* Written beside it and renamed when complete: a failure never leaves half a file. */
+	if (!ret && c.a.output && (ret = ppm_outfile__open(&of, c.a.output, PPM_OUTFILE_STREAM)) == 0)
+		out = of.fp;
+	if (!ret)
+		ret = run_all(&c);
+	if (!ret && c.multiplexed)
+		ppm_cmd__notice("the kernel multiplexed %d counter(s): their counts are scaled by "
+				"time enabled / time running (the %% column)", c.multiplexed);
+	if (!ret)
+		ret = print_counts(&c, out);
+	if (!ret && (fflush(out) || ferror(out))) {
 		ppm_cmd__err("cannot write the counts: %s", strerror(errno));
-		goto out;
+		ret = 1;
 	}
-	if (out != stderr) {
+	if (!ret && out != stderr) {
 		out = stderr;
-		if (ppm_outfile__commit(&of))
-			goto out;
+		ret = ppm_outfile__commit(&of) ? 1 : 0;
 	}
-	ret = ppm_workload__exit_status(status);
-	goto out;
-nomem:
-	ppm_cmd__err("out of memory");
-out:
+	if (ret == -ENOMEM)
+		ppm_cmd__err("out of memory");
+	if (ret < 0)
+		ret = 1;
+	else if (!ret)
+		ret = ppm_workload__exit_status(c.status);
 	if (out != stderr)
 		ppm_outfile__abort(&of);
-	for (int i = 0; cs && i < nr_ev; i++) {
-		if (cs[i].fd >= 0)
-			close(cs[i].fd);
-		free(cs[i].runs);
+	for (int i = 0; c.cs && i < c.nr_ev; i++) {
+		if (c.cs[i].fd >= 0)
+			close(c.cs[i].fd);
+		free(c.cs[i].runs);
 	}
-	free(cs);
-	free(times.elapsed);
-	free(times.user);
-	free(times.sys);
-	ppm_event__free_list(evs, nr_ev > 0 ? nr_ev : 0);
+	free(c.cs);
+	free(c.times.elapsed);
+	free(c.times.user);
+	free(c.times.sys);
+	ppm_event__free_list(c.evs, c.nr_ev > 0 ? c.nr_ev : 0);
 	return ret;
 }

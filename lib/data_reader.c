@@ -149,104 +149,96 @@ static int read_private_sections(struct ppm_data *d, const struct ppm_file_heade
 	return 0;
 }
 
-int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
+/* The file open and mapped whole (read-only, private). */
+static int map_file(struct ppm_data *d, const char *path, struct ppm_err *err)
 {
-	struct ppm_file_header h;
-	struct ppm_data *d;
 	struct stat st;
-	int rc, nfeat = 0;
 
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return ppm_err__set(err, -ENOMEM, "out of memory");
 	d->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0) {
-		rc = ppm_err__set(err, -errno, "cannot open '%s': %s", path, strerror(errno));
-		goto error;
-	}
-	if (fstat(d->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = ppm_err__set(err, -EINVAL, "'%s' is not a regular file", path);
-		goto error;
-	}
+	if (d->fd < 0)
+		return ppm_err__set(err, -errno, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(d->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return ppm_err__set(err, -EINVAL, "'%s' is not a regular file", path);
 	d->size = (size_t)st.st_size;
-	if (d->size < sizeof(h)) {
-		rc = ppm_err__set(err, -EINVAL, "'%s' is %s, not a perf.data file", path,
-			  d->size ? "truncated" : "empty");
-		goto error;
-	}
+	if (d->size < sizeof(struct ppm_file_header))
+		return ppm_err__set(err, -EINVAL, "'%s' is %s, not a perf.data file", path,
+				    d->size ? "truncated" : "empty");
 	d->map = mmap(NULL, d->size, PROT_READ, MAP_PRIVATE, d->fd, 0);
 	if (d->map == MAP_FAILED) {
 		d->map = NULL;
-		rc = ppm_err__set(err, -errno, "cannot map '%s': %s", path, strerror(errno));
-		goto error;
+		return ppm_err__set(err, -errno, "cannot map '%s': %s", path, strerror(errno));
 	}
-	memcpy(&h, d->map, sizeof(h));
-	if (h.magic == PPM_PERF_MAGIC_SWAPPED) {
-		rc = ppm_err__set(err, -ENOTSUP, "'%s' was written on a machine of the other byte order",
-			  path);
-		goto error;
-	}
-	if (h.magic != PPM_PERF_MAGIC) {
-		rc = ppm_err__set(err, -EINVAL, "'%s' is not a perf.data file (bad magic)", path);
-		goto error;
-	}
-	if (h.size != sizeof(h)) {
-		rc = ppm_err__set(err, -ENOTSUP, h.size == 16 ?
-			  "'%s' is in perf's pipe format; write it to a file with 'perf record -o'" :
-			  "'%s' has an unknown header size", path);
-		goto error;
-	}
-	if (!in_file(d, h.data.offset, h.data.size) || h.data.offset % 8) {
-		rc = ppm_err__set(err, -EINVAL, "'%s' is truncated or corrupt (data section out of bounds)",
-			  path);
-		goto error;
-	}
-	d->data = d->map + h.data.offset;
-	d->data_size = h.data.size;
-	rc = read_attrs(d, &h, err);
-	if (rc)
-		goto error;
+	return 0;
+}
+
+/* The header is PERFILE2's, of this byte order, with its data section in the file. */
+static int check_header(struct ppm_data *d, const struct ppm_file_header *h, const char *path,
+			struct ppm_err *err)
+{
+	if (h->magic == PPM_PERF_MAGIC_SWAPPED)
+		return ppm_err__set(err, -ENOTSUP, "'%s' was written on a machine of the other byte "
+				    "order", path);
+	if (h->magic != PPM_PERF_MAGIC)
+		return ppm_err__set(err, -EINVAL, "'%s' is not a perf.data file (bad magic)", path);
+	if (h->size != sizeof(*h))
+		return ppm_err__set(err, -ENOTSUP, h->size == 16 ?
+				    "'%s' is in perf's pipe format; write it to a file with 'perf record -o'" :
+				    "'%s' has an unknown header size", path);
+	if (!in_file(d, h->data.offset, h->data.size) || h->data.offset % 8)
+		return ppm_err__set(err, -EINVAL, "'%s' is truncated or corrupt (data section out of "
+				    "bounds)", path);
+	d->data = d->map + h->data.offset;
+	d->data_size = h->data.size;
+	return 0;
+}
+
+/* The feature index after the data: how many features the header announces, or -errno. */
+static int read_features(struct ppm_data *d, const struct ppm_file_header *h, const char *path,
+			 struct ppm_err *err)
+{
+	uint64_t idx = h->data.offset + h->data.size;
+	int nfeat = 0, k = 0;
+
 	for (int b = 0; b < PPM_FEAT_BITS; b++)
-		nfeat += !!(h.features[b / 64] & (1ULL << (b % 64)));
-	if (nfeat) {
-		uint64_t idx = h.data.offset + h.data.size;
-		int k = 0;
+		nfeat += !!(h->features[b / 64] & (1ULL << (b % 64)));
+	if (!nfeat)
+		return 0;
+	if (!in_file(d, idx, (uint64_t)nfeat * sizeof(struct ppm_file_section)))
+		return ppm_err__set(err, -EINVAL, "'%s' is truncated (feature sections missing)", path);
+	for (int b = 0; b < PPM_FEAT_BITS; b++) {
+		struct ppm_file_section s;
 
-		if (!in_file(d, idx, (uint64_t)nfeat * sizeof(struct ppm_file_section))) {
-			rc = ppm_err__set(err, -EINVAL, "'%s' is truncated (feature sections missing)", path);
-			goto error;
-		}
-		for (int b = 0; b < PPM_FEAT_BITS; b++) {
-			struct ppm_file_section s;
+		if (!(h->features[b / 64] & (1ULL << (b % 64))))
+			continue;
+		memcpy(&s, d->map + idx + (uint64_t)k++ * sizeof(s), sizeof(s));
+		if (in_file(d, s.offset, s.size))
+			d->feat[b] = s;  /* a bad one is ignored, like perf does */
+	}
+	return nfeat;
+}
 
-			if (!(h.features[b / 64] & (1ULL << (b % 64))))
-				continue;
-			memcpy(&s, d->map + idx + (uint64_t)k++ * sizeof(s), sizeof(s));
-			if (in_file(d, s.offset, s.size))
-				d->feat[b] = s;  /* a bad one is ignored, like perf does */
-		}
-	}
-	if (read_private_sections(d, &h)) {
-		rc = ppm_err__set(err, -EINVAL, "'%s' is truncated (its end is cut off)", path);
-		goto error;
-	}
-	/*
-	 * A recording its recorder did not finish: the header without any feature (cut
-	 * while data was being added), a checkpoint's state saying "recording", or a
-	 * file of pyperfmap 0.2+ that lost its state (its private sections cut off).
-	 */
-	{
-		size_t ssize, vsize;
-		const unsigned char *state = ppm_data__feature(d, PPM_FEAT_STATE, &ssize);
-		const unsigned char *ver = ppm_data__feature(d, PPM_FEAT_VERSION, &vsize);
-		uint64_t flags = 0;
-		int ours = ver && vsize > 4 + 12 && !memcmp(ver + 4, "pyperfmap ", 10) &&
-			   memcmp(ver + 14, "0.1.", 4) != 0;
+/*
+ * A recording its recorder did not finish: the header without any feature (cut
+ * while data was being added), a checkpoint's state saying "recording", or a
+ * file of pyperfmap 0.2+ that lost its state (its private sections cut off).
+ */
+static int was_cut_short(const struct ppm_data *d, int nfeat)
+{
+	size_t ssize, vsize;
+	const unsigned char *state = ppm_data__feature(d, PPM_FEAT_STATE, &ssize);
+	const unsigned char *ver = ppm_data__feature(d, PPM_FEAT_VERSION, &vsize);
+	uint64_t flags = 0;
+	int ours = ver && vsize > 4 + 12 && !memcmp(ver + 4, "pyperfmap ", 10) &&
+		   memcmp(ver + 14, "0.1.", 4) != 0;
 
-		if (state && ssize >= 8)
-			memcpy(&flags, state, 8);
-		d->cut_short = !nfeat || (state && !(flags & PPM_STATE_COMPLETE)) || (ours && !state);
-	}
+	if (state && ssize >= 8)
+		memcpy(&flags, state, 8);
+	return !nfeat || (state && !(flags & PPM_STATE_COMPLETE)) || (ours && !state);
+}
+
+/* Events the file does not name (perf's EVENT_DESC) get perf's generic name, or type:config. */
+static int name_events(struct ppm_data *d)
+{
 	read_event_names(d);
 	for (int i = 0; i < d->nr_attrs; i++) {
 		const char *g = ppm_data__generic_name(d->attrs[i].attr.type, d->attrs[i].attr.config);
@@ -254,11 +246,50 @@ int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
 
 		if (d->attrs[i].name)
 			continue;
-		snprintf(buf, sizeof(buf), "%s", g ? g : "");
-		if (!g)
+		if (g)
+			snprintf(buf, sizeof(buf), "%s", g);
+		else
 			snprintf(buf, sizeof(buf), "event-%u:%llx", d->attrs[i].attr.type,
 				 (unsigned long long)d->attrs[i].attr.config);
 		d->attrs[i].name = strdup(buf);
+		if (!d->attrs[i].name)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err)
+{
+	struct ppm_file_header h;
+	struct ppm_data *d;
+	int rc, nfeat;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return ppm_err__set(err, -ENOMEM, "out of memory");
+	d->fd = -1;
+	rc = map_file(d, path, err);
+	if (rc)
+		goto error;
+	memcpy(&h, d->map, sizeof(h));
+	rc = check_header(d, &h, path, err);
+	if (!rc)
+		rc = read_attrs(d, &h, err);
+	if (rc)
+		goto error;
+	nfeat = read_features(d, &h, path, err);
+	if (nfeat < 0) {
+		rc = nfeat;
+		goto error;
+	}
+	if (read_private_sections(d, &h)) {
+		rc = ppm_err__set(err, -EINVAL, "'%s' is truncated (its end is cut off)", path);
+		goto error;
+	}
+	d->cut_short = was_cut_short(d, nfeat);
+	if (name_events(d)) {
+		rc = ppm_err__set(err, -ENOMEM, "out of memory");
+		goto error;
 	}
 	find_id_positions(d);
 	*out = d;

@@ -203,58 +203,66 @@ static int width_of(const char *name)
 	return n > 8 ? n : 8;
 }
 
-int ppm_report__print_counters(FILE *out, const struct counter_event *ev, int nr,
-			  const struct counter_view *v)
-{
-	struct ctable t = { .nev = nr };
-	bool have[ME_NR] = { 0 };
-	int at[ME_NR], wcomm = 7, wdso = 13, err = 0, sort_key = 0;
+/* How the joined table is shown: which events feed the metrics, which metrics, widths. */
+struct layout {
+	bool have[ME_NR];
+	int at[ME_NR];       /* the event of each metric input, or -1 */
 	bool show[MK_NR];
-	char b1[32], b2[64];
+	int wcomm, wdso, sort_key;
+};
+
+/* The rows of every event's hist joined on their keys, sorted; what the layout needs. */
+static int build_table(struct ctable *t, struct layout *l, const struct counter_event *ev, int nr,
+		       const struct counter_view *v)
+{
+	int err = 0;
 
 	for (int k = 0; k < ME_NR; k++)
-		at[k] = -1;
+		l->at[k] = -1;
 	for (int e = 0; e < nr; e++) {
 		enum metric_event me = ppm_metric__event_of(ev[e].attr);
 
-		if (me != ME_OTHER && at[me] < 0) {
-			at[me] = e;
-			have[me] = true;
+		if (me != ME_OTHER && l->at[me] < 0) {
+			l->at[me] = e;
+			l->have[me] = true;
 		}
-		sort_key |= ev[e].h->sort;
+		l->sort_key |= ev[e].h->sort;
 		for (size_t i = 0; i < ev[e].h->nr_entries && !err; i++) {
 			const struct hist_entry *he = &ev[e].h->entries[i];
 			uint64_t val = v->children ? he->children_period : he->self_period;
 
 			if (val)
-				err = table_add(&t, he, e, val);
+				err = table_add(t, he, e, val);
 		}
 	}
 	if (err)
-		goto out;
+		return err;
 	for (int k = 0; k < MK_NR; k++)
-		show[k] = ppm_metric__possible(have, (enum metric_kind)k);
+		l->show[k] = ppm_metric__possible(l->have, (enum metric_kind)k);
 	/* Misses per 1000 instructions only when no per-reference rate can be given. */
-	if (show[MK_CACHE_MISS_PCT])
-		show[MK_CACHE_MISS_PKI] = false;
+	if (l->show[MK_CACHE_MISS_PCT])
+		l->show[MK_CACHE_MISS_PKI] = false;
 	{
 		struct sort_ctx sc = { nr, v->sort_event };
 
-		qsort_r(t.rows, t.nr, sizeof(*t.rows), cmp_crow, &sc);
+		qsort_r(t->rows, t->nr, sizeof(*t->rows), cmp_crow, &sc);
 	}
-	for (size_t i = 0; i < t.nr; i++) {
-		const struct ppm_frame *f = &ev[0].h->frames->v[t.rows[i].frame];
+	l->wcomm = 7;
+	l->wdso = 13;
+	for (size_t i = 0; i < t->nr; i++) {
+		const struct ppm_frame *f = &ev[0].h->frames->v[t->rows[i].frame];
 
-		if (t.rows[i].key->comm && (int)strlen(t.rows[i].key->comm) > wcomm)
-			wcomm = (int)strlen(t.rows[i].key->comm);
-		if (t.rows[i].key->has_dso && (int)strlen(ppm_report__dso_name(f)) > wdso)
-			wdso = (int)strlen(ppm_report__dso_name(f));
+		if (t->rows[i].key->comm && (int)strlen(t->rows[i].key->comm) > l->wcomm)
+			l->wcomm = (int)strlen(t->rows[i].key->comm);
+		if (t->rows[i].key->has_dso && (int)strlen(ppm_report__dso_name(f)) > l->wdso)
+			l->wdso = (int)strlen(ppm_report__dso_name(f));
 	}
+	return 0;
+}
 
-	if (v->json) {
-		print_json(out, ev, nr, v, &t, show, at, have);
-		goto out;
-	}
+static void print_header(FILE *out, const struct counter_event *ev, int nr,
+			 const struct counter_view *v, const struct layout *l)
+{
 	fprintf(out, "# pyperfmap report: event counts per symbol (samples x period)%s\n",
 		v->children ? ", each function with its callees" : ", where the samples were taken");
 	fprintf(out, "#\n");
@@ -275,55 +283,75 @@ int ppm_report__print_counters(FILE *out, const struct counter_event *ev, int nr
 	for (int e = 0; e < nr; e++)
 		fprintf(out, " %*s %7s", width_of(ev[e].name), ev[e].name, "share");
 	for (int k = 0; k < MK_NR; k++)
-		if (show[k])
+		if (l->show[k])
 			fprintf(out, " %14s", ppm_metric__name((enum metric_kind)k));
-	if (sort_key & SORT_COMM)
-		fprintf(out, "  %-*s", wcomm, "Command");
-	if (sort_key & SORT_PID)
+	if (l->sort_key & SORT_COMM)
+		fprintf(out, "  %-*s", l->wcomm, "Command");
+	if (l->sort_key & SORT_PID)
 		fprintf(out, "  %7s", "Pid");
-	if (sort_key & SORT_DSO)
-		fprintf(out, "  %-*s", wdso, "Shared Object");
-	if (sort_key & SORT_SYM)
+	if (l->sort_key & SORT_DSO)
+		fprintf(out, "  %-*s", l->wdso, "Shared Object");
+	if (l->sort_key & SORT_SYM)
 		fprintf(out, "  Symbol");
 	fprintf(out, "\n#\n");
-	for (size_t i = 0; i < t.nr; i++) {
-		const struct crow *r = &t.rows[i];
-		const struct ppm_frame *f = &ev[0].h->frames->v[r->frame];
-		struct metric_inputs in = { 0 };
+}
 
-		fputc(' ', out);
-		for (int e = 0; e < nr; e++) {
-			uint64_t total = ev[e].h->total_period;
+static void print_row(FILE *out, const struct counter_event *ev, int nr, const struct layout *l,
+		      const struct crow *r)
+{
+	const struct ppm_frame *f = &ev[0].h->frames->v[r->frame];
+	struct metric_inputs in = { 0 };
+	char b1[32], b2[64];
 
-			fprintf(out, " %*s %6.2f%%", width_of(ev[e].name), human(r->val[e], b1, sizeof(b1)),
-				total ? 100.0 * (double)r->val[e] / (double)total : 0.0);
-		}
-		for (int k = 0; k < ME_NR; k++) {
-			in.have[k] = have[k];
-			in.v[k] = have[k] ? (double)r->val[at[k]] : 0;
-		}
-		for (int k = 0; k < MK_NR; k++) {
-			double x;
+	fputc(' ', out);
+	for (int e = 0; e < nr; e++) {
+		uint64_t total = ev[e].h->total_period;
 
-			if (!show[k])
-				continue;
-			if (ppm_metric__value(&in, (enum metric_kind)k, &x))
-				fprintf(out, " %14.3f", x);
-			else
-				fprintf(out, " %14s", "-");
-		}
-		if (sort_key & SORT_COMM)
-			fprintf(out, "  %-*s", wcomm, r->key->comm ? r->key->comm : "");
-		if (sort_key & SORT_PID)
-			fprintf(out, "  %7d", r->key->pid);
-		if (sort_key & SORT_DSO)
-			fprintf(out, "  %-*s", wdso, ppm_report__dso_name(f));
-		if (sort_key & SORT_SYM)
-			fprintf(out, "  [%c] %s", f->kernel ? 'k' : '.',
-				ppm_report__frame_name(f, b2, sizeof(b2)));
-		fputc('\n', out);
+		fprintf(out, " %*s %6.2f%%", width_of(ev[e].name), human(r->val[e], b1, sizeof(b1)),
+			total ? 100.0 * (double)r->val[e] / (double)total : 0.0);
 	}
-out:
+	for (int k = 0; k < ME_NR; k++) {
+		in.have[k] = l->have[k];
+		in.v[k] = l->have[k] ? (double)r->val[l->at[k]] : 0;
+	}
+	for (int k = 0; k < MK_NR; k++) {
+		double x;
+
+		if (!l->show[k])
+			continue;
+		if (ppm_metric__value(&in, (enum metric_kind)k, &x))
+			fprintf(out, " %14.3f", x);
+		else
+			fprintf(out, " %14s", "-");
+	}
+	if (l->sort_key & SORT_COMM)
+		fprintf(out, "  %-*s", l->wcomm, r->key->comm ? r->key->comm : "");
+	if (l->sort_key & SORT_PID)
+		fprintf(out, "  %7d", r->key->pid);
+	if (l->sort_key & SORT_DSO)
+		fprintf(out, "  %-*s", l->wdso, ppm_report__dso_name(f));
+	if (l->sort_key & SORT_SYM)
+		fprintf(out, "  [%c] %s", f->kernel ? 'k' : '.', ppm_report__frame_name(f, b2, sizeof(b2)));
+	fputc('\n', out);
+}
+
+int ppm_report__print_counters(FILE *out, const struct counter_event *ev, int nr,
+			       const struct counter_view *v)
+{
+	struct ctable t = { .nev = nr };
+	struct layout l;
+	int err;
+
+	memset(&l, 0, sizeof(l));
+	err = build_table(&t, &l, ev, nr, v);
+
+	if (!err && v->json) {
+		print_json(out, ev, nr, v, &t, l.show, l.at, l.have);
+	} else if (!err) {
+		print_header(out, ev, nr, v, &l);
+		for (size_t i = 0; i < t.nr; i++)
+			print_row(out, ev, nr, &l, &t.rows[i]);
+	}
 	free(t.rows);
 	free(t.vals);
 	free(t.ents);
