@@ -410,7 +410,66 @@ int ppm_data__parse_sample(const struct ppm_data *d, const struct perf_event_hea
 		s->callchain = p;
 		p += s->nr_callchain;
 	}
+	if (!(st & (PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER)))
+		return 0;
+	/* What lies between the call chain and the user registers, skipped. */
+	if (st & PERF_SAMPLE_RAW) {
+		uint32_t raw;
+
+		if (p >= end)
+			return -EINVAL;
+		memcpy(&raw, p, 4);
+		/* u32 size, then size bytes, padded so the whole is a multiple of 8 */
+		if ((uint64_t)raw + 4 > (uint64_t)(end - p) * 8)
+			return -EINVAL;
+		p += ((uint64_t)raw + 4 + 7) / 8;
+	}
+	if (st & PERF_SAMPLE_BRANCH_STACK) {
+		uint64_t nr;
+
+		TAKE(nr);
+		if (d->attrs[s->attr].attr.branch_sample_type & PERF_SAMPLE_BRANCH_HW_INDEX)
+			p++;
+		if (p > end || nr > (uint64_t)(end - p) / 3)
+			return -EINVAL;
+		p += nr * 3;
+	}
+	if (st & PERF_SAMPLE_REGS_USER) {
+		uint64_t n = (uint64_t)__builtin_popcountll(d->attrs[s->attr].attr.sample_regs_user);
+
+		TAKE(s->regs_abi);
+		if (s->regs_abi) {
+			if (n > (uint64_t)(end - p))
+				return -EINVAL;
+			s->regs = p;
+			s->regs_mask = d->attrs[s->attr].attr.sample_regs_user;
+			p += n;
+		}
+	}
+	if (st & PERF_SAMPLE_STACK_USER) {
+		uint64_t size, dyn = 0;
+
+		TAKE(size);
+		if (size > (uint64_t)(end - p) * 8)
+			return -EINVAL;
+		if (size) {
+			const unsigned char *data = (const unsigned char *)p;
+
+			p += (size + 7) / 8;
+			TAKE(dyn);
+			s->stack = data;
+			s->stack_size = dyn < size ? dyn : size;
+		}
+	}
 #undef TAKE
+	return 0;
+}
+
+int ppm_sample__user_reg(const struct ppm_sample *s, int reg, uint64_t *value)
+{
+	if (!s->regs || reg < 0 || reg > 63 || !(s->regs_mask & (1ULL << reg)))
+		return -ENOENT;
+	*value = s->regs[__builtin_popcountll(s->regs_mask & ((1ULL << reg) - 1))];
 	return 0;
 }
 

@@ -58,6 +58,12 @@ struct ppm_sample {
 	uint32_t pid, tid, cpu;
 	uint64_t nr_callchain;
 	const uint64_t *callchain; /* unaligned-safe: records are 8-byte aligned in the file */
+	/* DWARF mode (perf record --call-graph dwarf): the user registers and stack copy */
+	uint64_t regs_abi;          /* PERF_SAMPLE_REGS_ABI_*, 0: none (a kernel thread) */
+	const uint64_t *regs;       /* one per bit of regs_mask, in bit order */
+	uint64_t regs_mask;
+	const unsigned char *stack; /* the copy, from the sampled sp up; NULL when none */
+	uint64_t stack_size;        /* the bytes of it that hold the stack (dyn_size) */
 };
 
 int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err);
@@ -69,6 +75,8 @@ int ppm_data__parse_sample(const struct ppm_data *d, const struct perf_event_hea
 			   struct ppm_sample *s);
 int ppm_data__parse_id(const struct ppm_data *d, const struct perf_event_header *h,
 		       struct ppm_sample_id *id);
+/* A user register of a DWARF sample by its perf_regs number (x86-64: 6 bp, 7 sp, 8 ip). */
+int ppm_sample__user_reg(const struct ppm_sample *s, int reg, uint64_t *value);
 /* A feature section's bytes, or NULL when the file has none. */
 const void *ppm_data__feature(const struct ppm_data *d, int feat, size_t *size);
 

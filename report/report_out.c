@@ -208,6 +208,10 @@ void ppm_report__print_text(FILE *out, const struct hist *h, const struct report
 	if (v->stats.incomplete)
 		fprintf(out, "# Incomplete stacks (they end in [unknown]): %" PRIu64 " (%.1f%%)\n",
 			v->stats.incomplete, 100.0 * (double)v->stats.incomplete / (double)h->total_samples);
+	if (v->stats.unwound)
+		fprintf(out, "# Stacks unwound from the samples' stack copies (perf record --call-graph "
+			     "dwarf): %" PRIu64 " of %" PRIu64 " complete\n",
+			v->stats.unwound_complete, v->stats.unwound);
 	if (v->stats.throttled)
 		fprintf(out, "# Throttled: %" PRIu64 " times (the kernel sampled less often than asked)\n",
 			v->stats.throttled);

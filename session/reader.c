@@ -255,6 +255,16 @@ int ppm_reader__open(struct ppm_reader **rp, const struct ppm_reader_opts *o, st
 		set_err(err, "out of memory");
 		return -ENOMEM;
 	}
+	for (int i = 0; i < r->data->nr_attrs; i++) {
+		uint64_t st = r->data->attrs[i].attr.sample_type;
+
+		/* perf record --call-graph dwarf: the stacks are unwound as they are read */
+		if ((st & PERF_SAMPLE_REGS_USER) && (st & PERF_SAMPLE_STACK_USER) &&
+		    ppm_resolver__unwind_dwarf(&r->res)) {
+			ppm_reader__close(r);
+			return ppm_err__set(err, -ENOMEM, "out of memory");
+		}
+	}
 	if (o->symfs)
 		ppm_machine__set_symfs(r->machine, o->symfs);
 	if (o->kallsyms)

@@ -40,6 +40,8 @@ struct ppm_resolve_stats {
 	uint64_t incomplete;  /* stacks the recorder's unwinder could not finish */
 	uint64_t lost;        /* samples the kernel dropped (LOST, LOST_SAMPLES) */
 	uint64_t throttled;   /* THROTTLE records */
+	uint64_t unwound;     /* DWARF samples (perf record --call-graph dwarf) unwound here */
+	uint64_t unwound_complete;
 };
 
 struct ppm_fcache_slot;
@@ -59,6 +61,8 @@ struct ppm_resolver {
 	uint64_t generation;        /* bumped by every model change, so cached answers go stale */
 	uint32_t *activated;        /* pids a trampoline was switched on in (attach) */
 	size_t nr_activated;
+	struct ppm_unwinder *unwinder; /* DWARF samples: their stacks unwound here */
+	uint64_t *unwound;          /* the call chain made of one */
 };
 
 /* 0 or -ENOMEM. */
@@ -77,6 +81,13 @@ int ppm_resolver__set_activated(struct ppm_resolver *r, const void *pids, size_t
  */
 int ppm_resolver__record(struct ppm_resolver *r, const struct ppm_data *d,
 			 const struct perf_event_header *h);
+/*
+ * Samples that carry user registers and a stack copy (perf record --call-graph dwarf)
+ * are unwound here, with the unwinder the recorder uses: CFI from the binaries on
+ * disk, and the trampoline stubs of CPython and pyperfmap by their perf-map entries.
+ * 0 or -ENOMEM.
+ */
+int ppm_resolver__unwind_dwarf(struct ppm_resolver *r);
 /* A sample already parsed (a live recording parses its own): as ppm_resolver__record. */
 int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s);
 

@@ -5,8 +5,10 @@
 # py::<module>;py::baz;py::bar;py::foo, native frames below foo are there, and a
 # 50-level recursion comes out whole. --call-graph auto (the default, and -g) picks
 # what the build supports, forcing fp on a build without frame pointers is warned
-# about, and perf reads the DWARF-mode file as plain callchains.
-# scenarios: chain recursion auto g_flag forced_fp perf_reads
+# about, perf reads the DWARF-mode file as plain callchains, and report unwinds the
+# stacks of perf's own DWARF recording (perf record -- pyperfmap exec -- python)
+# through the trampoline's stubs, named by the perf map the trampoline wrote.
+# scenarios: chain recursion auto g_flag forced_fp perf_reads perf_dwarf
 # per-python: 3.8
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
@@ -118,4 +120,18 @@ scenario_perf_reads() {
 	[ ! -s perr.txt ] && grep -q 'py::foo' perf.txt && grep -q 'py::baz' perf.txt \
 		&& pass "perf report reads the DWARF-mode file and sees py::baz above py::foo" || fail "perf report: $(head -2 perr.txt)"
 }
+scenario_perf_dwarf() {
+	need_perf
+	python_under_test "$@"
+	perf record -q --call-graph dwarf -e cpu-clock -F 1000 -o pd.data -- "$PPM_BIN" exec -- "$PY" "$PROGS/chain.py" 1.5 \
+		>/dev/null 2>perr.txt || skip "perf cannot record DWARF call graphs here: $(head -1 perr.txt)"
+	for p in $(perf script -i pd.data -F pid 2>/dev/null | sort -u); do MAPS_MADE+=("$p"); done
+	f=$PROGS/chain.py
+	read -r whole all < <("$PPM_BIN" report -i pd.data --format folded | awk -v f="$f" 'index($0, "py::foo:" f) { a += $NF
+		if (index($0, ";py::<module>:" f ";py::baz:" f ";py::bar:" f ";py::foo:" f)) w += $NF } END { print w + 0, a + 0 }')
+	[ "$all" -ge 1000 ] && [ $((100 * whole)) -ge $((95 * all)) ] \
+		&& pass "$PYVER: perf record --call-graph dwarf: report unwinds $whole of $all samples in foo to the whole Python stack" \
+		|| fail "$PYVER: perf's DWARF file: $whole of $all samples in foo whole"
+}
+
 run_scenario "$@"

@@ -1,7 +1,9 @@
 #!/bin/bash
 # End to end on a C program with a known hot function: record, report, folded, and
-# perf's own tools read the file without complaint.
-# scenarios: flat callchains kernel_symbols perf_reads
+# perf's own tools read the file without complaint; pyperfmap report reads the
+# stacks of perf record --call-graph dwarf (a build without frame pointers) whole,
+# as perf report does.
+# scenarios: flat callchains kernel_symbols perf_reads perf_dwarf
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
 
@@ -75,4 +77,31 @@ scenario_perf_reads() {
 			|| fail "perf script on $f: rc=$rc $(head -3 perr.txt)"
 	done
 }
+# perf record --call-graph dwarf of a program without frame pointers: the samples hold
+# registers and stack copies; report unwinds them to the same callers perf finds.
+scenario_perf_dwarf() {
+	need_perf
+	perf record -q --call-graph dwarf -e cpu-clock -F 1000 -o dw.data -- "$HOT_NOFP" 1 >/dev/null 2>perr.txt \
+		|| skip "perf cannot record DWARF call graphs here: $(head -1 perr.txt)"
+	"$PPM_BIN" report -i dw.data -F folded >folded.txt 2>err.txt || fail "report of perf's DWARF file: $(cat err.txt)"
+	read -r in_hot whole < <(awk '/;hot_loop [0-9]+$/ { n += $NF; if (/;main;work;hot_loop [0-9]+$/) w += $NF } END { print n + 0, w + 0 }' folded.txt)
+	[ "$in_hot" -ge 300 ] && [ $((100 * whole)) -ge $((95 * in_hot)) ] \
+		&& pass "$whole of $in_hot samples in hot_loop carry main;work;hot_loop (unwound from the stack copies)" \
+		|| fail "only $whole of $in_hot hot_loop samples have their callers: $(head -3 folded.txt)"
+	# perf's own unwinding of the same file: the same callers for the same share
+	perf script -i dw.data -F ip,sym 2>/dev/null | awk '
+		/^$/ { if (leaf == "hot_loop") { n++; if (w && m) k++ } leaf = ""; w = m = 0; first = 1; next }
+		{ if (first) { leaf = $2; first = 0 } else if ($2 == "work") w = 1; else if ($2 == "main") m = 1 }
+		END { if (leaf == "hot_loop") { n++; if (w && m) k++ } print n + 0, k + 0 }' >perf_counts.txt
+	read -r perf_hot perf_whole <perf_counts.txt
+	[ "$perf_hot" = "$in_hot" ] && pass "the same $in_hot samples in hot_loop as perf script" \
+		|| fail "hot_loop samples: ours $in_hot, perf $perf_hot"
+	[ "$whole" -ge "$perf_whole" ] && pass "callers found in $whole samples (perf: $perf_whole)" \
+		|| fail "callers in $whole samples, perf found them in $perf_whole"
+	"$PPM_BIN" report -i dw.data >report.txt 2>&1
+	grep -Eq '^# Stacks unwound from the samples.* [0-9]+ of [0-9]+ complete' report.txt \
+		&& pass "the header says the stacks were unwound: $(grep '^# Stacks unwound' report.txt)" \
+		|| fail "no unwinding line in the header: $(head -8 report.txt)"
+}
+
 run_scenario "$@"

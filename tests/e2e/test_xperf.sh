@@ -4,8 +4,10 @@
 # 3.14 and from 3.15 takes over), a recording of a -X perf program names py:: frames
 # from CPython's map, also once the map in /tmp is gone (the copy inside perf.data),
 # with garbage lines counted; DWARF stacks go through CPython's stubs (-X perf and
-# -X perf_jit) whole; and perf record -g files of -X perf programs name py:: frames.
-# scenarios: steps_aside refuses report dwarf perf_jit perf_g
+# -X perf_jit) whole; perf record -g files of -X perf programs name py:: frames; and
+# perf record --call-graph dwarf files of them are unwound by report, through
+# CPython's stubs (known by their perf-map entries), whole.
+# scenarios: steps_aside refuses report dwarf perf_jit perf_g perf_dwarf
 # per-python: 3.12
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
@@ -138,4 +140,19 @@ check_report() { # label
 	"$PPM_BIN" report -i py.data --format folded >folded.txt
 	grep -q ';py::foo:' folded.txt && pass "$1: folded stacks name py::foo" || fail "$1: folded lacks py::foo"
 }
+# perf's own DWARF recording of a -X perf program: the process is gone when report
+# reads it, so the stubs are known by their perf-map entries (their size gives their
+# shape: frame pointer or not, as this build made them).
+scenario_perf_dwarf() {
+	need_perf
+	python_under_test "$@"
+	perf record -q --call-graph dwarf -e cpu-clock -F 1000 -o pd.data -- "$PY" -X perf "$PROGS/chain.py" 1.5 \
+		>/dev/null 2>perr.txt || skip "perf cannot record DWARF call graphs here: $(head -1 perr.txt)"
+	for p in $(perf script -i pd.data -F pid 2>/dev/null | sort -u); do MAPS_MADE+=("$p"); done
+	read -r whole all < <(whole_chains pd.data)
+	[ "$all" -ge 1000 ] && [ $((100 * whole)) -ge $((95 * all)) ] \
+		&& pass "$PYVER: perf record --call-graph dwarf of -X perf: report unwinds $whole of $all samples to py::<module>;py::baz;py::bar;py::foo" \
+		|| fail "$PYVER: perf's DWARF file: $whole of $all whole ($("$PPM_BIN" report -i pd.data 2>&1 | grep '^# Stacks unwound'))"
+}
+
 run_scenario "$@"

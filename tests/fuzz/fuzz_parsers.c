@@ -184,14 +184,26 @@ int main(int argc, char **argv)
 	uint8_t *seed, *buf;
 	off_t size;
 
+	const char *seed_name = argc > 2 ? argv[2] : "simple";
+	char elf_dir[] = "/tmp/ppm-fuzz-XXXXXX", elf[64] = "";
+
 	if (fd < 0 || perfgen_simple(fd, &spec) || cut < 0 || perfgen_cut(cut)) {
 		fprintf(stderr, "cannot make the seed files\n");
 		return 1;
 	}
-	/* Half the mutations start from a file its recorder never finished. */
-	if (argc > 2 && !strcmp(argv[2], "cut")) {
+	/* Other seeds: a file its recorder never finished, perf's DWARF samples. */
+	if (!strcmp(seed_name, "cut")) {
 		close(fd);
 		fd = cut;
+	} else if (!strcmp(seed_name, "dwarf")) {
+		close(cut);
+		close(fd);
+		fd = memfd_create("dwarf", 0);
+		if (!mkdtemp(elf_dir) || fd < 0 ||
+		    (snprintf(elf, sizeof(elf), "%s/prog.so", elf_dir), perfgen_dwarf(fd, elf))) {
+			fprintf(stderr, "cannot make the dwarf seed\n");
+			return 1;
+		}
 	} else {
 		close(cut);
 	}
@@ -254,9 +266,13 @@ int main(int argc, char **argv)
 	       read_whole, with_perfmaps);
 	free(seed);
 	free(buf);
+	if (*elf) {
+		unlink(elf);
+		rmdir(elf_dir);
+	}
 	/* The seeds are valid: a reader that rejects everything covers nothing. The cut
 	 * seed has no sections (its recorder died before writing them). */
-	if (!read_whole || (!with_perfmaps && !(argc > 2 && !strcmp(argv[2], "cut")))) {
+	if (!read_whole || (!with_perfmaps && strcmp(seed_name, "cut"))) {
 		fprintf(stderr, "fuzz: the report reader read no input through\n");
 		return 1;
 	}

@@ -70,6 +70,8 @@ struct perfgen *perfgen__new(int fd, const struct perfgen_event *events, int nr_
 		g->sample_type |= PERF_SAMPLE_CPU;
 	if (flags & PERFGEN_CALLCHAIN)
 		g->sample_type |= PERF_SAMPLE_CALLCHAIN;
+	if (flags & PERFGEN_DWARF)
+		g->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
 	if (nr_events > 1)
 		g->sample_type |= PERF_SAMPLE_IDENTIFIER;
 	memset(wa, 0, sizeof(wa));
@@ -86,6 +88,11 @@ struct perfgen *perfgen__new(int fd, const struct perfgen_event *events, int nr_
 			a->sample_freq = 4000;
 		}
 		a->sample_type = g->sample_type;
+		if (flags & PERFGEN_DWARF) {
+			a->sample_regs_user = (1ULL << 6) | (1ULL << 7) | (1ULL << 8);
+			a->sample_stack_user = PERFGEN_STACK;
+			a->exclude_callchain_user = 1;
+		}
 		a->sample_id_all = 1;
 		a->exclude_kernel = events[e].exclude_kernel;
 		a->exclude_hv = 1;
@@ -174,7 +181,7 @@ int perfgen__fork(struct perfgen *g, uint32_t pid, uint32_t ppid, uint32_t tid, 
 int perfgen__sample(struct perfgen *g, const struct perfgen_sample *s)
 {
 	size_t off = sizeof(struct perf_event_header), nr;
-	uint64_t ip = s->nr_kernel ? s->kernel[0] : s->nr_user ? s->user[0] : 0;
+	uint64_t ip = s->nr_kernel ? s->kernel[0] : s->nr_user ? s->user[0] : s->regs[2];
 
 	if (s->ev < 0 || s->ev >= g->nr_events || s->cpu >= (uint32_t)g->nr_cpus)
 		return -EINVAL;
@@ -200,6 +207,22 @@ int perfgen__sample(struct perfgen *g, const struct perfgen_sample *s)
 			off = put_u64(g->rec, off, PERF_CONTEXT_USER);
 			off = put(g->rec, off, s->user, 8 * s->nr_user);
 		}
+	}
+	if (g->sample_type & PERF_SAMPLE_REGS_USER) {
+		/* the ABI, then the registers in bit order: bp (6), sp (7), ip (8) */
+		off = put_u64(g->rec, off, PERF_SAMPLE_REGS_ABI_64);
+		off = put(g->rec, off, s->regs, sizeof(s->regs));
+	}
+	if (g->sample_type & PERF_SAMPLE_STACK_USER) {
+		unsigned char copy[PERFGEN_STACK] = { 0 };
+		size_t n = s->stack_len < PERFGEN_STACK ? s->stack_len : PERFGEN_STACK;
+
+		if (off + PERFGEN_STACK + 16 > REC_MAX)
+			return -E2BIG;
+		memcpy(copy, s->stack, n);
+		off = put_u64(g->rec, off, PERFGEN_STACK);
+		off = put(g->rec, off, copy, PERFGEN_STACK);
+		off = put_u64(g->rec, off, n); /* dyn_size: the bytes that are stack */
 	}
 	return emit(g, PERF_RECORD_SAMPLE, s->nr_kernel ? PERF_RECORD_MISC_KERNEL : PERF_RECORD_MISC_USER,
 		    off);

@@ -36,7 +36,11 @@ struct perfgen_event {
 enum {
 	PERFGEN_CALLCHAIN = 1 << 0, /* samples carry PERF_SAMPLE_CALLCHAIN */
 	PERFGEN_CPU = 1 << 1,       /* and PERF_SAMPLE_CPU */
+	PERFGEN_DWARF = 1 << 2,     /* and the user registers bp, sp, ip and a stack copy, as
+				     * perf record --call-graph dwarf (PERFGEN_STACK bytes) */
 };
+
+#define PERFGEN_STACK 512
 
 struct perfgen_sample {
 	int ev;                     /* index into the events */
@@ -46,6 +50,10 @@ struct perfgen_sample {
 	size_t nr_kernel;
 	const uint64_t *user;       /* user frames, leaf first */
 	size_t nr_user;
+	/* PERFGEN_DWARF: the registers (bp, sp, ip) and stack_len bytes of stack from sp */
+	uint64_t regs[3];
+	const void *stack;
+	size_t stack_len;
 };
 
 struct perfgen *perfgen__new(int fd, const struct perfgen_event *events, int nr_events,
@@ -96,6 +104,14 @@ int perfgen_simple(int fd, const struct perfgen_simple_spec *spec);
 /* The simple file as a recorder killed mid-recording leaves it: a checkpoint, then
  * more records written and never finished (the fuzz driver's second seed). */
 int perfgen_cut(int fd);
+/*
+ * perf record --call-graph dwarf as it sees a Python process: samples with registers
+ * and stack copies, taken in a function of BINARY (an ELF from perfgen_elf, mapped at
+ * 0x400000, without CFI) or in a trampoline stub named by an embedded perf map (8
+ * bytes: the frame-pointer shape) whose return address is in BINARY. The unit tests
+ * and the fuzz driver's third seed.
+ */
+int perfgen_dwarf(int fd, const char *binary);
 
 /*
  * Many distinct call stacks over the functions of BINARY at ADDRS (file virtual

@@ -92,6 +92,49 @@ int perfgen_cut(int fd)
 	return err;
 }
 
+/* dwarf: see perfgen.h. The stub's frame: saved rbp at sp, the return address above. */
+static const struct perfgen_func dwarf_funcs[] = { { "leaf", 64 }, { "caller", 64 } };
+
+int perfgen_dwarf(int fd, const char *binary)
+{
+	static const struct perfgen_event ev = { "cpu-clock", PERF_TYPE_SOFTWARE,
+						 PERF_COUNT_SW_CPU_CLOCK, 250000, false };
+	struct perfgen *g;
+	uint64_t leaf = 0x400000 + perfgen_elf_addr(dwarf_funcs, 0) + 8;
+	uint64_t caller_ra = 0x400000 + perfgen_elf_addr(dwarf_funcs, 1) + 16;
+	uint64_t kernel[2] = { 0xffffffff81000100ULL, 0xffffffff81000200ULL };
+	uint64_t sp = 0x7ffc00001000ULL, stack[4] = { 0x7ffc00001100ULL, caller_ra, 0, 0 };
+	int err;
+
+	if (perfgen_elf(binary, dwarf_funcs, 2))
+		return -errno;
+	g = perfgen__new(fd, &ev, 1, PERFGEN_CALLCHAIN | PERFGEN_DWARF, 1);
+	if (!g)
+		return -errno;
+	err = perfgen__comm(g, 2000, 2000, "python3", true);
+	err = err ? err : perfgen__mmap(g, 2000, 0x400000, 0x10000, 0, binary);
+	err = err ? err : perfgen__mmap(g, 2000, 0x7f0000000000ULL, 0x100000, 0, "//anon");
+	err = err ? err : perfgen__perfmap(g, 2000, "7f0000001000 8 py::stubbed:/tmp/x.py\n");
+	for (int i = 0; i < 30 && !err; i++) {
+		struct perfgen_sample s = { .pid = 2000, .tid = 2000, .period = 250000,
+					    .stack = stack, .stack_len = sizeof(stack) };
+
+		if (i % 3 == 0) {          /* in the ELF, which has no CFI: its callers unknown */
+			s.regs[0] = 0, s.regs[1] = sp, s.regs[2] = leaf;
+		} else {                   /* at the stub's call (offset 4): the caller above */
+			s.regs[0] = sp, s.regs[1] = sp, s.regs[2] = 0x7f0000001004ULL;
+			if (i % 3 == 2) {  /* in a system call: the kernel's frames first */
+				s.kernel = kernel;
+				s.nr_kernel = 2;
+			}
+		}
+		err = perfgen__sample(g, &s);
+	}
+	err = err ? err : perfgen__finish(g);
+	perfgen__free(g);
+	return err;
+}
+
 /* stacks: the file of the 100,000-stack flame graph and the format benchmarks. */
 #define STACKS_BASE 0x555555554000ULL
 #define STACKS_PID 4343
