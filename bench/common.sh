@@ -6,6 +6,10 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TMP=$(mktemp -d /tmp/ppm-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 command -v perf >/dev/null || { echo "bench: no perf binary: the anchor is missing (apt-get install linux-perf)"; exit 1; }
+# PPM_BEFORE=/path/to/an/older/pyperfmap: the benchmarks that read files time it too,
+# in the same runs, to show a change is no slower ("before" against "after").
+BEFORE=${PPM_BEFORE:-}
+[ -z "$BEFORE" ] || [ -x "$BEFORE" ] || { echo "bench: PPM_BEFORE=$BEFORE is not a program"; exit 1; }
 
 # timed LABEL CMD...: appends "wall_s peak_kb user_s sys_s" of one run to $TMP/LABEL.
 # Wall time from the shell's microsecond clock (time(1)'s %e has 10 ms steps).

@@ -19,6 +19,7 @@ for i in 1 2 3; do
 	timed script "$PYPERFMAP" script -i "$TMP/big.data"
 	for f in $formats; do
 		timed "$f" "$PYPERFMAP" report -i "$TMP/big.data" -F "$f" -o "$TMP/out.$f"
+		[ -z "$BEFORE" ] || timed "before_$f" "$BEFORE" report -i "$TMP/big.data" -F "$f" -o "$TMP/before.$f"
 	done
 done
 aw=$(median perf_script 1); am=$(median perf_script 2)
@@ -32,3 +33,10 @@ done
 size=$(stat -c %s "$TMP/out.flamegraph")
 echo "export: flame graph page: $size bytes for $distinct distinct stacks = $(awk -v s="$size" -v n="$distinct" 'BEGIN { printf "%.1f", s / n }') bytes per stack" \
 	"(speedscope $(stat -c %s "$TMP/out.speedscope") bytes, pprof $(stat -c %s "$TMP/out.pprof") bytes, perf script text $(perf script -i "$TMP/big.data" 2>/dev/null | wc -c) bytes)"
+if [ -n "$BEFORE" ]; then
+	for f in $formats; do
+		bw=$(median "before_$f" 1); aw=$(median "$f" 1)
+		printf "export: before (%s) -F %-12s %8s s %9s KiB   after: %s s %s KiB, %sx the speed\n" \
+			"${BEFORE##*/}" "$f" "$bw" "$(median "before_$f" 2)" "$aw" "$(median "$f" 2)" "$(ratio "$bw" "$aw")"
+	done
+fi

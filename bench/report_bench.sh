@@ -19,6 +19,10 @@ for i in 1 2 3; do
 	timed perf perf report -i "$TMP/big.data" --stdio
 	timed ours "$PYPERFMAP" report -i "$TMP/big.data" --stdio
 	timed ours_folded "$PYPERFMAP" report -i "$TMP/big.data" --format folded
+	if [ -n "$BEFORE" ]; then
+		timed before "$BEFORE" report -i "$TMP/big.data" --stdio
+		timed before_folded "$BEFORE" report -i "$TMP/big.data" --format folded
+	fi
 done
 pw=$(median perf 1); pm=$(median perf 2); ow=$(median ours 1); om=$(median ours 2)
 fw=$(median ours_folded 1); fm=$(median ours_folded 2)
@@ -27,3 +31,10 @@ printf "report: %-38s %8s s %9s KiB   speed %sx, memory %sx less\n" "pyperfmap r
 	"$(ratio "$pw" "$ow")" "$(ratio "$pm" "$om")"
 printf "report: %-38s %8s s %9s KiB   speed %sx, memory %sx less\n" "pyperfmap report --format folded" "$fw" "$fm" \
 	"$(ratio "$pw" "$fw")" "$(ratio "$pm" "$fm")"
+if [ -n "$BEFORE" ]; then
+	for l in "" _folded; do
+		bw=$(median "before$l" 1); bm=$(median "before$l" 2); aw=$(median "ours$l" 1); am=$(median "ours$l" 2)
+		printf "report: %-38s %8s s %9s KiB   after: %s s %s KiB, %sx the speed\n" \
+			"before (${BEFORE##*/}) ${l:-_stdio}" "$bw" "$bm" "$aw" "$am" "$(ratio "$bw" "$aw")"
+	done
+fi

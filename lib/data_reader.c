@@ -465,6 +465,36 @@ int ppm_data__parse_sample(const struct ppm_data *d, const struct perf_event_hea
 	return 0;
 }
 
+int ppm_data__kernel_build_id(const struct ppm_data *d, char *hex, size_t len)
+{
+	size_t size, off = 0;
+	const unsigned char *p = ppm_data__feature(d, PPM_FEAT_BUILD_ID, &size);
+	static const char kernel[] = "[kernel.kallsyms]";
+
+	/* { perf_event_header; s32 pid; u8 build_id[24]; char filename[] } per binary;
+	 * with PERF_RECORD_MISC_BUILD_ID_SIZE set, build_id[20] is the id's length */
+	while (p && size - off >= 8 + 4 + 24 + sizeof(kernel)) {
+		struct perf_event_header h;
+		size_t n = 20;
+
+		memcpy(&h, p + off, sizeof(h));
+		if (h.size < 8 + 4 + 24 || h.size > size - off)
+			break;
+		if (h.misc & (1 << 15))
+			n = p[off + 12 + 20] <= 20 ? p[off + 12 + 20] : 20;
+		if (!memcmp(p + off + 36, kernel, sizeof(kernel)) && h.size >= 36 + sizeof(kernel)) {
+			if (len < 2 * n + 1)
+				return -ENOSPC;
+			for (size_t i = 0; i < n; i++)
+				snprintf(hex + 2 * i, 3, "%02x", p[off + 12 + i]);
+			hex[2 * n] = '\0';
+			return n ? 0 : -ENOENT;
+		}
+		off += h.size;
+	}
+	return -ENOENT;
+}
+
 int ppm_sample__user_reg(const struct ppm_sample *s, int reg, uint64_t *value)
 {
 	if (!s->regs || reg < 0 || reg > 63 || !(s->regs_mask & (1ULL << reg)))

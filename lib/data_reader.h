@@ -77,6 +77,11 @@ int ppm_data__parse_id(const struct ppm_data *d, const struct perf_event_header 
 		       struct ppm_sample_id *id);
 /* A user register of a DWARF sample by its perf_regs number (x86-64: 6 bp, 7 sp, 8 ip). */
 int ppm_sample__user_reg(const struct ppm_sample *s, int reg, uint64_t *value);
+/*
+ * The kernel's build id as perf record noted it (its BUILD_ID section, the entry of
+ * [kernel.kallsyms]), in lower-case hex: 0, or -ENOENT when the file has none.
+ */
+int ppm_data__kernel_build_id(const struct ppm_data *d, char *hex, size_t len);
 /* A feature section's bytes, or NULL when the file has none. */
 const void *ppm_data__feature(const struct ppm_data *d, int feat, size_t *size);
 

@@ -101,9 +101,13 @@ static void dso_load(struct ppm_dsos *dsos, struct ppm_dso *d)
 							 dsos->kernel_text_len, &bad);
 			break;
 		}
-		d->load_err = ppm_kallsyms__load(&d->syms,
-						 dsos->kallsyms_path ? dsos->kallsyms_path :
-								       "/proc/kallsyms");
+		if (dsos->kernel_addrs)
+			d->load_err = ppm_kallsyms__load_needed(&d->syms, dsos->kallsyms_path ?
+						dsos->kallsyms_path : "/proc/kallsyms",
+						dsos->kernel_addrs, dsos->nr_kernel_addrs);
+		else
+			d->load_err = ppm_kallsyms__load(&d->syms, dsos->kallsyms_path ?
+						dsos->kallsyms_path : "/proc/kallsyms");
 		return; /* finalized by the loader */
 	default:
 		d->load_err = -ENOENT;

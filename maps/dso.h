@@ -25,6 +25,8 @@ struct ppm_dsos {
 	struct ppm_dso **buckets;
 	size_t nr_buckets, nr;
 	const char *kallsyms_path; /* NULL means /proc/kallsyms */
+	const uint64_t *kernel_addrs; /* when set, the only kernel addresses looked up (sorted) */
+	size_t nr_kernel_addrs;
 	const char *kernel_text;   /* kernel symbols as perf-map text, preferred when set */
 	size_t kernel_text_len;
 	const char *symfs;         /* ELF files are read under this directory (perf's --symfs) */

@@ -136,6 +136,12 @@ void ppm_machine__free(struct ppm_machine *m)
 	free(m);
 }
 
+void ppm_machine__set_kernel_addrs(struct ppm_machine *m, const uint64_t *addrs, size_t nr)
+{
+	m->dsos.kernel_addrs = addrs;
+	m->dsos.nr_kernel_addrs = nr;
+}
+
 void ppm_machine__set_kallsyms(struct ppm_machine *m, const char *path)
 {
 	m->dsos.kallsyms_path = path;

@@ -34,6 +34,11 @@ struct ppm_machine_stats {
 struct ppm_machine *ppm_machine__new(void);
 void ppm_machine__free(struct ppm_machine *m);
 
+/*
+ * The only kernel addresses that will be looked up (sorted, kept by the caller): the
+ * kernel's symbols are then read for them alone (ppm_kallsyms__load_needed).
+ */
+void ppm_machine__set_kernel_addrs(struct ppm_machine *m, const uint64_t *addrs, size_t nr);
 /* Read kernel symbols from this file instead of /proc/kallsyms. */
 void ppm_machine__set_kallsyms(struct ppm_machine *m, const char *path);
 /* Kernel symbols from perf-map text (embedded in the file) instead of kallsyms. */

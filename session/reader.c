@@ -109,22 +109,33 @@ static int reorder_flush(struct ppm_reader *r, struct reorder *ro, uint64_t limi
 	return 0;
 }
 
+/* Gives the whole pages of the data section in [from, to) back to the kernel; returns
+ * how far they were given back. The mapping is private and read-only: a page given
+ * back is read again from the page cache if touched. */
+static uint64_t release_pages(const struct ppm_data *d, uint64_t from, uint64_t to)
+{
+	uint64_t page = 4096, start, end;
+	uintptr_t base = (uintptr_t)d->data;
+
+	start = ((base + from + page - 1) & ~(page - 1)) - base;
+	end = ((base + to) & ~(page - 1)) - base;
+	if (end <= start || end > d->data_size)
+		return from;
+	madvise((void *)(base + start), end - start, MADV_DONTNEED);
+	return end;
+}
+
 /* Gives back the pages of the data section that no queued record needs. */
 static void reorder_release(const struct ppm_data *d, struct reorder *ro, uint64_t pos)
 {
-	uint64_t keep = pos, page = 4096, start, end;
-	uintptr_t base = (uintptr_t)d->data;
+	uint64_t keep = pos;
 
 	for (size_t i = 0; i < ro->nr; i++)
 		if (ro->q[i].off < keep)
 			keep = ro->q[i].off;
-	/* In whole pages of the mapping, and only in steps worth a system call. */
-	start = ((base + ro->dropped + page - 1) & ~(page - 1)) - base;
-	end = ((base + keep) & ~(page - 1)) - base;
-	if (end > start && end - start >= (1u << 20) && end <= d->data_size) {
-		madvise((void *)(base + start), end - start, MADV_DONTNEED);
-		ro->dropped = end;
-	}
+	/* only in steps worth a system call */
+	if (keep > ro->dropped && keep - ro->dropped >= (1u << 20))
+		ro->dropped = release_pages(d, ro->dropped, keep);
 }
 
 static uint64_t record_time(const struct ppm_data *d, const struct perf_event_header *h,
@@ -157,6 +168,75 @@ static void set_err(struct ppm_err *err, const char *fmt, ...)
 	va_end(ap);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts v and drops repeats; the new count. */
+static size_t sort_unique(uint64_t *v, size_t n)
+{
+	size_t out = 0;
+
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		if (!out || v[out - 1] != v[i])
+			v[out++] = v[i];
+	return out;
+}
+
+static int add_addr(struct ppm_reader *r, uint64_t a, size_t *cap)
+{
+	if (r->nr_kaddrs == *cap && r->nr_kaddrs >= (1u << 20))
+		r->nr_kaddrs = sort_unique(r->kaddrs, r->nr_kaddrs);
+	if (ppm_array__reserve((void **)&r->kaddrs, cap, r->nr_kaddrs + 1, sizeof(*r->kaddrs)))
+		return -ENOMEM;
+	r->kaddrs[r->nr_kaddrs++] = a;
+	return 0;
+}
+
+/*
+ * The kernel addresses the samples hold, gathered before the reading proper: the
+ * kernel's symbols are then read for them alone (a file from perf record embeds
+ * none; /proc/kallsyms has a hundred thousand). Pages are given back as it goes.
+ */
+static int gather_kernel_addrs(struct ppm_reader *r)
+{
+	const struct ppm_data *d = r->data;
+	const struct perf_event_header *h;
+	uint64_t pos = 0, dropped = 0;
+	size_t cap = 0;
+	int rc = 0, e = 0;
+
+	while (!e && (h = ppm_data__next(d, &pos, &rc))) {
+		struct ppm_sample s;
+		int kernel;
+
+		if (h->type != PERF_RECORD_SAMPLE || ppm_data__parse_sample(d, h, &s))
+			continue;
+		kernel = (s.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+		if (!s.nr_callchain && kernel)
+			e = add_addr(r, s.ip, &cap);
+		for (uint64_t i = 0; !e && i < s.nr_callchain; i++) {
+			uint64_t ip = s.callchain[i];
+
+			if (ip >= PERF_CONTEXT_MAX)
+				kernel = ip == PERF_CONTEXT_KERNEL;
+			else if (kernel)
+				e = add_addr(r, ip, &cap);
+		}
+		if (pos - dropped >= (1u << 20))
+			dropped = release_pages(d, dropped, pos);
+	}
+	if (e)
+		return e;
+	r->nr_kaddrs = sort_unique(r->kaddrs, r->nr_kaddrs);
+	ppm_machine__set_kernel_addrs(r->machine, r->kaddrs, r->nr_kaddrs);
+	return 0;
+}
+
 int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struct ppm_err *err)
 {
 	const struct ppm_data *d = r->data;
@@ -168,6 +248,8 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 
 	r->res.sink = sink;
 	r->res.sink_arg = arg;
+	if (r->gather_kernel && gather_kernel_addrs(r))
+		return ppm_err__set(err, -ENOMEM, "out of memory reading '%s'", path);
 	for (at = pos; !e && (h = ppm_data__next(d, &pos, &rc)); at = pos) {
 		if (h->type == PPM_RECORD_FINISHED_ROUND) {
 			e = reorder_flush(r, &ro, ro.next_flush, &bad_off);
@@ -230,6 +312,35 @@ int ppm_reader__perfmaps(const void *section, size_t size, struct ppm_machine *m
 	return off == size || !p ? 0 : -EINVAL;
 }
 
+/*
+ * The copy of the recording kernel's symbols perf record keeps in its build-id cache
+ * ($PERF_BUILDID_DIR, else ~/.debug: [kernel.kallsyms]/BUILD_ID/kallsyms): the right
+ * names for that kernel and boot, read faster than /proc/kallsyms is made. 0 when
+ * there is one with its addresses shown (written by someone who could see them).
+ */
+static int cached_kallsyms(const struct ppm_data *d, char *path, size_t len)
+{
+	const char *dir = getenv("PERF_BUILDID_DIR"), *home = getenv("HOME");
+	char id[64], line[64];
+	FILE *f;
+	int shown;
+
+	if (ppm_data__kernel_build_id(d, id, sizeof(id)))
+		return -ENOENT;
+	if (dir && *dir)
+		snprintf(path, len, "%s/[kernel.kallsyms]/%s/kallsyms", dir, id);
+	else if (home && *home)
+		snprintf(path, len, "%s/.debug/[kernel.kallsyms]/%s/kallsyms", home, id);
+	else
+		return -ENOENT;
+	f = fopen(path, "r");
+	if (!f)
+		return -ENOENT;
+	shown = fgets(line, sizeof(line), f) && strtoull(line, NULL, 16) != 0;
+	fclose(f);
+	return shown ? 0 : -EPERM;
+}
+
 int ppm_reader__open(struct ppm_reader **rp, const struct ppm_reader_opts *o, struct ppm_err *err)
 {
 	struct ppm_reader *r = calloc(1, sizeof(*r));
@@ -267,10 +378,15 @@ int ppm_reader__open(struct ppm_reader **rp, const struct ppm_reader_opts *o, st
 	}
 	if (o->symfs)
 		ppm_machine__set_symfs(r->machine, o->symfs);
+	sec = o->kallsyms ? NULL : ppm_data__feature(r->data, PPM_FEAT_KSYMS, &size);
 	if (o->kallsyms)
 		ppm_machine__set_kallsyms(r->machine, o->kallsyms);
-	else if ((sec = ppm_data__feature(r->data, PPM_FEAT_KSYMS, &size)))
+	else if (sec)
 		ppm_machine__set_kernel_symbols(r->machine, sec, size);
+	else if (cached_kallsyms(r->data, r->kallsyms, sizeof(r->kallsyms)) == 0)
+		ppm_machine__set_kallsyms(r->machine, r->kallsyms);
+	/* kallsyms is read: for the addresses the samples need only */
+	r->gather_kernel = !sec;
 	/* A damaged section loses what it holds, not the file: its maps up to the damage. */
 	sec = ppm_data__feature(r->data, PPM_FEAT_PERFMAPS, &size);
 	e = ppm_reader__perfmaps(sec, size, r->machine);
@@ -291,6 +407,7 @@ void ppm_reader__close(struct ppm_reader *r)
 		return;
 	ppm_resolver__release(&r->res);
 	ppm_machine__free(r->machine);
+	free(r->kaddrs);
 	ppm_data__close(r->data);
 	free(r);
 }

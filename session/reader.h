@@ -21,7 +21,8 @@
 
 struct ppm_reader_opts {
 	const char *input;
-	const char *kallsyms;  /* kernel symbols from this file (else embedded, else /proc) */
+	const char *kallsyms;  /* kernel symbols from this file (else embedded, else perf's
+				* build-id cache copy, else /proc/kallsyms) */
 	const char *symfs;     /* binaries under this directory (perf's --symfs) */
 	int show_interpreter;  /* keep the interpreter's frames between Python frames */
 	const struct ppm_progress *progress; /* told how much of the file is read */
@@ -32,6 +33,10 @@ struct ppm_reader {
 	struct ppm_machine *machine;
 	struct ppm_resolver res;
 	int perfmaps_damaged;  /* the embedded perf maps were read up to damage */
+	int gather_kernel;     /* kernel symbols come from kallsyms: for these addresses */
+	uint64_t *kaddrs;
+	size_t nr_kaddrs;
+	char kallsyms[4096];   /* perf's build-id cache copy of the kernel's symbols, if used */
 	const char *path;
 	const struct ppm_progress *progress;
 };

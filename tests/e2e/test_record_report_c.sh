@@ -2,8 +2,9 @@
 # End to end on a C program with a known hot function: record, report, folded, and
 # perf's own tools read the file without complaint; pyperfmap report reads the
 # stacks of perf record --call-graph dwarf (a build without frame pointers) whole,
-# as perf report does.
-# scenarios: flat callchains kernel_symbols perf_reads perf_dwarf
+# as perf report does; and names the kernel frames of perf's files from the copy of
+# the kernel's symbols in perf's build-id cache when there is one, else /proc/kallsyms.
+# scenarios: flat callchains kernel_symbols perf_reads perf_dwarf perf_kernel
 . "$(dirname "$0")/lib.sh"
 cd "$TMP"
 
@@ -102,6 +103,34 @@ scenario_perf_dwarf() {
 	grep -Eq '^# Stacks unwound from the samples.* [0-9]+ of [0-9]+ complete' report.txt \
 		&& pass "the header says the stacks were unwound: $(grep '^# Stacks unwound' report.txt)" \
 		|| fail "no unwinding line in the header: $(head -8 report.txt)"
+}
+
+# perf record -g of a program in the kernel (dd moving bytes): the kernel frames are
+# named as perf names them, from /proc/kallsyms, or from perf's build-id cache copy.
+scenario_perf_kernel() {
+	need_perf
+	[ "$(awk 'NR == 1 { print $1 }' /proc/kallsyms)" != 0000000000000000 ] \
+		|| skip "kernel addresses are hidden here (kptr_restrict)"
+	PERF_BUILDID_DIR=$TMP/none perf record -q -g -e cpu-clock -F 2000 -o k.data -- \
+		dd if=/dev/zero of=/dev/null bs=512 count=2000000 >/dev/null 2>perr.txt \
+		|| skip "perf cannot record here: $(head -1 perr.txt)"
+	top() { awk '/\[k\]/ { print $NF; exit }'; }
+	ours=$(PERF_BUILDID_DIR=$TMP/none "$PPM_BIN" report -i k.data --no-children -G --sort sym | top)
+	theirs=$(PERF_BUILDID_DIR=$TMP/none perf report -i k.data --stdio --no-children -g none --sort sym 2>/dev/null | top)
+	[ -n "$ours" ] && [ "$ours" = "$theirs" ] && pass "the top kernel function, from /proc/kallsyms: $ours (perf: $theirs)" \
+		|| fail "top kernel function: ours '$ours', perf '$theirs'"
+	id=$(perf buildid-list -i k.data 2>/dev/null | awk '$2 == "[kernel.kallsyms]" { print $1 }')
+	[ -n "$id" ] || skip "perf noted no build id for the kernel"
+	mkdir -p "bid/[kernel.kallsyms]/$id"
+	sed "s/ $ours\$/ ${ours}_from_the_cache/" /proc/kallsyms >"bid/[kernel.kallsyms]/$id/kallsyms"
+	named=$(PERF_BUILDID_DIR=$TMP/bid "$PPM_BIN" report -i k.data --no-children -G --sort sym | top)
+	[ "$named" = "${ours}_from_the_cache" ] && pass "with perf's build-id cache copy of the kernel's symbols: $named" \
+		|| fail "the build-id cache copy was not used: $named"
+	# a copy that hides its addresses (made by a user who could not see them) is passed over
+	sed 's/^[0-9a-f]*/0000000000000000/' /proc/kallsyms >"bid/[kernel.kallsyms]/$id/kallsyms"
+	named=$(PERF_BUILDID_DIR=$TMP/bid "$PPM_BIN" report -i k.data --no-children -G --sort sym | top)
+	[ "$named" = "$ours" ] && pass "a hidden copy is passed over for /proc/kallsyms: $named" \
+		|| fail "with a hidden copy: '$named'"
 }
 
 run_scenario "$@"

@@ -166,6 +166,58 @@ static void kallsyms_subset_covers_return_addresses(void **state)
 	ppm_machine__free(m);
 }
 
+/*
+ * Reading only the symbols some addresses need names them as the whole table does:
+ * aliases at one address, lines out of order (modules), the byte before a return
+ * address, sizes up to the next symbol and at most 1 MiB.
+ */
+static const char kallsyms_mixed[] =
+	"ffffffff81000000 T _text\n"
+	"ffffffff81000000 T startup_64\n"
+	"ffffffff81000000 t __pfx_startup\n"
+	"ffffffff81001000 T do_syscall_64\n"
+	"ffffffff81001000 W __x64_sys_weak\n"
+	"ffffffff81001800 d not_text\n"
+	"ffffffff81002000 t helper\n"
+	"ffffffffc0002000 t mod_func\t[mod]\n"
+	"ffffffff81003000 T later_but_listed_after\n"
+	"ffffffffc0001000 t mod_first\t[mod]\n"
+	"ffffffff81004000 T last_core\n";
+
+static void kallsyms_needed_names_as_whole(void **state)
+{
+	struct ppm_symtab whole = { 0 }, part = { 0 };
+	char path[] = "/tmp/ppm-kallsyms-XXXXXX";
+	static const uint64_t ips[] = { 0xffffffff81000010, 0xffffffff81001000, 0xffffffff81001900,
+					0xffffffff81003004, 0xffffffff81104000, 0xffffffff81204000,
+					0xffffffffc0001004, 0xffffffffc0002000 };
+	size_t nr = sizeof(ips) / sizeof(ips[0]);
+
+	(void)state;
+	write_temp(path, kallsyms_mixed, sizeof(kallsyms_mixed) - 1);
+	assert_int_equal(ppm_kallsyms__load(&whole, path), 0);
+	assert_int_equal(ppm_kallsyms__load_needed(&part, path, ips, nr), 0);
+	unlink(path);
+	assert_true(part.nr < whole.nr);
+	for (size_t i = 0; i < nr; i++) {
+		for (int back = 0; back <= 1; back++) {
+			const struct ppm_symbol *a = ppm_symtab__find(&whole, ips[i] - (uint64_t)back);
+			const struct ppm_symbol *b = ppm_symtab__find(&part, ips[i] - (uint64_t)back);
+
+			if (!a) {
+				assert_null(b);
+				continue;
+			}
+			assert_non_null(b);
+			assert_string_equal(a->name, b->name);
+			assert_int_equal(a->start, b->start);
+			assert_int_equal(a->end, b->end);
+		}
+	}
+	ppm_symtab__release(&whole);
+	ppm_symtab__release(&part);
+}
+
 static void machine_hidden_kallsyms(void **state)
 {
 	struct ppm_machine *m = ppm_machine__new();
@@ -226,6 +278,7 @@ int main(void)
 		cmocka_unit_test(machine_perfmap_stub_inherited_across_fork),
 		cmocka_unit_test(machine_kernel_symbols_from_file),
 		cmocka_unit_test(kallsyms_subset_covers_return_addresses),
+		cmocka_unit_test(kallsyms_needed_names_as_whole),
 		cmocka_unit_test(machine_hidden_kallsyms),
 		cmocka_unit_test(symtab_aliases_and_zero_sizes),
 		cmocka_unit_test(cpumap_lists),
