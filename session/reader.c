@@ -180,6 +180,8 @@ static size_t sort_unique(uint64_t *v, size_t n)
 {
 	size_t out = 0;
 
+	if (!n)
+		return 0;
 	qsort(v, n, sizeof(*v), cmp_u64);
 	for (size_t i = 0; i < n; i++)
 		if (!out || v[out - 1] != v[i])
