@@ -20,6 +20,7 @@
 #include "../maps/disasm.h"
 #include "../maps/elf_symbols.h"
 #include "../maps/srcline.h"
+#include "../util/array.h"
 
 static const char annotate_usage[] =
 	"usage: pyperfmap annotate [options] SYMBOL\n"
@@ -106,15 +107,8 @@ static int add_hit(struct annotate *an, const struct ppm_frame *f, uint64_t vadd
 		c->sym = f->sym;
 		c->kernel = f->kernel;
 	}
-	if (c->nr_hits == c->cap_hits) {
-		size_t cap = c->cap_hits ? c->cap_hits * 2 : 256;
-		struct hit *h = realloc(c->hits, cap * sizeof(*h));
-
-		if (!h)
-			return -ENOMEM;
-		c->hits = h;
-		c->cap_hits = cap;
-	}
+	if (ppm_array__reserve((void **)&c->hits, &c->cap_hits, c->nr_hits + 1, sizeof(*c->hits)))
+		return -ENOMEM;
 	c->hits[c->nr_hits].vaddr = vaddr;
 	c->hits[c->nr_hits++].attr = attr;
 	c->samples[attr]++;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "proctree.h"
+#include "../util/array.h"
 
 /* The parent of pid from /proc/PID/stat (field 4, after the parenthesized comm). */
 pid_t ppm_proctree__ppid(pid_t pid)
@@ -34,20 +35,13 @@ pid_t ppm_proctree__ppid(pid_t pid)
 	return (pid_t)ppid;
 }
 
-static int push(pid_t **v, int *n, int *cap, pid_t pid)
+static int push(pid_t **v, int *n, size_t *cap, pid_t pid)
 {
 	for (int i = 0; i < *n; i++)
 		if ((*v)[i] == pid)
 			return 0;
-	if (*n == *cap) {
-		int c = *cap ? *cap * 2 : 16;
-		pid_t *g = realloc(*v, (size_t)c * sizeof(*g));
-
-		if (!g)
-			return -ENOMEM;
-		*v = g;
-		*cap = c;
-	}
+	if (ppm_array__reserve((void **)v, cap, (size_t)*n + 1, sizeof(**v)))
+		return -ENOMEM;
 	(*v)[(*n)++] = pid;
 	return 0;
 }
@@ -62,7 +56,8 @@ static int all_processes(struct proc_link **out, int *nr)
 	DIR *dir = opendir("/proc");
 	struct dirent *de;
 	struct proc_link *v = NULL;
-	int n = 0, cap = 0;
+	int n = 0;
+	size_t cap = 0;
 
 	if (!dir)
 		return -errno;
@@ -75,17 +70,10 @@ static int all_processes(struct proc_link **out, int *nr)
 		ppid = ppm_proctree__ppid(pid);
 		if (ppid < 0)
 			continue; /* gone since the listing */
-		if (n == cap) {
-			struct proc_link *g;
-
-			cap = cap ? cap * 2 : 256;
-			g = realloc(v, (size_t)cap * sizeof(*g));
-			if (!g) {
-				free(v);
-				closedir(dir);
-				return -ENOMEM;
-			}
-			v = g;
+		if (ppm_array__reserve((void **)&v, &cap, (size_t)n + 1, sizeof(*v))) {
+			free(v);
+			closedir(dir);
+			return -ENOMEM;
 		}
 		v[n].pid = pid;
 		v[n].ppid = ppid;
@@ -101,7 +89,8 @@ int ppm_proctree__collect(const pid_t *pids, int nr_pids, int descendants, pid_t
 {
 	struct proc_link *all = NULL;
 	pid_t *v = NULL;
-	int n = 0, cap = 0, nall = 0, err = 0;
+	int n = 0, nall = 0, err = 0;
+	size_t cap = 0;
 
 	for (int i = 0; i < nr_pids && !err; i++)
 		err = push(&v, &n, &cap, pids[i]);
@@ -128,7 +117,8 @@ int ppm_proctree__threads(pid_t pid, pid_t **out, int *nr)
 	DIR *dir;
 	struct dirent *de;
 	pid_t *v = NULL;
-	int n = 0, cap = 0, err = 0;
+	int n = 0, err = 0;
+	size_t cap = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	dir = opendir(path);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "jitdump.h"
+#include "../util/array.h"
 
 #define JITDUMP_MAGIC 0x4A695444u
 #define JIT_CODE_LOAD 0
@@ -23,18 +24,8 @@
 
 static int append(char **out, size_t *len, size_t *cap, const char *line, size_t n)
 {
-	if (*len + n + 1 > *cap) {
-		size_t c = *cap ? *cap * 2 : 4096;
-		char *p;
-
-		while (c < *len + n + 1)
-			c *= 2;
-		p = realloc(*out, c);
-		if (!p)
-			return -ENOMEM;
-		*out = p;
-		*cap = c;
-	}
+	if (ppm_array__reserve((void **)out, cap, *len + n + 1, 1))
+		return -ENOMEM;
 	memcpy(*out + *len, line, n);
 	*len += n;
 	(*out)[*len] = '\0';

@@ -6,6 +6,7 @@
 #include "jitdump.h"
 #include "machine.h"
 #include "perfmap.h"
+#include "../util/array.h"
 
 struct map {
 	uint64_t start, end, pgoff;
@@ -206,16 +207,8 @@ static struct proc *get_proc(struct ppm_machine *m, pid_t pid)
 static int map_reserve(struct proc *p, size_t extra)
 {
 	if (p->nr + extra > p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 32;
-		struct map *maps;
-
-		while (cap < p->nr + extra)
-			cap *= 2;
-		maps = realloc(p->maps, cap * sizeof(*maps));
-		if (!maps)
+		if (ppm_array__reserve((void **)&p->maps, &p->cap, p->nr + extra, sizeof(*p->maps)))
 			return -ENOMEM;
-		p->maps = maps;
-		p->cap = cap;
 	}
 	return 0;
 }

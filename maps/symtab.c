@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "symtab.h"
+#include "../util/array.h"
 
 #define CHUNK (256 * 1024)
 
@@ -36,15 +37,8 @@ int ppm_symtab__add(struct ppm_symtab *t, uint64_t start, uint64_t size, const c
 {
 	struct ppm_symbol *s;
 
-	if (t->nr == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 256;
-		struct ppm_symbol *syms = realloc(t->syms, cap * sizeof(*syms));
-
-		if (!syms)
-			return -ENOMEM;
-		t->syms = syms;
-		t->cap = cap;
-	}
+	if (ppm_array__reserve((void **)&t->syms, &t->cap, t->nr + 1, sizeof(*t->syms)))
+		return -ENOMEM;
 	s = &t->syms[t->nr];
 	s->name = store_name(t, name, name_len);
 	if (!s->name)

@@ -4,6 +4,7 @@
 
 #include "cfi.h"
 #include "unwind.h"
+#include "../util/array.h"
 
 /*
  * Trampoline stubs have no CFI but a fixed frame, so the unwinder recognizes them by
@@ -92,18 +93,11 @@ static uint64_t mix(uint64_t a, uint64_t b)
 
 static struct ppm_cfi *cfi_of(struct ppm_unwinder *u, const struct ppm_dso *dso)
 {
-	struct cfi_slot *grown;
-
 	for (size_t i = 0; i < u->cfis_nr; i++)
 		if (u->cfis[i].dso == dso)
 			return u->cfis[i].cfi;
-	if (u->cfis_nr == u->cfis_cap) {
-		u->cfis_cap = u->cfis_cap ? u->cfis_cap * 2 : 32;
-		grown = realloc(u->cfis, u->cfis_cap * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		u->cfis = grown;
-	}
+	if (ppm_array__reserve((void **)&u->cfis, &u->cfis_cap, u->cfis_nr + 1, sizeof(*u->cfis)))
+		return NULL;
 	u->cfis[u->cfis_nr].dso = dso;
 	u->cfis[u->cfis_nr].cfi = ppm_cfi__open(dso->file);
 	return u->cfis[u->cfis_nr++].cfi;
