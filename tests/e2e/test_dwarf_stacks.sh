@@ -19,6 +19,12 @@ record_chain() {
 	for p in $(pids_of chain.data); do MAPS_MADE+=("$p"); done
 }
 
+# whole_in_foo FILE: "whole all": samples in chain.py's foo with its whole Python stack, and all.
+whole_in_foo() {
+	"$PPM_BIN" report -i "$1" --format folded | awk -v f="$PROGS/chain.py" 'index($0, "py::foo:" f) { a += $NF
+		if (index($0, ";py::<module>:" f ";py::baz:" f ";py::bar:" f ";py::foo:" f)) w += $NF } END { print w + 0, a + 0 }'
+}
+
 scenario_chain() {
 	python_under_test "$@"
 	record_chain
@@ -89,9 +95,7 @@ scenario_g_flag() {
 		|| fail "$PYVER: record -g failed: $(cat err.txt)"
 	for p in $(pids_of g.data); do MAPS_MADE+=("$p"); done
 	grep -q "call graph: $(build_mode) (" err.txt || fail "$PYVER: -g did not pick $(build_mode): $(grep 'call graph' err.txt)"
-	f=$PROGS/chain.py
-	read -r whole all < <("$PPM_BIN" report -i g.data --format folded | awk -v f="$f" 'index($0, "py::foo:" f) { a += $NF
-		if (index($0, ";py::<module>:" f ";py::baz:" f ";py::bar:" f ";py::foo:" f)) w += $NF } END { print w + 0, a + 0 }')
+	read -r whole all < <(whole_in_foo g.data)
 	[ "$all" -ge 1000 ] && [ $((100 * whole)) -ge $((95 * all)) ] \
 		&& pass "$PYVER: record -g: $whole of $all samples in foo carry the whole Python stack" \
 		|| fail "$PYVER: record -g: $whole of $all whole"
@@ -126,9 +130,7 @@ scenario_perf_dwarf() {
 	perf record -q --call-graph dwarf -e cpu-clock -F 1000 -o pd.data -- "$PPM_BIN" exec -- "$PY" "$PROGS/chain.py" 1.5 \
 		>/dev/null 2>perr.txt || skip "perf cannot record DWARF call graphs here: $(head -1 perr.txt)"
 	for p in $(perf script -i pd.data -F pid 2>/dev/null | sort -u); do MAPS_MADE+=("$p"); done
-	f=$PROGS/chain.py
-	read -r whole all < <("$PPM_BIN" report -i pd.data --format folded | awk -v f="$f" 'index($0, "py::foo:" f) { a += $NF
-		if (index($0, ";py::<module>:" f ";py::baz:" f ";py::bar:" f ";py::foo:" f)) w += $NF } END { print w + 0, a + 0 }')
+	read -r whole all < <(whole_in_foo pd.data)
 	[ "$all" -ge 1000 ] && [ $((100 * whole)) -ge $((95 * all)) ] \
 		&& pass "$PYVER: perf record --call-graph dwarf: report unwinds $whole of $all samples in foo to the whole Python stack" \
 		|| fail "$PYVER: perf's DWARF file: $whole of $all samples in foo whole"
