@@ -8,6 +8,7 @@
 
 int ppm_cmd__record(int argc, char **argv);
 int ppm_cmd__report(int argc, char **argv);
+int ppm_cmd__top(int argc, char **argv);
 int ppm_cmd__exec(int argc, char **argv);
 int ppm_cmd__stat(int argc, char **argv);
 int ppm_cmd__list(int argc, char **argv);

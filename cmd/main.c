@@ -11,6 +11,7 @@ static const char usage[] =
 	"commands:\n"
 	"  record    run a command (or attach with -p) and sample it into perf.data\n"
 	"  report    read perf.data and print where the time went\n"
+	"  top       a live view of the hottest functions, Python ones named\n"
 	"  exec      run a Python program with pyperfmap's trampoline, like python -X perf\n"
 	"  stat      run a command and count events, like perf stat\n"
 	"  list      the events this machine offers\n"
@@ -27,6 +28,7 @@ struct subcmd {
 static const struct subcmd subcmds[] = {
 	{ "record", ppm_cmd__record },
 	{ "report", ppm_cmd__report },
+	{ "top", ppm_cmd__top },
 	{ "exec", ppm_cmd__exec },
 	{ "stat", ppm_cmd__stat },
 	{ "list", ppm_cmd__list },

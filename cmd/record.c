@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "outfile.h"
+#include "recording.h"
 #include "../session/dwarf_record.h"
 #include "../session/session.h"
 #include "workload.h"
@@ -88,23 +89,6 @@ static uint64_t limit_freq(uint64_t freq)
 /* A recording's file (cmd/outfile.h): private, synced, the old one kept as .old. */
 #define RECORDING_FILE (PPM_OUTFILE_KEEP_OLD | PPM_OUTFILE_PRIVATE | PPM_OUTFILE_SYNC)
 
-#define MAX_PIDS 64
-
-struct record_args {
-	const char *events;
-	const char *output;
-	uint64_t freq, period;
-	uint64_t pages;
-	pid_t pids[MAX_PIDS];     /* -p PID[,PID...] */
-	int nr_pids;
-	int system_wide;          /* -a */
-	int no_inherit;
-	int callchain, quiet, verbose, pages_set, no_sample_cpu, no_trampoline, graph_set;
-	int jitdump;
-	unsigned int dwarf;
-	char **argv;              /* the command: recorded, or with -p the time to record */
-};
-
 /* -p 12,34: every pid once. 0, or -1 with the error printed. */
 static int parse_pids(const char *list, struct record_args *a)
 {
@@ -133,9 +117,11 @@ static int parse_pids(const char *list, struct record_args *a)
 	return err;
 }
 
-static int parse_args(int argc, char **argv, struct record_args *a)
+static int parse_args(int argc, char **argv, struct record_args *a, enum ppm_recording_mode mode)
 {
 	static const struct option longopts[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "stdio", no_argument, NULL, 'S' },
 		{ "freq", required_argument, NULL, 'F' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "event", required_argument, NULL, 'e' },
@@ -156,15 +142,34 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	int opt, have_f = 0, have_c = 0;
 	uint64_t v;
 
+	const char *cmd = mode == PPM_TOP ? "top" : "record";
+	char *end;
+
 	memset(a, 0, sizeof(*a));
+	a->mode = mode;
 	a->events = "cycles";
-	a->output = "perf.data";
+	a->output = mode == PPM_TOP ? NULL : "perf.data";
 	a->freq = 4000;
 	a->pages = 256;
+	a->delay = 1.0;
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+F:c:ge:o:m:p:aqvh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, mode == PPM_TOP ? "+F:c:ge:o:m:p:aqvhd:" :
+				  "+F:c:ge:o:m:p:aqvh", longopts, NULL)) != -1) {
+		if ((opt == 'd' || opt == 'S') && mode != PPM_TOP)
+			opt = '?'; /* top's */
 		switch (opt) {
+		case 'd':
+			a->delay = strtod(optarg, &end);
+			if (*end || a->delay < 0.1 || a->delay > 3600) {
+				ppm_cmd__err("invalid delay '%s' (seconds between refreshes, 0.1 to 3600)",
+					     optarg);
+				return -1;
+			}
+			break;
+		case 'S':
+			a->stdio = 1;
+			break;
 		case 'F':
 			if (ppm_cmd__parse_u64(optarg, &a->freq) || !a->freq) {
 				ppm_cmd__err("invalid frequency '%s' (want a number of Hz above 0)", optarg);
@@ -247,10 +252,10 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			a->verbose = 1;
 			break;
 		case 'h':
-			fputs(record_usage, stdout);
+			fputs(mode == PPM_TOP ? ppm_top_usage : record_usage, stdout);
 			return 1;
 		default:
-			ppm_cmd__bad_option("record", optopt, argv[optind - 1]);
+			ppm_cmd__bad_option(cmd, optopt, argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -261,6 +266,9 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	if (have_c)
 		a->freq = 0;
 	a->argv = argv + optind;
+	/* top without a target watches the whole system, as perf top does */
+	if (mode == PPM_TOP && !a->nr_pids && !*a->argv)
+		a->system_wide = 1;
 	if (!a->nr_pids && !a->system_wide && !*a->argv) {
 		ppm_cmd__err("no command to record (usage: pyperfmap record [options] -- <command>)");
 		return -1;
@@ -297,23 +305,6 @@ static int jitdump_names(void *ctx, pid_t pid, time_t since, char **text, size_t
 		return -ENOENT;
 	return ppm_jitdump__load_text(path, PPM_JITDUMP_MAX, text, len);
 }
-
-/* One recording's state, shared by the steps of ppm_cmd__record. */
-struct recording {
-	struct record_args a;
-	struct ppm_event *evs;
-	int nr_ev;
-	struct ppm_record_opts opts;
-	struct ppm_record *rec;
-	struct ppm_dwarf *dw;
-	struct workload wl;      /* the command (recorded, or timing an attach) */
-	int has_command;
-	struct outfile out;
-	struct rusage ru;
-	int status;
-	struct ppm_attach at;    /* -p: the Python processes and what was done to name them */
-	int write_failed;        /* -errno of the write that stopped the recording */
-};
 
 /* pyperfmap's exit status when the recording failed while the command ran on (the
  * command's own status cannot then be passed through): EX_IOERR of sysexits.h. */
@@ -510,48 +501,50 @@ static void pause_until_signal(int ms)
 }
 
 /*
- * Drains the rings until the end: the command's exit (recorded, or timing an attach or
- * -a), the attached processes' exit, or a signal to pyperfmap (SIGINT, SIGTERM, SIGHUP
- * alike); a second signal ends it at once. After a write error it only waits for the
- * command. Returns 0.
+ * One step of the drain: until the end, the command's exit (recorded, or timing an
+ * attach or -a), the attached processes' exit, or a signal to pyperfmap (SIGINT,
+ * SIGTERM, SIGHUP alike); a second signal ends it at once. After a write error it only
+ * waits for the command.
  */
-static int drain_until_done(struct recording *r)
+int ppm_recording__step(struct recording *r, int ms)
 {
-	int exited = 0, err;
+	int err;
 
-	while (!exited) {
-		if (!r->write_failed) {
-			err = ppm_record__poll(r->rec, 200);
-			if (err < 0) {
-				/* The recording stops; the program it watches does not. */
-				r->write_failed = err;
-				ppm_record__abandon(r->rec);
-				if (r->has_command && !attaching(r))
-					ppm_cmd__err("cannot write '%s': %s: the recording stops here (the file keeps "
-						     "what was written before), '%s' runs on", r->a.output,
-						     strerror(-err), r->a.argv[0]);
-				else
-					ppm_cmd__err("cannot write '%s': %s: the recording stops here (the file keeps "
-						     "what was written before)", r->a.output, strerror(-err));
-				if (!r->has_command || attaching(r))
-					return 0;
-			}
-		} else {
-			pause_until_signal(200);
+	if (!r->write_failed) {
+		err = ppm_record__poll(r->rec, ms);
+		if (err < 0) {
+			/* The recording stops; the program it watches does not. */
+			r->write_failed = err;
+			ppm_record__abandon(r->rec);
+			if (r->has_command && !attaching(r))
+				ppm_cmd__err("cannot write '%s': %s: the recording stops here (the file keeps "
+					     "what was written before), '%s' runs on", r->a.output,
+					     strerror(-err), r->a.argv[0]);
+			else
+				ppm_cmd__err("cannot write '%s': %s: the recording stops here (the file keeps "
+					     "what was written before)", r->a.output, strerror(-err));
+			if (!r->has_command || attaching(r))
+				return 1;
 		}
-		if (ppm_signals.stops > 1)
-			return 0; /* a second signal: stop at once */
-		if (ppm_signals.sigchld || ppm_signals.stop) {
-			ppm_signals.sigchld = 0;
-			if (r->has_command && wait4(r->wl.pid, &r->status, WNOHANG, &r->ru) == r->wl.pid)
-				exited = 1;
-		}
-		if (!r->has_command)
-			exited = ppm_signals.stop || (attaching(r) && !any_alive(r));
-		else if (attaching(r) && !any_alive(r))
-			exited = 1; /* the command only times the recording: its targets are gone */
+	} else {
+		pause_until_signal(ms);
 	}
-	return 0;
+	if (ppm_signals.stops > 1)
+		return 1; /* a second signal: stop at once */
+	if (ppm_signals.sigchld || ppm_signals.stop) {
+		ppm_signals.sigchld = 0;
+		if (r->has_command && r->wl.pid > 0 &&
+		    wait4(r->wl.pid, &r->status, WNOHANG, &r->ru) == r->wl.pid) {
+			r->exited = 1;
+			r->wl.pid = -r->wl.pid; /* reaped */
+		}
+	}
+	if (r->has_command && attaching(r) && !any_alive(r))
+		r->exited = 1; /* the command only times the recording: its targets are gone */
+	else if (!r->has_command && attaching(r) && !any_alive(r))
+		r->exited = 1;
+	return r->exited || (!r->has_command && ppm_signals.stop) ||
+	       (r->a.mode == PPM_TOP && ppm_signals.stop);
 }
 
 static void print_summary(const struct recording *r)
@@ -594,7 +587,7 @@ static void print_summary(const struct recording *r)
  *	-> command released -> drained until done -> finished, committed -> summary
  */
 /* Before anything is opened: the events checked, the output and the command made ready. */
-static int prepare(struct recording *r)
+int ppm_recording__prepare(struct recording *r)
 {
 	char msg[512], bad[256] = "";
 	int err;
@@ -621,13 +614,15 @@ static int prepare(struct recording *r)
 		r->a.freq = limit_freq(r->a.freq);
 	ppm_advice__raise_nofile();
 	if (ppm_advice__check_nofile(r->nr_ev) ||
-	    ppm_outfile__open(&r->out, r->a.output, RECORDING_FILE))
+	    (r->a.output && ppm_outfile__open(&r->out, r->a.output, RECORDING_FILE)))
 		return 1;
 	ppm_workload__signals();
 	if (r->has_command) {
 		/* A command that only times an attach is not profiled: no trampoline for it. */
 		if (r->a.jitdump)
 			setenv("PYPERFMAP_JITDUMP", "1", 1);
+		/* the full-screen view owns the terminal: the command's output is dropped */
+		r->wl.null_stdio = r->a.mode == PPM_TOP && !r->a.stdio;
 		err = ppm_workload__prepare(&r->wl, r->a.argv, !r->a.no_trampoline && !attaching(r));
 		if (err) {
 			snprintf(msg, sizeof(msg), "cannot start '%s'", r->a.argv[0]);
@@ -648,7 +643,7 @@ static int prepare(struct recording *r)
 }
 
 /* The events opened and enabled, the command let go, the file given its name. */
-static int start(struct recording *r)
+int ppm_recording__start(struct recording *r)
 {
 	int err;
 
@@ -670,11 +665,11 @@ static int start(struct recording *r)
 		}
 	}
 	/* Started: the file takes its name now and is written in place. */
-	return ppm_outfile__publish(&r->out) ? 1 : 0;
+	return r->a.output && ppm_outfile__publish(&r->out) ? 1 : 0;
 }
 
 /* After the last drain: the command reaped, the file completed; the exit status. */
-static int finish(struct recording *r)
+int ppm_recording__finish(struct recording *r)
 {
 	int err;
 
@@ -695,7 +690,7 @@ static int finish(struct recording *r)
 	}
 	r->wl.pid = 0;
 	err = ppm_record__stop(r->rec);
-	if (!err)
+	if (!err && r->a.output)
 		err = ppm_ksyms__embed(r->rec);
 	if (!err)
 		err = ppm_record__finish(r->rec);
@@ -703,9 +698,9 @@ static int finish(struct recording *r)
 		ppm_cmd__err("cannot write '%s': %s", r->a.output, strerror(-err));
 		return 1;
 	}
-	if (ppm_outfile__commit(&r->out))
+	if (r->a.output && ppm_outfile__commit(&r->out))
 		return 1;
-	if (!r->a.quiet)
+	if (!r->a.quiet && r->a.output)
 		print_summary(r);
 	/* The command's status, as it passes through; an attach without one ends well;
 	 * stopped at once by a second signal, that signal's status. */
@@ -714,34 +709,46 @@ static int finish(struct recording *r)
 	return r->has_command ? ppm_workload__exit_status(r->status) : 0;
 }
 
+int ppm_recording__parse(struct recording *r, int argc, char **argv, enum ppm_recording_mode mode)
+{
+	memset(r, 0, sizeof(*r));
+	r->wl = (struct workload){ 0, -1, -1, 0 };
+	r->out.fd = -1;
+	return parse_args(argc, argv, &r->a, mode);
+}
+
+void ppm_recording__release(struct recording *r)
+{
+	if (r->wl.pid > 0)
+		ppm_workload__abort(&r->wl);
+	if (r->a.output)
+		ppm_outfile__abort(&r->out);
+	free((char *)r->at.pydir);
+	ppm_attach__release(&r->at);
+	ppm_record__free(r->rec);
+	ppm_dwarf__free(r->dw);
+	ppm_event__free_list(r->evs, r->nr_ev > 0 ? r->nr_ev : 0);
+}
+
 int ppm_cmd__record(int argc, char **argv)
 {
 	struct recording r;
 	int ret;
 
-	memset(&r, 0, sizeof(r));
-	r.wl = (struct workload){ 0, -1, -1 };
-	r.out.fd = -1;
-	ret = parse_args(argc, argv, &r.a);
+	ret = ppm_recording__parse(&r, argc, argv, PPM_RECORD);
 	if (ret)
 		return ret > 0 ? 0 : 2;
-	ret = prepare(&r);
+	ret = ppm_recording__prepare(&r);
 	if (!ret) {
 		r.opts.cmdline = (const char *const *)argv;
 		r.opts.cmdline_nr = argc;
-		ret = start(&r);
+		ret = ppm_recording__start(&r);
 	}
 	if (!ret) {
-		drain_until_done(&r);
-		ret = finish(&r);
+		while (!ppm_recording__step(&r, 200))
+			;
+		ret = ppm_recording__finish(&r);
 	}
-	if (r.wl.pid > 0)
-		ppm_workload__abort(&r.wl);
-	ppm_outfile__abort(&r.out);
-	free((char *)r.at.pydir);
-	ppm_attach__release(&r.at);
-	ppm_record__free(r.rec);
-	ppm_dwarf__free(r.dw);
-	ppm_event__free_list(r.evs, r.nr_ev > 0 ? r.nr_ev : 0);
+	ppm_recording__release(&r);
 	return ret;
 }

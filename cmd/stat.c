@@ -254,7 +254,7 @@ static int run_all(struct counting *c)
 
 	ppm_workload__signals();
 	for (run = 0; run < c->a.repeat; run++) {
-		struct workload wl = { 0, -1, -1 };
+		struct workload wl = { 0, -1, -1, 0 };
 		struct rusage ru;
 		double t0;
 

@@ -69,6 +69,15 @@ int ppm_workload__prepare(struct workload *wl, char **argv, int trampoline)
 		signal(SIGINT, SIG_DFL);
 		if (read(go[0], &c, 1) != 1)
 			_exit(127); /* pyperfmap gave up before starting us */
+		if (wl->null_stdio) {
+			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+			if (null >= 0) {
+				dup2(null, STDIN_FILENO);
+				dup2(null, STDOUT_FILENO);
+				dup2(null, STDERR_FILENO);
+			}
+		}
 		/* Every Python process of the command tree names its functions (PYPERFMAP=1). */
 		if (trampoline)
 			ppm_python__trampoline_env();

@@ -23,6 +23,7 @@ struct workload {
 	pid_t pid;
 	int go_fd;   /* writing one byte lets the child exec */
 	int err_fd;  /* the child writes errno here when exec fails */
+	int null_stdio; /* the command's stdin, stdout and stderr are /dev/null (a live view) */
 };
 
 /* Forks the command, held before exec until the counters are enabled. */

@@ -117,6 +117,15 @@ static void find_id_positions(struct ppm_data *d)
 	d->trailer_id_pos = !!(st & PERF_SAMPLE_CPU) + !!(st & PERF_SAMPLE_STREAM_ID);
 }
 
+void ppm_data__describe(struct ppm_data *d, struct ppm_evsel_desc *attrs, int nr)
+{
+	memset(d, 0, sizeof(*d));
+	d->fd = -1;
+	d->attrs = attrs;
+	d->nr_attrs = nr;
+	find_id_positions(d);
+}
+
 /*
  * pyperfmap's private sections, indexed by the trailer at the very end (perf_file.h).
  * Files of pyperfmap before 0.2 wrote the attrs last: there, bytes after the attrs

@@ -67,6 +67,11 @@ struct ppm_sample {
 };
 
 int ppm_data__open(struct ppm_data **out, const char *path, struct ppm_err *err);
+/*
+ * A description of records that come from elsewhere (a live recording's rings):
+ * their attrs, names and ids (kept by the caller), so they parse as a file's do.
+ */
+void ppm_data__describe(struct ppm_data *d, struct ppm_evsel_desc *attrs, int nr);
 void ppm_data__close(struct ppm_data *d);
 
 /* The next record of the data section, or NULL at its end (*rc < 0 when the file is corrupt). */

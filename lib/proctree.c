@@ -140,6 +140,44 @@ int ppm_proctree__threads(pid_t pid, pid_t **out, int *nr)
 	return 0;
 }
 
+int ppm_proctree__nr_threads(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	int n = 0;
+	FILE *f;
+
+	/* field 20 of /proc/PID/stat, after the command name's closing parenthesis */
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %d", &n);
+	fclose(f);
+	return n;
+}
+
+int ppm_proctree__count(int *threads)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	*threads = 0;
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		pid_t pid = (pid_t)atoi(de->d_name);
+
+		if (pid <= 0)
+			continue;
+		n++;
+		*threads += ppm_proctree__nr_threads(pid);
+	}
+	closedir(dir);
+	return n;
+}
+
 int ppm_proctree__ancestors(pid_t pid, pid_t *out, int max)
 {
 	int n = 0;

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "perf_file.h"
 #include "proctree.h"
+#include "data_reader.h"
 #include "record.h"
 #include "ring.h"
 #include "synth.h"
@@ -32,7 +33,9 @@ struct ppm_record {
 	struct perf_event_attr *attrs;
 	uint64_t **ids;           /* per event */
 	size_t *nr_ids;
-	struct ppm_data_writer *w;
+	struct ppm_data_writer *w; /* NULL: no file */
+	struct ppm_evsel_desc *desc; /* the attrs as written, and ... */
+	struct ppm_data live;        /* ... their description, for observers */
 	struct ppm_record_stats stats;
 	struct ppm_pidset pids;   /* processes seen, whose perf maps are embedded */
 	struct {                  /* kernel addresses seen, for the embedded kernel symbols */
@@ -276,6 +279,14 @@ static size_t put_trailer(const struct ppm_record *rec, unsigned char *p, uint32
 	return n * 8;
 }
 
+/* A record to the observer and the file (either may be absent). */
+static int put_record(struct ppm_record *rec, const struct perf_event_header *h)
+{
+	int err = rec->opts.observe ? rec->opts.observe(rec->opts.observe_ctx, h) : 0;
+
+	return err ? err : rec->w ? ppm_data_writer__write(rec->w, h, h->size) : 0;
+}
+
 static int emit(void *ctx, struct perf_event_header *h, uint32_t pid, uint32_t tid)
 {
 	struct ppm_record *rec = ctx;
@@ -284,7 +295,7 @@ static int emit(void *ctx, struct perf_event_header *h, uint32_t pid, uint32_t t
 	/* The transform keeps an address-space model: it must see the synthesized maps too. */
 	if (rec->opts.transform)
 		rec->opts.transform(rec->opts.transform_ctx, h, rec->xbuf, sizeof(rec->xbuf));
-	return ppm_data_writer__write(rec->w, h, h->size);
+	return put_record(rec, h);
 }
 
 static int checkpoint(struct ppm_record *rec, int complete);
@@ -374,9 +385,21 @@ int ppm_record__start(struct ppm_record *rec, int out_fd)
 		wa[e].ids = rec->ids[e];
 		wa[e].nr_ids = rec->nr_ids[e];
 	}
-	rec->w = ppm_data_writer__new(out_fd, wa, (size_t)rec->opts.nr_events);
+	rec->desc = calloc((size_t)rec->opts.nr_events, sizeof(*rec->desc));
+	if (!rec->desc) {
+		free(wa);
+		return -ENOMEM;
+	}
+	for (int e = 0; e < rec->opts.nr_events; e++) {
+		rec->desc[e].attr = wa[e].attr;
+		rec->desc[e].name = (char *)rec->opts.events[e].name;
+		rec->desc[e].ids = rec->ids[e];
+		rec->desc[e].nr_ids = rec->nr_ids[e];
+	}
+	ppm_data__describe(&rec->live, rec->desc, rec->opts.nr_events);
+	rec->w = out_fd >= 0 ? ppm_data_writer__new(out_fd, wa, (size_t)rec->opts.nr_events) : NULL;
 	free(wa);
-	if (!rec->w)
+	if (out_fd >= 0 && !rec->w)
 		return -errno;
 	err = ppm_synth__kernel_mmap(emit, rec);
 	if (err && err != -ENOENT)
@@ -391,7 +414,7 @@ int ppm_record__start(struct ppm_record *rec, int out_fd)
 				return -errno;
 	}
 	/* The file is whole from here on: a recorder that dies leaves it readable. */
-	err = add_header_features(rec);
+	err = rec->w ? add_header_features(rec) : 0;
 	return err ? err : checkpoint(rec, 0);
 }
 
@@ -509,7 +532,7 @@ static int emit_record(struct ppm_record *rec, const struct perf_event_header *h
 			return 0;
 	}
 	note_record(rec, h);
-	return ppm_data_writer__write(rec->w, h, h->size) ?: 1;
+	return put_record(rec, h) ?: 1;
 }
 
 /*
@@ -554,12 +577,15 @@ static int drain(struct ppm_record *rec)
 {
 	int written = 0, err;
 
-	if (rec->opts.transform) {
+	/* a transform or an observer keeps a model: the rings merged in time order */
+	int merged = rec->opts.transform || rec->opts.observe;
+
+	if (merged) {
 		written = drain_merged(rec);
 		if (written < 0)
 			return written;
 	}
-	for (int c = 0; c < rec->cpus->nr && !rec->opts.transform; c++) {
+	for (int c = 0; c < rec->cpus->nr && !merged; c++) {
 		struct ppm_ring *ring = &rec->rings[c];
 		const struct perf_event_header *h;
 
@@ -578,7 +604,7 @@ static int drain(struct ppm_record *rec)
 	rec->stats.corrupt = 0;
 	for (int c = 0; c < rec->cpus->nr; c++)
 		rec->stats.corrupt += rec->rings[c].corrupt;
-	if (written) {
+	if (written && rec->w) {
 		/* perf sorts what lies between two round marks; give it the same hint. */
 		struct perf_event_header round = { PPM_RECORD_FINISHED_ROUND, 0, sizeof(round) };
 
@@ -611,6 +637,9 @@ static int checkpoint(struct ppm_record *rec, int complete)
 	void *maps = NULL;
 	size_t maps_size = 0;
 	int err;
+
+	if (!rec->w)
+		return 0;
 
 	err = ppm_synth__collect_perfmaps(&rec->pids, rec->start.tv_sec, rec->opts.perfmap_text,
 					  rec->opts.perfmap_ctx, &maps, &maps_size,
@@ -697,7 +726,12 @@ const uint64_t *ppm_record__kernel_ips(struct ppm_record *rec, size_t *nr)
 
 int ppm_record__add_feature(struct ppm_record *rec, int feat, const void *buf, size_t size)
 {
-	return ppm_data_writer__add_feature(rec->w, feat, buf, size);
+	return rec->w ? ppm_data_writer__add_feature(rec->w, feat, buf, size) : 0;
+}
+
+const struct ppm_data *ppm_record__data(const struct ppm_record *rec)
+{
+	return &rec->live;
 }
 
 int ppm_record__finish(struct ppm_record *rec)
@@ -707,7 +741,7 @@ int ppm_record__finish(struct ppm_record *rec)
 	err = ppm_record__stop(rec);
 	if (!err)
 		err = checkpoint(rec, 1);
-	rec->stats.bytes = ppm_data_writer__size(rec->w);
+	rec->stats.bytes = rec->w ? ppm_data_writer__size(rec->w) : 0;
 	return err;
 }
 
@@ -729,6 +763,7 @@ void ppm_record__free(struct ppm_record *rec)
 	for (int e = 0; rec->ids && e < rec->opts.nr_events; e++)
 		free(rec->ids[e]);
 	ppm_data_writer__free(rec->w);
+	free(rec->desc);
 	ppm_pidset__release(&rec->pids);
 	free(rec->kips.slots);
 	ppm_cpumap__free(rec->cpus);

@@ -40,6 +40,12 @@ struct ppm_record_opts {
 	const struct perf_event_header *(*transform)(void *ctx, const struct perf_event_header *in,
 						     void *out, size_t out_cap);
 	void *transform_ctx;
+	/*
+	 * Sees every record as it is written (after the transform, synthesized ones too),
+	 * in time order: a live view's aggregation (pyperfmap top). 0, or -errno to stop.
+	 */
+	int (*observe)(void *ctx, const struct perf_event_header *h);
+	void *observe_ctx;
 	unsigned int mmap_pages;  /* data pages per ring, a power of two */
 	pid_t pid;                /* the command held before exec (attach == 0) */
 	int attach;               /* 1: existing processes (pids), 0: the command */
@@ -76,7 +82,10 @@ struct ppm_record *ppm_record__new(const struct ppm_record_opts *opts);
 
 /* Opens every event on every CPU (or thread): 0, or -errno with err saying which and where. */
 int ppm_record__open(struct ppm_record *rec, struct ppm_err *err);
+/* out_fd < 0: no file (a live view without -o); the records still reach opts.observe. */
 int ppm_record__start(struct ppm_record *rec, int out_fd);
+/* What the records written are, for parsing them (ppm_data__parse_sample); after start. */
+const struct ppm_data *ppm_record__data(const struct ppm_record *rec);
 /* Waits up to timeout_ms for data and drains every ring. Returns records written or -errno. */
 int ppm_record__poll(struct ppm_record *rec, int timeout_ms);
 int ppm_record__stop(struct ppm_record *rec);

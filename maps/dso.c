@@ -67,6 +67,9 @@ void ppm_dsos__release(struct ppm_dsos *dsos)
 			struct ppm_dso *next = d->next;
 
 			ppm_symtab__release(&d->syms);
+			for (size_t i = 0; i < d->nr_more; i++)
+				ppm_symtab__release(&d->more[i]);
+			free(d->more);
 			if (d->file != d->path)
 				free(d->file);
 			free(d->path);

@@ -17,6 +17,12 @@ struct ppm_dso {
 	int loaded;
 	int load_err;
 	struct ppm_symtab syms;
+	/* a perf map read from disk while its process runs: what was appended since, in
+	 * tables of their own (the symbols already handed out never move), and how far */
+	struct ppm_symtab *more;
+	size_t nr_more, cap_more;
+	uint64_t map_end;
+	int from_disk;            /* a perf map read from its file (not embedded, not a jitdump) */
 	struct ppm_elf_info elf;
 	struct ppm_dso *next;     /* hash chain */
 };

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "jitdump.h"
 #include "machine.h"
@@ -398,16 +399,22 @@ static int load_jitdump(struct ppm_dso *d, pid_t pid)
 	return err;
 }
 
-static struct ppm_dso *load_perfmap(struct ppm_machine *m, struct proc *p)
+static struct ppm_dso *load_perfmap_dso(struct ppm_machine *m, pid_t pid)
 {
 	char path[64];
+
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", pid);
+	return ppm_dsos__get(&m->dsos, path, PPM_DSO_PERFMAP);
+}
+
+static struct ppm_dso *load_perfmap(struct ppm_machine *m, struct proc *p)
+{
 	struct ppm_dso *d;
 	size_t bad = 0;
 	int found = 0;
 
 	p->perfmap_tried = 1;
-	snprintf(path, sizeof(path), "/tmp/perf-%d.map", p->pid);
-	d = ppm_dsos__get(&m->dsos, path, PPM_DSO_PERFMAP);
+	d = load_perfmap_dso(m, p->pid);
 	if (!d)
 		return NULL;
 	if (!d->loaded) {
@@ -420,7 +427,8 @@ static struct ppm_dso *load_perfmap(struct ppm_machine *m, struct proc *p)
 				m->stats.perfmap_bad_lines += bad;
 			}
 		if (!found && m->disk_perfmaps) {
-			d->load_err = ppm_perfmap__load(&d->syms, path, &bad);
+			d->load_err = ppm_perfmap__load_from(&d->syms, d->path, 0, &d->map_end, &bad);
+			d->from_disk = !d->load_err;
 			m->stats.perfmap_bad_lines += bad;
 			if (d->load_err == -ENOENT)
 				d->load_err = load_jitdump(d, p->pid);
@@ -433,13 +441,87 @@ static struct ppm_dso *load_perfmap(struct ppm_machine *m, struct proc *p)
 	return p->perfmap;
 }
 
+/* A perf map's symbol at addr: what was appended last wins (an address reused). */
+static const struct ppm_symbol *perfmap_find(const struct ppm_dso *d, uint64_t addr)
+{
+	for (size_t i = d->nr_more; i > 0; i--) {
+		const struct ppm_symbol *s = ppm_symtab__find(&d->more[i - 1], addr);
+
+		if (s)
+			return s;
+	}
+	return ppm_symtab__find(&d->syms, addr);
+}
+
+/* The lines appended to p's map on disk since it was read, in a table of their own. */
+static int read_appended(struct ppm_machine *m, struct proc *p)
+{
+	struct ppm_dso *d = p->perfmap;
+	struct ppm_symtab t = { 0 };
+	struct stat st;
+	size_t bad = 0;
+	uint64_t end;
+	int err;
+
+	if (stat(d->path, &st) || (uint64_t)st.st_size <= d->map_end)
+		return 0;
+	err = ppm_perfmap__load_from(&t, d->path, d->map_end, &end, &bad);
+	m->stats.perfmap_bad_lines += bad;
+	if (err || !t.nr) {
+		ppm_symtab__release(&t);
+		return err;
+	}
+	ppm_symtab__finalize(&t, 0);
+	if (ppm_array__reserve((void **)&d->more, &d->cap_more, d->nr_more + 1, sizeof(*d->more))) {
+		ppm_symtab__release(&t);
+		return -ENOMEM;
+	}
+	d->more[d->nr_more++] = t;
+	d->map_end = end;
+	return (int)t.nr;
+}
+
+int ppm_machine__refresh_perfmaps(struct ppm_machine *m)
+{
+	int added = 0;
+
+	if (!m->disk_perfmaps)
+		return 0;
+	for (size_t i = 0; i < m->procs.cap; i++) {
+		struct proc *p = m->procs.slots[i].val;
+		int n;
+
+		if (!p || !p->perfmap_tried)
+			continue;
+		if (!p->perfmap) {
+			/* none when first asked: the trampoline may have started since */
+			struct ppm_dso *d = load_perfmap_dso(m, p->pid);
+
+			if (d && d->load_err) {
+				d->loaded = 0;
+				d->load_err = 0;
+			}
+			p->perfmap_tried = 0;
+			added++;
+			continue;
+		}
+		if (!p->perfmap->from_disk)
+			continue; /* embedded, or a jitdump's: read once */
+		n = read_appended(m, p);
+		if (n < 0)
+			return n;
+		added += n;
+	}
+	return added;
+}
+
 /* JIT code: this process's perf map, then its fork ancestors' (stubs survive fork). */
 static void resolve_anon(struct ppm_machine *m, struct proc *p, uint64_t addr,
 			 struct ppm_resolved *res)
 {
 	for (int depth = 0; p && depth < 16; depth++) {
 		struct ppm_dso *d = p->perfmap_tried ? p->perfmap : load_perfmap(m, p);
-		const struct ppm_symbol *s = d ? ppm_symtab__find(&d->syms, addr) : NULL;
+		const struct ppm_symbol *s = d ? perfmap_find(d, addr) : NULL;
 
 		if (s) {
 			res->dso = d;

@@ -39,6 +39,12 @@ void ppm_machine__free(struct ppm_machine *m);
  * kernel's symbols are then read for them alone (ppm_kallsyms__load_needed).
  */
 void ppm_machine__set_kernel_addrs(struct ppm_machine *m, const uint64_t *addrs, size_t nr);
+/*
+ * For a live view: the perf maps on disk of running processes are read again where
+ * they grew (new functions), and those not found before are looked for again. The
+ * number of symbols added (callers drop cached answers when it is not 0), or -errno.
+ */
+int ppm_machine__refresh_perfmaps(struct ppm_machine *m);
 /* Read kernel symbols from this file instead of /proc/kallsyms. */
 void ppm_machine__set_kallsyms(struct ppm_machine *m, const char *path);
 /* Kernel symbols from perf-map text (embedded in the file) instead of kallsyms. */

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -77,13 +78,17 @@ int ppm_perfmap__parse(struct ppm_symtab *t, const char *text, size_t len, size_
 	return 0;
 }
 
-int ppm_perfmap__load(struct ppm_symtab *t, const char *path, size_t *bad)
+int ppm_perfmap__load_from(struct ppm_symtab *t, const char *path, uint64_t from, uint64_t *end,
+			   size_t *bad)
 {
 	struct stat st;
-	void *text;
+	const char *text, *last;
+	void *map;
+	size_t len;
 	int fd, err;
 
 	*bad = 0;
+	*end = from;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -91,15 +96,28 @@ int ppm_perfmap__load(struct ppm_symtab *t, const char *path, size_t *bad)
 		close(fd);
 		return -EINVAL;
 	}
-	if (st.st_size == 0) {
+	if ((uint64_t)st.st_size <= from) {
 		close(fd);
 		return 0;
 	}
-	text = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (text == MAP_FAILED)
+	if (map == MAP_FAILED)
 		return -errno;
-	err = ppm_perfmap__parse(t, text, (size_t)st.st_size, bad);
-	munmap(text, (size_t)st.st_size);
+	/* whole lines only: the writer may be in the middle of the last one */
+	text = (const char *)map + from;
+	len = (size_t)((uint64_t)st.st_size - from);
+	last = memrchr(text, '\n', len);
+	len = last ? (size_t)(last - text) + 1 : 0;
+	err = len ? ppm_perfmap__parse(t, text, len, bad) : 0;
+	*end = from + len;
+	munmap(map, (size_t)st.st_size);
 	return err;
+}
+
+int ppm_perfmap__load(struct ppm_symtab *t, const char *path, size_t *bad)
+{
+	uint64_t end;
+
+	return ppm_perfmap__load_from(t, path, 0, &end, bad);
 }

@@ -6,6 +6,7 @@
 #define PPM_PERFMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "symtab.h"
 
@@ -13,5 +14,11 @@
 int ppm_perfmap__parse(struct ppm_symtab *t, const char *text, size_t len, size_t *bad);
 /* -ENOENT when there is no such file. Refuses symlinks. */
 int ppm_perfmap__load(struct ppm_symtab *t, const char *path, size_t *bad);
+/*
+ * The whole lines of the map from byte from on (a map grows by appending while its
+ * process runs); *end is where they stop, the start of the next read.
+ */
+int ppm_perfmap__load_from(struct ppm_symtab *t, const char *path, uint64_t from, uint64_t *end,
+			   size_t *bad);
 
 #endif

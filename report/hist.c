@@ -137,7 +137,13 @@ static struct hist_stack *find_stack(struct hist *h, const char *comm, pid_t pid
 }
 
 int ppm_hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames, size_t nr,
-	      uint64_t period)
+		  uint64_t period)
+{
+	return ppm_hist__add_many(h, comm, pid, frames, nr, period, 1);
+}
+
+int ppm_hist__add_many(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames,
+		       size_t nr, uint64_t period, uint64_t samples)
 {
 	struct hist_key key;
 	struct hist_entry *e;
@@ -148,18 +154,18 @@ int ppm_hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *f
 		return 0;
 	h->sample_no++;
 	h->total_period += period;
-	h->total_samples++;
+	h->total_samples += samples;
 	make_key(h, comm, pid, frames[0], &key);
 	e = find_entry(h, &key, frames[0], &idx);
 	if (!e)
 		return -ENOMEM;
 	e->self_period += period;
-	e->self_samples++;
+	e->self_samples += samples;
 	s = find_stack(h, comm, pid, frames, nr);
 	if (!s)
 		return -ENOMEM;
 	s->period += period;
-	s->samples++;
+	s->samples += samples;
 	s->leaf_entry = idx;
 	/* Children: every row on the stack counts the sample once, recursion or not. */
 	for (size_t i = 0; i < nr; i++) {
@@ -171,8 +177,35 @@ int ppm_hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *f
 			continue;
 		e->stamp = h->sample_no;
 		e->children_period += period;
-		e->children_samples++;
+		e->children_samples += samples;
 	}
+	return 0;
+}
+
+int ppm_hist__decay(struct hist *h, unsigned int num, unsigned int den)
+{
+	struct hist next;
+	uint32_t leaf_first[512];
+	int err = 0;
+
+	ppm_hist__init(&next, h->frames, h->sort);
+	next.has_callchains = h->has_callchains;
+	for (size_t i = 0; i < h->nr_stacks && !err; i++) {
+		const struct hist_stack *s = &h->stacks[i];
+		uint64_t period = s->period * num / den, samples = s->samples * num / den;
+
+		if (!period && !samples)
+			continue;
+		for (uint32_t k = 0; k < s->nr; k++)
+			leaf_first[k] = h->arena[s->off + s->nr - 1 - k];
+		err = ppm_hist__add_many(&next, s->comm, s->pid, leaf_first, s->nr, period, samples);
+	}
+	if (err) {
+		ppm_hist__release(&next);
+		return err;
+	}
+	ppm_hist__release(h);
+	*h = next;
 	return 0;
 }
 

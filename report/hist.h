@@ -70,6 +70,15 @@ void ppm_hist__release(struct hist *h);
 /* Adds one sample: frames leaf first (frames[0] is where it was taken). 0 or -ENOMEM. */
 int ppm_hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames, size_t nr,
 		  uint64_t period);
+/* Adds samples samples of one stack weighing period together. */
+int ppm_hist__add_many(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames,
+		       size_t nr, uint64_t period, uint64_t samples);
+/*
+ * Every stack's period and samples times num/den (rounded down), those left at zero
+ * dropped, and the rows made again from the stacks: a live view's decay (7/8), or a
+ * zeroing (0/1). 0 or -ENOMEM (h as it was).
+ */
+int ppm_hist__decay(struct hist *h, unsigned int num, unsigned int den);
 
 /*
  * A hist per event of a recording, sharing one set of frame ids: what a report

@@ -8,9 +8,9 @@
 # installed into tests/js/node_modules with 'npm ci'.
 set -eu
 want="cmake make gcc pkg-config libpfm4-dev libelf-dev libcapstone-dev python3 python3-dev libdw-dev"
-want="$want protobuf-c-compiler libprotobuf-c-dev zlib1g-dev"
+want="$want protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libncurses-dev"
 if [ "${1:-build}" = test ]; then
-	want="$want libcmocka-dev linux-perf binutils time libpython3.11-testsuite"
+	want="$want libcmocka-dev linux-perf binutils time libpython3.11-testsuite tmux"
 	want="$want chromium golang-go"
 	# Node.js may come from elsewhere (NodeSource); Debian's only when there is none.
 	command -v node >/dev/null 2>&1 || want="$want nodejs"

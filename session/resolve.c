@@ -142,6 +142,33 @@ static size_t fold_glue(struct ppm_resolver *r, uint32_t *chain, size_t n)
 }
 
 /*
+ * The interpreter's frames right under the innermost Python frame (the eval loop and
+ * what it calls in libpython) are that function's own work: dropped, so the Python
+ * frame holds their time as its self time. Native code outside the interpreter (a C
+ * extension, libc, the kernel) stays a frame of its own.
+ */
+static size_t fold_python_self(struct ppm_resolver *r, uint32_t *chain, size_t n)
+{
+	size_t py = 0, glue;
+
+	while (py < n && kind_of(r, chain[py]) != PPM_FRAME_PYTHON)
+		py++;
+	if (py == n || py == 0)
+		return n;
+	for (glue = py; glue > 0 && kind_of(r, chain[glue - 1]) == PPM_FRAME_GLUE; glue--)
+		;
+	if (glue == py)
+		return n;
+	memmove(chain + glue, chain + py, (n - py) * sizeof(*chain));
+	return n - (py - glue);
+}
+
+void ppm_resolver__invalidate(struct ppm_resolver *r)
+{
+	r->generation++;
+}
+
+/*
  * A Python function that was running before pyperfmap switched the trampoline on in
  * its process (attach) has no stub, so nothing names it: the eval-loop frames the
  * trampoline would have named (those rootward of the outermost named Python frame)
@@ -343,6 +370,8 @@ static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
 		n = mark_entered_before(r, r->chain, n);
 	if (!r->show_interpreter)
 		n = fold_glue(r, r->chain, n);
+	if (r->python_self && !r->show_interpreter)
+		n = fold_python_self(r, r->chain, n);
 	rs.nr = n;
 	return r->sink ? r->sink(r->sink_arg, &rs) : 0;
 }

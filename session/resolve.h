@@ -51,6 +51,8 @@ struct ppm_resolver {
 	struct ppm_frames frames;   /* every frame id the sinks were given */
 	struct ppm_resolve_stats stats;
 	int show_interpreter;       /* keep the interpreter's frames between Python frames */
+	int python_self;            /* and fold those leafward of the innermost Python frame
+				     * into it: its self time (a live view's rows) */
 	ppm_sample_sink sink;
 	void *sink_arg;
 	/* private */
@@ -88,6 +90,8 @@ int ppm_resolver__record(struct ppm_resolver *r, const struct ppm_data *d,
  * 0 or -ENOMEM.
  */
 int ppm_resolver__unwind_dwarf(struct ppm_resolver *r);
+/* Cached answers are dropped (symbols were added: a perf map grew). */
+void ppm_resolver__invalidate(struct ppm_resolver *r);
 /* A sample already parsed (a live recording parses its own): as ppm_resolver__record. */
 int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s);
 

@@ -218,6 +218,54 @@ static void kallsyms_needed_names_as_whole(void **state)
 	ppm_symtab__release(&part);
 }
 
+/* A live view: the perf map of a running process grows; what is appended is found. */
+static void machine_perfmap_grows(void **state)
+{
+	struct ppm_machine *m = ppm_machine__new();
+	pid_t pid = 990000 + (getpid() % 9000);
+	char path[64];
+	struct ppm_resolved r;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", pid);
+	unlink(path);
+	assert_int_equal(ppm_machine__mmap(m, pid, 0x7f0000000000, 0x10000, 0, "//anon", 0), 0);
+	/* no map yet: nothing, and asked again once it exists */
+	ppm_machine__resolve(m, pid, 0x7f0000000010, 0, &r);
+	assert_null(r.sym);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("7f0000000000 20 py::first:/x.py\n", f);
+	fflush(f);
+	assert_true(ppm_machine__refresh_perfmaps(m) > 0);
+	ppm_machine__resolve(m, pid, 0x7f0000000010, 0, &r);
+	assert_non_null(r.sym);
+	assert_string_equal(r.sym->name, "py::first:/x.py");
+	/* appended, and a line not finished yet (left for the next refresh) */
+	fputs("7f0000000100 20 py::second:/x.py\n7f0000000200 20 py::thi", f);
+	fflush(f);
+	ppm_machine__resolve(m, pid, 0x7f0000000110, 0, &r);
+	assert_null(r.sym);
+	assert_int_equal(ppm_machine__refresh_perfmaps(m), 1);
+	ppm_machine__resolve(m, pid, 0x7f0000000110, 0, &r);
+	assert_non_null(r.sym);
+	assert_string_equal(r.sym->name, "py::second:/x.py");
+	ppm_machine__resolve(m, pid, 0x7f0000000210, 0, &r);
+	assert_null(r.sym);
+	fputs("rd:/x.py\n", f);
+	fclose(f);
+	assert_int_equal(ppm_machine__refresh_perfmaps(m), 1);
+	ppm_machine__resolve(m, pid, 0x7f0000000210, 0, &r);
+	assert_non_null(r.sym);
+	assert_string_equal(r.sym->name, "py::third:/x.py");
+	/* the first symbol handed out did not move */
+	ppm_machine__resolve(m, pid, 0x7f0000000010, 0, &r);
+	assert_string_equal(r.sym->name, "py::first:/x.py");
+	unlink(path);
+	ppm_machine__free(m);
+}
+
 static void machine_hidden_kallsyms(void **state)
 {
 	struct ppm_machine *m = ppm_machine__new();
@@ -279,6 +327,7 @@ int main(void)
 		cmocka_unit_test(machine_kernel_symbols_from_file),
 		cmocka_unit_test(kallsyms_subset_covers_return_addresses),
 		cmocka_unit_test(kallsyms_needed_names_as_whole),
+		cmocka_unit_test(machine_perfmap_grows),
 		cmocka_unit_test(machine_hidden_kallsyms),
 		cmocka_unit_test(symtab_aliases_and_zero_sizes),
 		cmocka_unit_test(cpumap_lists),
