@@ -97,10 +97,79 @@ static int read_attrs(struct ppm_data *d, const struct ppm_file_header *h, struc
 }
 
 /* Where the event id sits, so records of several events can be told apart. */
+/*
+ * Where a sample's time and call chain are, in u64 words after its header, when every
+ * event puts them at the same place: -1 where they differ or are absent (samples are
+ * then parsed whole). Reading in time order asks every sample's time, and the kernel
+ * addresses gathered first need only the chain: both without a full parse.
+ */
+static void find_fixed_positions(struct ppm_data *d)
+{
+	const uint64_t before_time = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID;
+	const uint64_t before_chain = before_time | PERF_SAMPLE_TIME | PERF_SAMPLE_ADDR |
+				      PERF_SAMPLE_ID | PERF_SAMPLE_STREAM_ID | PERF_SAMPLE_CPU |
+				      PERF_SAMPLE_PERIOD | PERF_SAMPLE_READ;
+	uint64_t st = d->nr_attrs ? d->attrs[0].attr.sample_type : 0;
+
+	d->time_pos = d->chain_pos = -1;
+	for (int i = 1; i < d->nr_attrs; i++)
+		if (d->attrs[i].attr.sample_type != st)
+			return;
+	if (st & PERF_SAMPLE_TIME)
+		d->time_pos = __builtin_popcountll(st & before_time);
+	if ((st & PERF_SAMPLE_CALLCHAIN) && !(st & PERF_SAMPLE_READ))
+		d->chain_pos = __builtin_popcountll(st & before_chain);
+}
+
+int ppm_data__sample_time(const struct ppm_data *d, const struct perf_event_header *h,
+			  uint64_t *time)
+{
+	struct ppm_sample s;
+
+	if (d->time_pos >= 0) {
+		if (h->size < sizeof(*h) + 8 * ((size_t)d->time_pos + 1))
+			return -EINVAL;
+		memcpy(time, (const unsigned char *)(h + 1) + 8 * (size_t)d->time_pos, 8);
+		return 0;
+	}
+	if (ppm_data__parse_sample(d, h, &s) || !(d->attrs[s.attr].attr.sample_type & PERF_SAMPLE_TIME))
+		return -ENOENT;
+	*time = s.time;
+	return 0;
+}
+
+int ppm_data__sample_chain(const struct ppm_data *d, const struct perf_event_header *h,
+			   uint64_t *ip, const uint64_t **chain, uint64_t *nr)
+{
+	const uint64_t *p = (const uint64_t *)(h + 1);
+	size_t words = (h->size - sizeof(*h)) / 8;
+	struct ppm_sample s;
+
+	if (d->chain_pos >= 0) {
+		if (words < (size_t)d->chain_pos + 1)
+			return -EINVAL;
+		*ip = (d->attrs[0].attr.sample_type & PERF_SAMPLE_IP) ?
+			      p[!!(d->attrs[0].attr.sample_type & PERF_SAMPLE_IDENTIFIER)] : 0;
+		*nr = p[d->chain_pos];
+		if (*nr > words - (size_t)d->chain_pos - 1)
+			return -EINVAL;
+		*chain = p + d->chain_pos + 1;
+		return 0;
+	}
+	if (ppm_data__parse_sample(d, h, &s))
+		return -EINVAL;
+	*ip = s.ip;
+	*chain = s.callchain;
+	*nr = s.nr_callchain;
+	return 0;
+}
+
 static void find_id_positions(struct ppm_data *d)
 {
 	uint64_t st = d->attrs[0].attr.sample_type;
 	int pos = 0;
+
+	find_fixed_positions(d);
 
 	d->sample_id_pos = d->trailer_id_pos = -1;
 	if (st & PERF_SAMPLE_IDENTIFIER) {

@@ -41,6 +41,7 @@ struct ppm_data {
 				 * the records up to its last flush are there */
 	int sample_id_pos;      /* u64 index of the id in a sample, -1 when absent */
 	int trailer_id_pos;     /* u64 index of the id counted from a trailer's end, -1 when absent */
+	int time_pos, chain_pos; /* u64 index of a sample's time, call chain; -1: it varies */
 };
 
 /* The sample_id fields every record carries when sample_id_all is set. */
@@ -78,6 +79,12 @@ void ppm_data__close(struct ppm_data *d);
 const struct perf_event_header *ppm_data__next(const struct ppm_data *d, uint64_t *pos, int *rc);
 int ppm_data__parse_sample(const struct ppm_data *d, const struct perf_event_header *h,
 			   struct ppm_sample *s);
+/* A sample's time alone (fast where every event puts it at one place). 0 or -errno. */
+int ppm_data__sample_time(const struct ppm_data *d, const struct perf_event_header *h,
+			  uint64_t *time);
+/* A sample's ip and call chain alone (likewise). 0 or -errno. */
+int ppm_data__sample_chain(const struct ppm_data *d, const struct perf_event_header *h,
+			   uint64_t *ip, const uint64_t **chain, uint64_t *nr);
 int ppm_data__parse_id(const struct ppm_data *d, const struct perf_event_header *h,
 		       struct ppm_sample_id *id);
 /* A user register of a DWARF sample by its perf_regs number (x86-64: 6 bp, 7 sp, 8 ip). */

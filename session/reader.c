@@ -142,11 +142,10 @@ static uint64_t record_time(const struct ppm_data *d, const struct perf_event_he
 			    uint64_t last)
 {
 	if (h->type == PERF_RECORD_SAMPLE) {
-		struct ppm_sample s;
+		uint64_t t;
 
-		if (ppm_data__parse_sample(d, h, &s) == 0 &&
-		    (d->attrs[s.attr].attr.sample_type & PERF_SAMPLE_TIME))
-			return s.time;
+		if (ppm_data__sample_time(d, h, &t) == 0)
+			return t;
 	} else {
 		struct ppm_sample_id id;
 
@@ -213,16 +212,17 @@ static int gather_kernel_addrs(struct ppm_reader *r)
 	int rc = 0, e = 0;
 
 	while (!e && (h = ppm_data__next(d, &pos, &rc))) {
-		struct ppm_sample s;
+		const uint64_t *chain;
+		uint64_t ip0, nr;
 		int kernel;
 
-		if (h->type != PERF_RECORD_SAMPLE || ppm_data__parse_sample(d, h, &s))
+		if (h->type != PERF_RECORD_SAMPLE || ppm_data__sample_chain(d, h, &ip0, &chain, &nr))
 			continue;
-		kernel = (s.misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
-		if (!s.nr_callchain && kernel)
-			e = add_addr(r, s.ip, &cap);
-		for (uint64_t i = 0; !e && i < s.nr_callchain; i++) {
-			uint64_t ip = s.callchain[i];
+		kernel = (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+		if (!nr && kernel)
+			e = add_addr(r, ip0, &cap);
+		for (uint64_t i = 0; !e && i < nr; i++) {
+			uint64_t ip = chain[i];
 
 			if (ip >= PERF_CONTEXT_MAX)
 				kernel = ip == PERF_CONTEXT_KERNEL;
