@@ -23,12 +23,12 @@ static const char list_usage[] =
 static void print_list(FILE *out, const struct ppm_event_list *l, bool all, const char *filter)
 {
 	static const char *const kind_names[PPM_EVENT_KINDS] = {
-		"Hardware event", "Software event", "Hardware cache event", ""
+		"Hardware event", "Software event", "Hardware cache event", "", "Tracepoint event"
 	};
 	int printed = 0;
 
 	fprintf(out, "List of pre-defined events (to be used in -e):\n\n");
-	for (int k = 0; k < PPM_EVENT_KINDS; k++) {
+	for (int k = 0; k < PPM_EVENT_TRACEPOINT; k++) {
 		int any = 0;
 
 		for (size_t i = 0; i < l->nr; i++) {
@@ -50,6 +50,9 @@ static void print_list(FILE *out, const struct ppm_event_list *l, bool all, cons
 	if (!filter || strcasestr("rNNN", filter))
 		fprintf(out, "  %-48s [Raw hardware event descriptor]%s\n", "rNNN",
 			l->have_pmu ? "" : " (not available here)");
+	for (size_t i = 0; i < l->nr; i++)
+		if (l->v[i].kind == PPM_EVENT_TRACEPOINT)
+			fprintf(out, "  %-48s [%s]\n", l->v[i].name, kind_names[PPM_EVENT_TRACEPOINT]);
 	if (!l->have_pmu)
 		fprintf(out, "\nThis machine exposes no hardware PMU (a virtual machine?): hardware, "
 			     "cache and raw events cannot be counted%s%s%s; 'cycles' falls back to "

@@ -400,6 +400,43 @@ static void fill_opts(struct recording *r)
 	o->perfmap_text = jitdump_names;
 }
 
+/* The DWARF transform steps over the fields tracepoint samples carry: which ones do. */
+static int tell_unwinder_raw(struct recording *r)
+{
+	size_t total = 0, n = 0;
+	int tracepoints = 0;
+
+	for (int e = 0; e < r->nr_ev; e++)
+		if (ppm_event__is_tracepoint(&r->evs[e])) {
+			size_t k;
+
+			ppm_record__event_ids(r->rec, e, &k);
+			total += k;
+			tracepoints++;
+		}
+	if (!tracepoints)
+		return 0;
+	if (r->nr_ev == 1) {
+		ppm_dwarf__set_raw(r->dw, 1, NULL, 0);
+		return 0;
+	}
+	r->raw_ids = malloc(total * sizeof(*r->raw_ids) + 1);
+	if (!r->raw_ids) {
+		ppm_cmd__err("out of memory");
+		return -1;
+	}
+	for (int e = 0; e < r->nr_ev; e++)
+		if (ppm_event__is_tracepoint(&r->evs[e])) {
+			size_t k;
+			const uint64_t *ids = ppm_record__event_ids(r->rec, e, &k);
+
+			memcpy(r->raw_ids + n, ids, k * sizeof(*ids));
+			n += k;
+		}
+	ppm_dwarf__set_raw(r->dw, 0, r->raw_ids, n);
+	return 0;
+}
+
 /* Opens the events; an unprivileged user's locked-memory allowance shrinks the rings. */
 static int open_events(struct recording *r)
 {
@@ -430,7 +467,7 @@ static int open_events(struct recording *r)
 	if (r->opts.mmap_pages != r->a.pages)
 		ppm_cmd__notice("ring buffers reduced to %u pages per CPU (the locked-memory allowance)",
 				r->opts.mmap_pages);
-	return 0;
+	return r->dw ? tell_unwinder_raw(r) : 0;
 }
 
 /*
@@ -727,6 +764,7 @@ void ppm_recording__release(struct recording *r)
 	ppm_attach__release(&r->at);
 	ppm_record__free(r->rec);
 	ppm_dwarf__free(r->dw);
+	free(r->raw_ids);
 	ppm_event__free_list(r->evs, r->nr_ev > 0 ? r->nr_ev : 0);
 }
 

@@ -61,6 +61,7 @@ struct recording {
 	int status;
 	struct ppm_attach at;    /* -p: the Python processes and what was done to name them */
 	int write_failed;        /* -errno of the write that stopped the recording */
+	uint64_t *raw_ids;       /* DWARF: the ids of tracepoint events (their samples carry RAW) */
 	int exited;              /* the command, or every process watched, is gone */
 };
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "tracepoint.h"
 #include "../util/array.h"
 #include "../util/array.h"
 #include "pfm.h"
@@ -198,10 +199,29 @@ int ppm_event__parse(struct ppm_event *ev, const char *name)
 		if (!err)
 			err = apply_modifiers(&ev->attr, colon + 1);
 	}
+	/* "subsys:name": a kernel tracepoint, every hit a sample (perf's period 1) */
+	if (err && strchr(name, ':')) {
+		uint64_t id;
+		int terr = ppm_tracepoint__id(name, &id);
+
+		if (terr == 0) {
+			memset(&ev->attr, 0, sizeof(ev->attr));
+			ev->attr.type = PERF_TYPE_TRACEPOINT;
+			ev->attr.config = id;
+			err = 0;
+		} else if (terr == -EACCES) {
+			err = -EACCES;
+		}
+	}
 	if (err)
 		return err;
 	ev->name = strdup(name);
 	return ev->name ? 0 : -ENOMEM;
+}
+
+bool ppm_event__is_tracepoint(const struct ppm_event *ev)
+{
+	return ev->attr.type == PERF_TYPE_TRACEPOINT;
 }
 
 void ppm_event__release(struct ppm_event *ev)
@@ -224,6 +244,20 @@ static int list_add(struct ppm_event **arr, int *nr, const char *name, int group
 	grown[*nr].group = group;
 	(*nr)++;
 	return 0;
+}
+
+struct glob_ctx {
+	struct ppm_event **arr;
+	int *nr;
+	int matched;
+};
+
+static int glob_add(void *ctx, const char *name)
+{
+	struct glob_ctx *g = ctx;
+
+	g->matched++;
+	return list_add(g->arr, g->nr, name, -1);
 }
 
 /*
@@ -282,7 +316,16 @@ int ppm_event__parse_list(const char *list, struct ppm_event **evs, char *bad, s
 				break;
 			}
 			snprintf(tok, sizeof(tok), "%.*s", (int)len, p);
-			err = list_add(&arr, &nr, tok, -1);
+			if (strchr(tok, ':') && strpbrk(tok, "*?[")) {
+				/* a pattern of tracepoints, 'sched:*': each one that matches */
+				struct glob_ctx g = { &arr, &nr, 0 };
+
+				err = ppm_tracepoint__each(tok, glob_add, &g);
+				if (!err && !g.matched)
+					err = -ENOENT;
+			} else {
+				err = list_add(&arr, &nr, tok, -1);
+			}
 			if (err)
 				snprintf(bad, badlen, "%s", tok);
 			p += len;
@@ -536,6 +579,14 @@ static int list_generic(struct list_ctx *c)
 	return err;
 }
 
+static int list_tracepoint(void *ctx, const char *name)
+{
+	char line[640];
+
+	snprintf(line, sizeof(line), "%s\t%s", name, name);
+	return list_push(ctx, PPM_EVENT_TRACEPOINT, line, true);
+}
+
 int ppm_event__list(struct ppm_event_list *l, bool all, const char *filter)
 {
 	struct list_ctx c = { l, 0, all, filter };
@@ -560,6 +611,14 @@ int ppm_event__list(struct ppm_event_list *l, bool all, const char *filter)
 		if (ok || all)
 			err = list_push(&c, PPM_EVENT_SW, line, ok);
 		ppm_event__release(&ev);
+	}
+	/* tracepoints last, as perf lists them; openable where tracefs lets us read ids */
+	if (!err) {
+		struct list_ctx *cp = &c;
+
+		err = ppm_tracepoint__each(NULL, list_tracepoint, cp);
+		if (err == -ENOENT || err == -EACCES)
+			err = 0; /* no tracefs here: no tracepoints to offer */
 	}
 	/* "names\tequiv" becomes the names, and a PMU event's description */
 	for (size_t i = 0; i < l->nr; i++) {

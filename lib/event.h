@@ -15,6 +15,7 @@ struct ppm_event {
 	char *name;                  /* as the user wrote it, or the fallback's name */
 	struct perf_event_attr attr; /* type, config and privilege bits only */
 	int group;                   /* index of its group's leader in the list, or -1 */
+	bool every_hit;              /* sampled at each hit, whatever -F says (off-CPU) */
 };
 
 /* Returns 0, -ENOENT for a name libpfm4 does not know, -EINVAL for bad syntax. */
@@ -28,6 +29,8 @@ void ppm_event__release(struct ppm_event *ev);
 int ppm_event__parse_list(const char *list, struct ppm_event **evs, char *bad, size_t badlen);
 void ppm_event__free_list(struct ppm_event *evs, int nr);
 
+/* A kernel tracepoint ("sched:sched_switch", PERF_TYPE_TRACEPOINT). */
+bool ppm_event__is_tracepoint(const struct ppm_event *ev);
 /* Counted by the CPU's PMU (hardware, cache or raw events). */
 bool ppm_event__is_hardware(const struct ppm_event *ev);
 /* True when the kernel exposes a core PMU (/sys/bus/event_source/devices/cpu). */
@@ -42,7 +45,8 @@ int ppm_event__fallback(struct ppm_event *ev);
 int ppm_event__generic_hw(const struct perf_event_attr *attr);
 
 /* 'pyperfmap list': the events this machine offers, by kind, in perf list's order. */
-enum ppm_event_kind { PPM_EVENT_HW, PPM_EVENT_SW, PPM_EVENT_CACHE, PPM_EVENT_PMU, PPM_EVENT_KINDS };
+enum ppm_event_kind { PPM_EVENT_HW, PPM_EVENT_SW, PPM_EVENT_CACHE, PPM_EVENT_PMU,
+		      PPM_EVENT_TRACEPOINT, PPM_EVENT_KINDS };
 
 struct ppm_event_entry {
 	enum ppm_event_kind kind;

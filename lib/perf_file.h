@@ -36,6 +36,7 @@ struct ppm_file_attr {
 
 /* Feature bits that perf defines and that pyperfmap writes or reads. */
 enum {
+	PPM_FEAT_TRACING_DATA = 1, /* perf's: tracepoint formats, needed to read their events */
 	PPM_FEAT_BUILD_ID = 2,     /* perf's: the build ids of the binaries samples fell in */
 	PPM_FEAT_HOSTNAME = 3,
 	PPM_FEAT_OSRELEASE = 4,

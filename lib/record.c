@@ -17,6 +17,7 @@
 #include "proctree.h"
 #include "data_reader.h"
 #include "record.h"
+#include "tracepoint.h"
 #include "ring.h"
 #include "synth.h"
 
@@ -88,6 +89,9 @@ static void build_attr(const struct ppm_record *rec, int ev, struct perf_event_a
 		attr->sample_type |= PERF_SAMPLE_IDENTIFIER;
 	if (o->callchain)
 		attr->sample_type |= PERF_SAMPLE_CALLCHAIN;
+	/* a tracepoint's fields, which perf reads (and needs: perf report does) */
+	if (attr->type == PERF_TYPE_TRACEPOINT)
+		attr->sample_type |= PERF_SAMPLE_RAW;
 	if (o->dwarf_stack) {
 		/* The kernel's part of the chain, and what a user-space unwinder needs. */
 		attr->sample_type |= PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_REGS_USER |
@@ -97,7 +101,10 @@ static void build_attr(const struct ppm_record *rec, int ev, struct perf_event_a
 		attr->sample_stack_user = o->dwarf_stack;
 	}
 	attr->read_format = PERF_FORMAT_ID;
-	if (o->freq) {
+	if (attr->type == PERF_TYPE_TRACEPOINT || o->events[ev].every_hit) {
+		/* each hit a sample (tracepoints, as perf; the off-CPU event) */
+		attr->sample_period = 1;
+	} else if (o->freq) {
 		attr->freq = 1;
 		attr->sample_freq = o->freq;
 	} else {
@@ -300,6 +307,28 @@ static int emit(void *ctx, struct perf_event_header *h, uint32_t pid, uint32_t t
 
 static int checkpoint(struct ppm_record *rec, int complete);
 
+/* The formats of the tracepoints recorded, without which perf reads none of the file. */
+static int add_tracing_data(struct ppm_record *rec)
+{
+	const char **names = malloc((size_t)rec->opts.nr_events * sizeof(*names));
+	void *data;
+	size_t len;
+	int nr = 0, err;
+
+	if (!names)
+		return -ENOMEM;
+	for (int e = 0; e < rec->opts.nr_events; e++)
+		if (rec->opts.events[e].attr.type == PERF_TYPE_TRACEPOINT)
+			names[nr++] = rec->opts.events[e].name;
+	err = nr ? ppm_tracepoint__tracing_data(names, nr, &data, &len) : 0;
+	free(names);
+	if (!nr || err)
+		return err;
+	err = ppm_data_writer__add_feature(rec->w, PPM_FEAT_TRACING_DATA, data, len);
+	free(data);
+	return err;
+}
+
 static int add_header_features(struct ppm_record *rec)
 {
 	struct utsname u;
@@ -415,6 +444,8 @@ int ppm_record__start(struct ppm_record *rec, int out_fd)
 	}
 	/* The file is whole from here on: a recorder that dies leaves it readable. */
 	err = rec->w ? add_header_features(rec) : 0;
+	if (!err && rec->w)
+		err = add_tracing_data(rec);
 	return err ? err : checkpoint(rec, 0);
 }
 
@@ -727,6 +758,12 @@ const uint64_t *ppm_record__kernel_ips(struct ppm_record *rec, size_t *nr)
 int ppm_record__add_feature(struct ppm_record *rec, int feat, const void *buf, size_t size)
 {
 	return rec->w ? ppm_data_writer__add_feature(rec->w, feat, buf, size) : 0;
+}
+
+const uint64_t *ppm_record__event_ids(const struct ppm_record *rec, int ev, size_t *nr)
+{
+	*nr = rec->nr_ids[ev];
+	return rec->ids[ev];
 }
 
 const struct ppm_data *ppm_record__data(const struct ppm_record *rec)

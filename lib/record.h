@@ -84,6 +84,8 @@ struct ppm_record *ppm_record__new(const struct ppm_record_opts *opts);
 int ppm_record__open(struct ppm_record *rec, struct ppm_err *err);
 /* out_fd < 0: no file (a live view without -o); the records still reach opts.observe. */
 int ppm_record__start(struct ppm_record *rec, int out_fd);
+/* The sample ids of event ev (after open). */
+const uint64_t *ppm_record__event_ids(const struct ppm_record *rec, int ev, size_t *nr);
 /* What the records written are, for parsing them (ppm_data__parse_sample); after start. */
 const struct ppm_data *ppm_record__data(const struct ppm_record *rec);
 /* Waits up to timeout_ms for data and drains every ring. Returns records written or -errno. */

@@ -21,6 +21,9 @@ struct ppm_dwarf {
 	struct ppm_unwinder *u;
 	int multi;        /* PERF_SAMPLE_IDENTIFIER first */
 	int has_cpu;
+	int all_raw;      /* every sample carries PERF_SAMPLE_RAW (a lone tracepoint) */
+	const uint64_t *raw_ids; /* else the sample ids of the events that do */
+	size_t nr_raw_ids;
 	struct ppm_dwarf_stats stats;
 	uint64_t ips[MAX_FRAMES];
 };
@@ -61,6 +64,23 @@ void ppm_dwarf__free(struct ppm_dwarf *d)
 	free(d);
 }
 
+void ppm_dwarf__set_raw(struct ppm_dwarf *d, int all, const uint64_t *ids, size_t nr)
+{
+	d->all_raw = all;
+	d->raw_ids = ids;
+	d->nr_raw_ids = nr;
+}
+
+static int has_raw(const struct ppm_dwarf *d, uint64_t id)
+{
+	if (d->all_raw)
+		return 1;
+	for (size_t i = 0; i < d->nr_raw_ids; i++)
+		if (d->raw_ids[i] == id)
+			return 1;
+	return 0;
+}
+
 const struct ppm_dwarf_stats *ppm_dwarf__stats(const struct ppm_dwarf *d)
 {
 	return &d->stats;
@@ -71,7 +91,7 @@ const struct perf_event_header *ppm_dwarf__transform(void *ctx, const struct per
 {
 	struct ppm_dwarf *d = ctx;
 	const uint64_t *w = (const uint64_t *)(in + 1);
-	size_t words = (in->size - sizeof(*in)) / 8, i = 0, head, knr, n;
+	size_t words = (in->size - sizeof(*in)) / 8, i = 0, head, knr, n, raw_at = 0, raw_words = 0;
 	uint64_t abi, regs[3] = { 0, 0, 0 }, ssize = 0, dyn = 0, *o;
 	const unsigned char *stack = NULL;
 	uint32_t pid;
@@ -93,6 +113,17 @@ const struct perf_event_header *ppm_dwarf__transform(void *ctx, const struct per
 	if (knr > words - i)
 		return in;
 	i += knr;
+	if (i < words && has_raw(d, d->multi ? w[0] : 0)) {
+		uint32_t rsize;
+
+		/* a tracepoint's fields: a u32 size, the bytes, padded to 8; kept as they are */
+		memcpy(&rsize, w + i, 4);
+		raw_at = i;
+		raw_words = (4 + (size_t)rsize + 7) / 8;
+		if (raw_words > words - i)
+			return in;
+		i += raw_words;
+	}
 	if (i >= words)
 		return in;
 	abi = w[i++];
@@ -119,7 +150,8 @@ const struct perf_event_header *ppm_dwarf__transform(void *ctx, const struct per
 		d->stats.ends[end]++;
 	}
 	/* The sample as it would be with a plain callchain: kernel part, then ours. */
-	n = head + 1 + knr + (frames ? 1 + (size_t)frames + (end != PPM_UNWIND_COMPLETE) : 0);
+	n = head + 1 + knr + (frames ? 1 + (size_t)frames + (end != PPM_UNWIND_COMPLETE) : 0) +
+	    raw_words;
 	if (sizeof(*in) + n * 8 > out_cap || sizeof(*in) + n * 8 > 65535)
 		return in;
 	memcpy(out, in, sizeof(*in));
@@ -136,6 +168,8 @@ const struct perf_event_header *ppm_dwarf__transform(void *ctx, const struct per
 		if (end != PPM_UNWIND_COMPLETE)
 			u[frames] = 0;
 	}
+	if (raw_words)
+		memcpy(o + n - raw_words, w + raw_at, raw_words * 8);
 	((struct perf_event_header *)out)->size = (uint16_t)(sizeof(*in) + n * 8);
 	return out;
 }
