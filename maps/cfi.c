@@ -14,6 +14,7 @@ struct ppm_cfi {
 	int fd;
 	Elf *elf;
 	Dwarf *dwarf;          /* for .debug_frame, when there is no .eh_frame */
+	char *copy;            /* an image read from memory (the vdso), kept while open */
 	Dwarf_CFI *eh, *debug;
 };
 
@@ -47,6 +48,31 @@ error:
 	return NULL;
 }
 
+struct ppm_cfi *ppm_cfi__open_mem(const void *image, size_t size)
+{
+	struct ppm_cfi *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->fd = -1;
+	c->copy = malloc(size);
+	if (!c->copy || ppm_elf__init())
+		goto error;
+	memcpy(c->copy, image, size);
+	c->elf = elf_memory(c->copy, size);
+	if (!c->elf)
+		goto error;
+	c->eh = dwarf_getcfi_elf(c->elf);
+	if (!c->eh) {
+		errno = ENOENT;
+		goto error;
+	}
+	return c;
+error:
+	ppm_cfi__close(c);
+	return NULL;
+}
+
 void ppm_cfi__close(struct ppm_cfi *c)
 {
 	if (!c)
@@ -59,6 +85,7 @@ void ppm_cfi__close(struct ppm_cfi *c)
 		elf_end(c->elf);
 	if (c->fd >= 0)
 		close(c->fd);
+	free(c->copy);
 	free(c);
 }
 

@@ -5,6 +5,7 @@
 #ifndef PPM_CFI_H
 #define PPM_CFI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum { PPM_REG_RBP = 6, PPM_REG_RSP = 7 };
@@ -29,6 +30,8 @@ struct ppm_cfi;
 
 /* Opens the CFI of an ELF file; NULL (errno set) when it has none. */
 struct ppm_cfi *ppm_cfi__open(const char *path);
+/* The CFI of an ELF image in memory (this kernel's vdso, which is every process's). */
+struct ppm_cfi *ppm_cfi__open_mem(const void *image, size_t size);
 void ppm_cfi__close(struct ppm_cfi *cfi);
 /* The rule at an ELF virtual address. */
 void ppm_cfi__rule(struct ppm_cfi *cfi, uint64_t vaddr, struct ppm_cfi_rule *rule);

@@ -1,8 +1,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "cfi.h"
+#include "elf_symbols.h"
 #include "unwind.h"
 #include "../util/array.h"
 
@@ -99,7 +101,15 @@ static struct ppm_cfi *cfi_of(struct ppm_unwinder *u, const struct ppm_dso *dso)
 	if (ppm_array__reserve((void **)&u->cfis, &u->cfis_cap, u->cfis_nr + 1, sizeof(*u->cfis)))
 		return NULL;
 	u->cfis[u->cfis_nr].dso = dso;
-	u->cfis[u->cfis_nr].cfi = ppm_cfi__open(dso->file);
+	if (dso->kind == PPM_DSO_VDSO) {
+		/* the kernel's vdso is the same image in every process: read ours */
+		const void *img = (const void *)getauxval(AT_SYSINFO_EHDR);
+		size_t size = img ? ppm_elf__image_size(img) : 0;
+
+		u->cfis[u->cfis_nr].cfi = size ? ppm_cfi__open_mem(img, size) : NULL;
+	} else {
+		u->cfis[u->cfis_nr].cfi = ppm_cfi__open(dso->file);
+	}
 	return u->cfis[u->cfis_nr++].cfi;
 }
 
@@ -281,7 +291,8 @@ int ppm_unwinder__unwind(struct ppm_unwinder *u, pid_t pid, uint64_t ip, uint64_
 			uint64_t vaddr = off;
 			const struct ppm_cfi_rule *r;
 
-			if (dso->kind != PPM_DSO_ELF || ppm_dso__file_vaddr(dso, off, &vaddr)) {
+			if ((dso->kind != PPM_DSO_ELF && dso->kind != PPM_DSO_VDSO) ||
+			    ppm_dso__file_vaddr(dso, off, &vaddr)) {
 				*end = PPM_UNWIND_NO_CFI;
 				return n;
 			}
