@@ -378,7 +378,7 @@ static void write_text(FILE *out, const struct report_args *a, const struct read
 			continue;
 		}
 		v.event = d->attrs[i].name;
-		v.stats = c->r->res.stats;
+		v.stats = ppm_resolver__event_stats(&c->r->res, i);
 		v.children = a->children >= 0 ? a->children : c->any_chain;
 		v.graph = a->graph >= 0 ? a->graph : c->any_chain;
 		v.graph_min = a->graph_min;

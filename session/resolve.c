@@ -163,6 +163,17 @@ static size_t fold_python_self(struct ppm_resolver *r, uint32_t *chain, size_t n
 	return n - (py - glue);
 }
 
+struct ppm_resolve_stats ppm_resolver__event_stats(const struct ppm_resolver *r, int event)
+{
+	struct ppm_resolve_stats st = r->stats;
+
+	if (event >= 0 && event < PPM_RESOLVE_EVENTS) {
+		st.unresolved = r->by_event[event].unresolved;
+		st.incomplete = r->by_event[event].incomplete;
+	}
+	return st;
+}
+
 void ppm_resolver__invalidate(struct ppm_resolver *r)
 {
 	r->generation++;
@@ -327,6 +338,8 @@ int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s)
 static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
 {
 	struct ppm_resolved_sample rs = { s, NULL, r->chain, 0, 0 };
+	struct ppm_resolve_event_stats *ev = s->attr >= 0 && s->attr < PPM_RESOLVE_EVENTS ?
+						     &r->by_event[s->attr] : NULL;
 	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 	size_t n = 0;
 	int err;
@@ -347,14 +360,20 @@ static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
 				continue;
 			}
 			/* A 0 frame ends a stack the recorder's unwinder could not finish. */
-			if (!ip && !kernel)
+			if (!ip && !kernel) {
 				r->stats.incomplete++;
+				if (ev)
+					ev->incomplete++;
+			}
 			err = frame_of(r, (pid_t)s->pid, ip, kernel, !first_in_ctx, &r->chain[n]);
 			if (err)
 				return err;
 			first_in_ctx = 0;
-			if (!r->frames.v[r->chain[n]].sym)
+			if (!r->frames.v[r->chain[n]].sym) {
 				r->stats.unresolved++;
+				if (ev)
+					ev->unresolved++;
+			}
 			n++;
 		}
 	}
@@ -362,8 +381,11 @@ static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
 		err = frame_of(r, (pid_t)s->pid, s->ip, kernel, 0, &r->chain[0]);
 		if (err)
 			return err;
-		if (!r->frames.v[r->chain[0]].sym)
+		if (!r->frames.v[r->chain[0]].sym) {
 			r->stats.unresolved++;
+			if (ev)
+				ev->unresolved++;
+		}
 		n = 1;
 	}
 	if (r->nr_activated && !r->show_interpreter && was_activated(r, (pid_t)s->pid))

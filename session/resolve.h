@@ -44,12 +44,19 @@ struct ppm_resolve_stats {
 	uint64_t unwound_complete;
 };
 
+/* The counts above that belong to one event, for the first PPM_RESOLVE_EVENTS events. */
+#define PPM_RESOLVE_EVENTS 64
+struct ppm_resolve_event_stats {
+	uint64_t unresolved, incomplete;
+};
+
 struct ppm_fcache_slot;
 
 struct ppm_resolver {
 	struct ppm_machine *m;      /* not owned */
 	struct ppm_frames frames;   /* every frame id the sinks were given */
 	struct ppm_resolve_stats stats;
+	struct ppm_resolve_event_stats by_event[PPM_RESOLVE_EVENTS];
 	int show_interpreter;       /* keep the interpreter's frames between Python frames */
 	int python_self;            /* and fold those leafward of the innermost Python frame
 				     * into it: its self time (a live view's rows) */
@@ -90,6 +97,8 @@ int ppm_resolver__record(struct ppm_resolver *r, const struct ppm_data *d,
  * 0 or -ENOMEM.
  */
 int ppm_resolver__unwind_dwarf(struct ppm_resolver *r);
+/* stats as they are for one event (its unresolved frames and incomplete stacks). */
+struct ppm_resolve_stats ppm_resolver__event_stats(const struct ppm_resolver *r, int event);
 /* Cached answers are dropped (symbols were added: a perf map grew). */
 void ppm_resolver__invalidate(struct ppm_resolver *r);
 /* A sample already parsed (a live recording parses its own): as ppm_resolver__record. */
