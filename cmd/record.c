@@ -48,6 +48,12 @@ static const char record_usage[] =
 	"                         rNNN, modifiers (:u :k :pp); a comma-separated list samples\n"
 	"                         several, {a,b} schedules a group together ('pyperfmap list')\n"
 	"  -o, --output <file>    output file (default perf.data; an old one becomes <file>.old)\n"
+	"      --off-cpu          also the time threads wait: event offcpu-time, a sample\n"
+	"                         at each switch-out with its stack, weighing the ns until\n"
+	"                         the thread runs again\n"
+	"      --off-cpu-thresh <ms>  waits this long or longer are written one by one,\n"
+	"                         shorter ones summed per thread and stack (default 500, as\n"
+	"                         perf's)\n"
 	"  -m, --mmap-pages <n>   ring buffer data pages per CPU, a power of two (default 256)\n"
 	"  -p, --pid <pid>        attach to a running process and its threads until it exits\n"
 	"                         or Ctrl-C\n"
@@ -121,6 +127,8 @@ static int parse_args(int argc, char **argv, struct record_args *a, enum ppm_rec
 {
 	static const struct option longopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
+		{ "off-cpu", no_argument, NULL, 'O' },
+		{ "off-cpu-thresh", required_argument, NULL, 'H' },
 		{ "stdio", no_argument, NULL, 'S' },
 		{ "freq", required_argument, NULL, 'F' },
 		{ "count", required_argument, NULL, 'c' },
@@ -152,6 +160,7 @@ static int parse_args(int argc, char **argv, struct record_args *a, enum ppm_rec
 	a->freq = 4000;
 	a->pages = 256;
 	a->delay = 1.0;
+	a->off_cpu_thresh = 500; /* perf's default */
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, mode == PPM_TOP ? "+F:c:ge:o:m:p:aqvhd:" :
@@ -169,6 +178,17 @@ static int parse_args(int argc, char **argv, struct record_args *a, enum ppm_rec
 			break;
 		case 'S':
 			a->stdio = 1;
+			break;
+		case 'O':
+			a->off_cpu = 1;
+			break;
+		case 'H':
+			a->off_cpu_thresh = strtod(optarg, &end);
+			if (*end || a->off_cpu_thresh < 0 || a->off_cpu_thresh > 3.6e6) {
+				ppm_cmd__err("invalid off-CPU threshold '%s' (milliseconds, as perf's)", optarg);
+				return -1;
+			}
+			a->off_cpu = 1;
 			break;
 		case 'F':
 			if (ppm_cmd__parse_u64(optarg, &a->freq) || !a->freq) {
@@ -398,6 +418,10 @@ static void fill_opts(struct recording *r)
 	o->system_wide = a->system_wide;
 	o->pid = attaching(r) || a->system_wide ? 0 : r->wl.pid;
 	o->perfmap_text = jitdump_names;
+	if (a->off_cpu) {
+		o->off_cpu = r->nr_ev; /* the last event, index + 1 */
+		o->off_cpu_thresh_ns = (uint64_t)(a->off_cpu_thresh * 1e6);
+	}
 }
 
 /* The DWARF transform steps over the fields tracepoint samples carry: which ones do. */
@@ -623,6 +647,36 @@ static void print_summary(const struct recording *r)
  *	-> events opened -> started (attached processes synthesized, events enabled)
  *	-> command released -> drained until done -> finished, committed -> summary
  */
+/*
+ * --off-cpu: one more event, perf's offcpu-time, a sample at each context switch of a
+ * recorded thread (lib/offcpu.h weighs it by the time until the thread runs again).
+ */
+static int add_offcpu_event(struct recording *r)
+{
+	struct ppm_event *grown = realloc(r->evs, (size_t)(r->nr_ev + 1) * sizeof(*grown));
+	struct ppm_event *ev;
+
+	if (!grown) {
+		ppm_cmd__err("out of memory");
+		return -1;
+	}
+	r->evs = grown;
+	ev = &r->evs[r->nr_ev];
+	if (ppm_event__parse(ev, "context-switches")) {
+		ppm_cmd__err("this kernel has no context-switches event for --off-cpu");
+		return -1;
+	}
+	free(ev->name);
+	ev->name = strdup("offcpu-time");
+	ev->every_hit = true;
+	if (!ev->name) {
+		ppm_cmd__err("out of memory");
+		return -1;
+	}
+	r->nr_ev++;
+	return 0;
+}
+
 /* Before anything is opened: the events checked, the output and the command made ready. */
 int ppm_recording__prepare(struct recording *r)
 {
@@ -637,6 +691,8 @@ int ppm_recording__prepare(struct recording *r)
 		ppm_advice__unknown_event(bad);
 		return 2;
 	}
+	if (r->a.off_cpu && add_offcpu_event(r))
+		return 1;
 	if (attaching(r) && !any_alive(r)) {
 		struct ppm_target t = { r->a.pids, r->a.nr_pids, 0 };
 

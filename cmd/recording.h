@@ -41,6 +41,8 @@ struct record_args {
 	int callchain, quiet, verbose, pages_set, no_sample_cpu, no_trampoline, graph_set;
 	int jitdump;
 	unsigned int dwarf;
+	int off_cpu;              /* --off-cpu */
+	double off_cpu_thresh;    /* --off-cpu-thresh, ms */
 	double delay;             /* top: seconds between refreshes (-d) */
 	int stdio;                /* top: plain snapshots instead of the full-screen view */
 	char **argv;              /* the command: recorded, or with -p the time to record */

@@ -48,6 +48,8 @@ struct ppm_record {
 	const struct perf_event_header **pending; /* per CPU: next record, merged drain */
 	uint64_t *pending_time;                    /* and its time */
 	int stopped;
+	struct ppm_offcpu *offcpu; /* --off-cpu: switch-outs held until their thread runs */
+	uint64_t last_time;        /* the latest record time written */
 	int gone;                 /* attach: thread opens that found the thread gone */
 	long long last_checkpoint_ms;
 	struct timespec start;
@@ -89,6 +91,9 @@ static void build_attr(const struct ppm_record *rec, int ev, struct perf_event_a
 		attr->sample_type |= PERF_SAMPLE_IDENTIFIER;
 	if (o->callchain)
 		attr->sample_type |= PERF_SAMPLE_CALLCHAIN;
+	/* the off-CPU event also asks for PERF_RECORD_SWITCH: when threads run again */
+	if (ev + 1 == o->off_cpu)
+		attr->context_switch = 1;
 	/* a tracepoint's fields, which perf reads (and needs: perf report does) */
 	if (attr->type == PERF_TYPE_TRACEPOINT)
 		attr->sample_type |= PERF_SAMPLE_RAW;
@@ -306,6 +311,7 @@ static int emit(void *ctx, struct perf_event_header *h, uint32_t pid, uint32_t t
 }
 
 static int checkpoint(struct ppm_record *rec, int complete);
+static int write_offcpu(void *ctx, const struct perf_event_header *h);
 
 /* The formats of the tracepoints recorded, without which perf reads none of the file. */
 static int add_tracing_data(struct ppm_record *rec)
@@ -426,6 +432,16 @@ int ppm_record__start(struct ppm_record *rec, int out_fd)
 		rec->desc[e].nr_ids = rec->nr_ids[e];
 	}
 	ppm_data__describe(&rec->live, rec->desc, rec->opts.nr_events);
+	if (rec->opts.off_cpu) {
+		int multi = rec->opts.nr_events > 1;
+		struct ppm_offcpu_layout l = { multi + 2, multi + 3 + !rec->opts.no_sample_cpu };
+
+		rec->offcpu = ppm_offcpu__new(rec->opts.off_cpu_thresh_ns, &l, write_offcpu, rec);
+		if (!rec->offcpu) {
+			free(wa);
+			return -ENOMEM;
+		}
+	}
 	rec->w = out_fd >= 0 ? ppm_data_writer__new(out_fd, wa, (size_t)rec->opts.nr_events) : NULL;
 	free(wa);
 	if (out_fd >= 0 && !rec->w)
@@ -555,15 +571,84 @@ static uint64_t record_time(const struct ppm_record *rec, const struct perf_even
 	return words >= trailer ? u[words - trailer + 1] : 0;
 }
 
+/* Whether a sample is the off-CPU event's (by its id when there are several events). */
+static int is_offcpu_sample(const struct ppm_record *rec, const struct perf_event_header *h)
+{
+	int ev = rec->opts.off_cpu - 1;
+	uint64_t id;
+
+	if (rec->opts.nr_events == 1)
+		return 1;
+	memcpy(&id, h + 1, 8); /* PERF_SAMPLE_IDENTIFIER comes first */
+	for (size_t i = 0; i < rec->nr_ids[ev]; i++)
+		if (rec->ids[ev][i] == id)
+			return 1;
+	return 0;
+}
+
+/* A thread's tid from a sample ([id] ip pid|tid) or a record's trailer (pid|tid time ...). */
+static pid_t record_tid(const struct ppm_record *rec, const struct perf_event_header *h)
+{
+	const uint32_t *w = (const uint32_t *)(h + 1);
+	size_t words = (h->size - sizeof(*h)) / 8;
+	size_t multi = rec->opts.nr_events > 1, trailer = 2 + !rec->opts.no_sample_cpu + multi;
+
+	if (h->type == PERF_RECORD_SAMPLE)
+		return words > multi + 1 ? (pid_t)w[2 * (multi + 1) + 1] : -1;
+	return words >= trailer ? (pid_t)w[2 * (words - trailer) + 1] : -1;
+}
+
+/*
+ * Off-CPU: a switch-out sample is held, not written; a thread seen running (its
+ * switch-in, or any sample of it) completes the one it left. The switch records
+ * themselves only tell that: they are not kept. 1 when h was taken here.
+ */
+static int offcpu_record(struct ppm_record *rec, const struct perf_event_header *h, int *err)
+{
+	uint64_t t = record_time(rec, h);
+	pid_t tid = record_tid(rec, h);
+
+	if (h->type == PERF_RECORD_SWITCH) {
+		if (!(h->misc & PERF_RECORD_MISC_SWITCH_OUT))
+			*err = ppm_offcpu__in(rec->offcpu, tid, t);
+		return 1;
+	}
+	if (h->type != PERF_RECORD_SAMPLE)
+		return 0;
+	if (t > rec->last_time)
+		rec->last_time = t;
+	if (is_offcpu_sample(rec, h)) {
+		*err = ppm_offcpu__out(rec->offcpu, h, tid, t);
+		return 1;
+	}
+	*err = ppm_offcpu__in(rec->offcpu, tid, t);
+	return 0;
+}
+
 static int emit_record(struct ppm_record *rec, const struct perf_event_header *h)
 {
+	int err = 0;
+
 	if (rec->opts.transform) {
 		h = rec->opts.transform(rec->opts.transform_ctx, h, rec->xbuf, sizeof(rec->xbuf));
 		if (!h)
 			return 0;
 	}
+	if (rec->offcpu && offcpu_record(rec, h, &err))
+		return err ? err : 1;
+	if (err)
+		return err;
 	note_record(rec, h);
 	return put_record(rec, h) ?: 1;
+}
+
+/* An off-CPU sample, weighed, on its way to the file (ppm_offcpu_write). */
+static int write_offcpu(void *ctx, const struct perf_event_header *h)
+{
+	struct ppm_record *rec = ctx;
+
+	note_record(rec, h);
+	return put_record(rec, h);
 }
 
 /*
@@ -608,8 +693,9 @@ static int drain(struct ppm_record *rec)
 {
 	int written = 0, err;
 
-	/* a transform or an observer keeps a model: the rings merged in time order */
-	int merged = rec->opts.transform || rec->opts.observe;
+	/* a transform or an observer keeps a model, off-CPU pairs a thread's switch-out with
+	 * its switch-in on another CPU: the rings merged in time order */
+	int merged = rec->opts.transform || rec->opts.observe || rec->offcpu;
 
 	if (merged) {
 		written = drain_merged(rec);
@@ -669,6 +755,12 @@ static int checkpoint(struct ppm_record *rec, int complete)
 	size_t maps_size = 0;
 	int err;
 
+	/* the short waits summed since the last checkpoint, and at the end every wait */
+	if (rec->offcpu) {
+		err = ppm_offcpu__flush(rec->offcpu, rec->last_time, complete);
+		if (err)
+			return err;
+	}
 	if (!rec->w)
 		return 0;
 
@@ -782,6 +874,11 @@ int ppm_record__finish(struct ppm_record *rec)
 	return err;
 }
 
+const struct ppm_offcpu_stats *ppm_record__offcpu_stats(const struct ppm_record *rec)
+{
+	return rec->offcpu ? ppm_offcpu__stats(rec->offcpu) : NULL;
+}
+
 const struct ppm_record_stats *ppm_record__stats(const struct ppm_record *rec)
 {
 	return &rec->stats;
@@ -800,6 +897,7 @@ void ppm_record__free(struct ppm_record *rec)
 	for (int e = 0; rec->ids && e < rec->opts.nr_events; e++)
 		free(rec->ids[e]);
 	ppm_data_writer__free(rec->w);
+	ppm_offcpu__free(rec->offcpu);
 	free(rec->desc);
 	ppm_pidset__release(&rec->pids);
 	free(rec->kips.slots);

@@ -21,6 +21,7 @@
 
 #include "err.h"
 #include "event.h"
+#include "offcpu.h"
 
 struct ppm_record_opts {
 	struct ppm_event *events;
@@ -47,6 +48,8 @@ struct ppm_record_opts {
 	int (*observe)(void *ctx, const struct perf_event_header *h);
 	void *observe_ctx;
 	unsigned int mmap_pages;  /* data pages per ring, a power of two */
+	int off_cpu;              /* the off-CPU event's index + 1 (lib/offcpu.h); 0: none */
+	uint64_t off_cpu_thresh_ns; /* waits this long or longer are written one by one */
 	pid_t pid;                /* the command held before exec (attach == 0) */
 	int attach;               /* 1: existing processes (pids), 0: the command */
 	const pid_t *pids;        /* attach: the processes named (-p PID,PID...) */
@@ -99,6 +102,8 @@ const uint64_t *ppm_record__kernel_ips(struct ppm_record *rec, size_t *nr);
 int ppm_record__add_feature(struct ppm_record *rec, int feat, const void *buf, size_t size);
 int ppm_record__finish(struct ppm_record *rec);
 const struct ppm_record_stats *ppm_record__stats(const struct ppm_record *rec);
+/* With an off-CPU event: how the waits were written; else NULL. */
+const struct ppm_offcpu_stats *ppm_record__offcpu_stats(const struct ppm_record *rec);
 void ppm_record__free(struct ppm_record *rec);
 
 #endif
