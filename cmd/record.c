@@ -635,6 +635,15 @@ static void print_summary(const struct recording *r)
 			(unsigned long long)ds->ends[1], (unsigned long long)ds->ends[2],
 			(unsigned long long)ds->ends[3]);
 	}
+	if (ppm_record__offcpu_stats(r->rec)) {
+		const struct ppm_offcpu_stats *os = ppm_record__offcpu_stats(r->rec);
+
+		fprintf(stderr, "pyperfmap: off-CPU: %llu waits, %.3f s in all: %llu written one by one "
+			"(%g ms or more), the rest in %llu sums per thread and stack\n",
+			(unsigned long long)os->blocks, (double)os->ns / 1e9,
+			(unsigned long long)os->direct, r->a.off_cpu_thresh,
+			(unsigned long long)os->summed);
+	}
 	if (st->throttled)
 		ppm_cmd__notice("the kernel throttled sampling %llu times: fewer samples than -F "
 				"asked for (see kernel.perf_cpu_time_max_percent)",

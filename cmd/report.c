@@ -46,6 +46,9 @@ static const char report_usage[] =
 	"                           pprof: gzipped profile.proto, a sample type per event\n"
 	"  -o, --output <file>      write there instead of stdout (replaced only when complete)\n"
 	"      --reverse            flamegraph: open in the callers (reversed) view\n"
+	"      --wall               wall-clock time: the clock event's on-CPU time and\n"
+	"                           offcpu-time (record --off-cpu) as one profile, in ns,\n"
+	"                           for every format\n"
 	"      --show-interpreter   keep the interpreter's own frames between two Python\n"
 	"                           frames (eval loop, vectorcall, the trampoline's hook);\n"
 	"                           by default they are folded away, as -X perf_jit reads\n"
@@ -68,6 +71,7 @@ struct report_args {
 	const char *output;
 	int reverse;
 	int show_interpreter;
+	int wall;           /* --wall: on-CPU and off-CPU time as one profile */
 	double graph_min;
 };
 
@@ -128,7 +132,7 @@ static int parse_sort(const char *keys, int *sort, const char **sort_event)
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
 	enum { OPT_STDIO = 256, OPT_CHILDREN, OPT_NO_CHILDREN, OPT_KALLSYMS, OPT_PCT, OPT_SHOW_INTERP,
-	       OPT_EVENT, OPT_REVERSE, OPT_SYMFS };
+	       OPT_EVENT, OPT_REVERSE, OPT_SYMFS, OPT_WALL };
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
 		{ "stdio", no_argument, NULL, OPT_STDIO },
@@ -141,6 +145,7 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		{ "format", required_argument, NULL, 'F' },
 		{ "kallsyms", required_argument, NULL, OPT_KALLSYMS },
 		{ "symfs", required_argument, NULL, OPT_SYMFS },
+		{ "wall", no_argument, NULL, OPT_WALL },
 		{ "show-interpreter", no_argument, NULL, OPT_SHOW_INTERP },
 		{ "event", required_argument, NULL, OPT_EVENT },
 		{ "output", required_argument, NULL, 'o' },
@@ -215,6 +220,9 @@ static int parse_args(int argc, char **argv, struct report_args *a)
 		case OPT_SHOW_INTERP:
 			a->show_interpreter = 1;
 			break;
+		case OPT_WALL:
+			a->wall = 1;
+			break;
 		case OPT_EVENT:
 			a->event = optarg;
 			break;
@@ -243,6 +251,7 @@ struct reading {
 	struct ppm_hists hs;
 	struct ppm_progress_line pl;
 	int any_chain;     /* some event's samples have call chains */
+	int wall_on, wall_off; /* --wall: the clock event, and offcpu-time, which joins it */
 	int nonempty;      /* events with samples */
 	int sel, sort_ev;  /* --event's and --sort's event, or -1 */
 };
@@ -264,7 +273,7 @@ static struct counter_event *chosen_events(const struct reading *c, const struct
 		if (i == sort_ev)
 			*sort_n = n;
 		ce[n].h = &c->hs.h[i];
-		ce[n].name = d->attrs[i].name;
+		ce[n].name = c->wall_on == i && c->wall_off >= 0 ? "wall-clock" : d->attrs[i].name;
 		ce[n++].attr = &d->attrs[i].attr;
 	}
 	*nr = n;
@@ -274,7 +283,7 @@ static struct counter_event *chosen_events(const struct reading *c, const struct
 static int write_export(FILE *out, const struct report_args *a, struct reading *c,
 			const struct ppm_data *d, int sel)
 {
-	struct ppm_export_opts o = { a->src.input, a->reverse, &c->pl.iface };
+	struct ppm_export_opts o = { a->src.input, a->reverse, &c->pl.iface, a->wall };
 	struct counter_event *ce;
 	int n = 0, active = 0, err;
 
@@ -301,6 +310,41 @@ static int write_export(FILE *out, const struct report_args *a, struct reading *
 	return err ? -1 : 0;
 }
 
+/* --wall's sink: offcpu-time's samples go to the clock event's hist, others nowhere. */
+static int wall_add(void *arg, const struct ppm_resolved_sample *rs)
+{
+	struct reading *c = arg;
+	struct ppm_sample s = *rs->s;
+	struct ppm_resolved_sample w = *rs;
+
+	if (s.attr != c->wall_on && s.attr != c->wall_off)
+		return 0;
+	s.attr = c->wall_on;
+	w.s = &s;
+	return ppm_hists__add(&c->hs, &w);
+}
+
+/* --wall: the on-CPU clock event (its periods are ns) and offcpu-time, or -1 (said). */
+static int find_wall_events(const struct ppm_data *d, struct reading *c)
+{
+	c->wall_on = c->wall_off = -1;
+	for (int i = 0; i < d->nr_attrs; i++) {
+		const struct perf_event_attr *at = &d->attrs[i].attr;
+
+		if (d->attrs[i].name && !strcmp(d->attrs[i].name, "offcpu-time"))
+			c->wall_off = i;
+		else if (c->wall_on < 0 && at->type == PERF_TYPE_SOFTWARE &&
+			 (at->config == PERF_COUNT_SW_CPU_CLOCK || at->config == PERF_COUNT_SW_TASK_CLOCK))
+			c->wall_on = i;
+	}
+	if (c->wall_on >= 0 && c->wall_off >= 0)
+		return 0;
+	ppm_cmd__err("--wall adds on-CPU and off-CPU time: '%s' has no %s (record with --off-cpu and "
+		     "the cpu-clock event, the default without a PMU)", c->r->path,
+		     c->wall_on < 0 ? "cpu-clock or task-clock event" : "offcpu-time event");
+	return -1;
+}
+
 /* The file read into a hist per event; the events --event and --sort name found. */
 static int read_file(const struct report_args *a, struct reading *c)
 {
@@ -308,6 +352,7 @@ static int read_file(const struct report_args *a, struct reading *c)
 	int first = -1;
 
 	c->sel = c->sort_ev = -1;
+	c->wall_on = c->wall_off = -1;
 	c->r = ppm_cmd__open(&a->src, a->show_interpreter, &c->pl);
 	if (!c->r)
 		return -1;
@@ -316,8 +361,16 @@ static int read_file(const struct report_args *a, struct reading *c)
 		ppm_cmd__err("out of memory");
 		return -1;
 	}
-	if (ppm_cmd__read(c->r, ppm_hists__add, &c->hs, &c->pl))
+	if (a->wall && find_wall_events(d, c))
 		return -1;
+	if (a->wall ? ppm_cmd__read(c->r, wall_add, c, &c->pl) :
+		      ppm_cmd__read(c->r, ppm_hists__add, &c->hs, &c->pl))
+		return -1;
+	if (a->wall) {
+		/* one profile: the clock event's hist holds both, shown as wall-clock */
+		c->sel = c->wall_on;
+		return 0;
+	}
 	for (int i = 0; i < d->nr_attrs; i++) {
 		c->any_chain |= c->hs.h[i].has_callchains;
 		c->nonempty += c->hs.h[i].total_samples > 0;
@@ -374,10 +427,11 @@ static void write_text(FILE *out, const struct report_args *a, const struct read
 		if (c->sel < 0 && !c->hs.h[i].total_samples && d->nr_attrs > 1)
 			continue;
 		if (a->format == FMT_FOLDED) {
-			ppm_report__print_folded(out, &c->hs.h[i]);
+			ppm_report__print_folded(out, &c->hs.h[i], a->wall);
 			continue;
 		}
-		v.event = d->attrs[i].name;
+		v.event = c->wall_on == i && c->wall_off >= 0 ? "wall-clock (on-CPU + off-CPU, ns)" :
+								  d->attrs[i].name;
 		v.stats = ppm_resolver__event_stats(&c->r->res, i);
 		v.children = a->children >= 0 ? a->children : c->any_chain;
 		v.graph = a->graph >= 0 ? a->graph : c->any_chain;

@@ -44,6 +44,9 @@ const char *ppm_export__event_unit(const struct counter_event *ev)
 	    (ev->attr->config == PERF_COUNT_SW_CPU_CLOCK ||
 	     ev->attr->config == PERF_COUNT_SW_TASK_CLOCK))
 		return "nanoseconds";
+	/* off-CPU samples weigh the nanoseconds waited (record --off-cpu) */
+	if (ev->name && !strcmp(ev->name, "offcpu-time"))
+		return "nanoseconds";
 	return "count";
 }
 

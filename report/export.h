@@ -59,6 +59,7 @@ struct ppm_export_opts {
 	const char *input;      /* the perf.data file, for titles */
 	int reverse;            /* flame graph: start in the callers (inverted) view */
 	const struct ppm_progress *progress; /* told per stack written */
+	int by_period;          /* weigh stacks by their period (ns: report --wall), not samples */
 };
 
 /* ev[sel] is the event the flame graph weighs by (its samples). */

@@ -76,7 +76,7 @@ static int64_t tree_child(struct tree *t, uint32_t parent, uint32_t name)
 	return (int64_t)t->nr++;
 }
 
-static int build(struct tree *t, const struct hist *h, const struct ppm_progress *pr)
+static int build(struct tree *t, const struct hist *h, const struct ppm_progress *pr, int by_period)
 {
 	const struct ppm_frames *fr = h->frames;
 
@@ -96,14 +96,16 @@ static int build(struct tree *t, const struct hist *h, const struct ppm_progress
 		if (node < 0 || (node = tree_child(t, 0, (uint32_t)node)) < 0)
 			return -ENOMEM;
 		ppm_progress__update(pr, i, h->nr_stacks);
-		t->v[0].value += s->samples;
-		t->v[node].value += s->samples;
+		uint64_t w = by_period ? s->period : s->samples;
+
+		t->v[0].value += w;
+		t->v[node].value += w;
 		for (uint32_t k = 0; k < s->nr; k++) {
 			int64_t name = ppm_names__frame(&t->names, fr, h->arena[s->off + k]);
 
 			if (name < 0 || (node = tree_child(t, (uint32_t)node, (uint32_t)name)) < 0)
 				return -ENOMEM;
-			t->v[node].value += s->samples;
+			t->v[node].value += w;
 		}
 	}
 	return 0;
@@ -165,7 +167,7 @@ int ppm_export__flamegraph(FILE *out, const struct counter_event *ev, const stru
 	memset(&t, 0, sizeof(t));
 	if (!mark)
 		return -EINVAL; /* the build embedded a page without its data mark */
-	err = build(&t, ev->h, o->progress);
+	err = build(&t, ev->h, o->progress, o->by_period);
 	if (err)
 		goto out;
 	fwrite(ppm_flame_html, 1, (size_t)(mark - ppm_flame_html), out);
@@ -173,6 +175,8 @@ int ppm_export__flamegraph(FILE *out, const struct counter_event *ev, const stru
 	ppm_json__string(out, o->input);
 	fputs(",\"event\":", out);
 	ppm_json__string(out, ev->name);
+	if (o->by_period)
+		fputs(",\"unit\":\"ns\"", out);
 	fprintf(out, ",\"reverse\":%d,\"names\":[", o->reverse);
 	for (size_t i = 0; i < t.names.str.nr; i++) {
 		if (i)

@@ -283,7 +283,7 @@ static int cmp_folded(const void *a, const void *b)
 	return strcmp(((const struct folded_line *)a)->text, ((const struct folded_line *)b)->text);
 }
 
-void ppm_report__print_folded(FILE *out, const struct hist *h)
+void ppm_report__print_folded(FILE *out, const struct hist *h, int by_period)
 {
 	struct folded_line *lines = calloc(h->nr_stacks + 1, sizeof(*lines));
 	size_t n = 0;
@@ -305,7 +305,7 @@ void ppm_report__print_folded(FILE *out, const struct hist *h)
 			put_folded_frame(mem, &h->frames->v[fr[k]]);
 		}
 		fclose(mem);
-		lines[n++].samples = s->samples;
+		lines[n++].samples = by_period ? s->period : s->samples;
 	}
 	qsort(lines, n, sizeof(*lines), cmp_folded);
 	for (size_t i = 0; i < n; i++) {

@@ -19,7 +19,8 @@ struct report_view {
 };
 
 void ppm_report__print_text(FILE *out, const struct hist *h, const struct report_view *v);
-void ppm_report__print_folded(FILE *out, const struct hist *h);
+/* One line per distinct stack, its samples (or with by_period its period: ns for --wall). */
+void ppm_report__print_folded(FILE *out, const struct hist *h, int by_period);
 /*
  * The name of a frame. A frame without a symbol is an address in an object, and is
  * named for what is shown: a row of the text or JSON report (and annotate's lists)
