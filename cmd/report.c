@@ -48,7 +48,8 @@ static const char report_usage[] =
 	"      --reverse            flamegraph: open in the callers (reversed) view\n"
 	"      --wall               wall-clock time: the clock event's on-CPU time and\n"
 	"                           offcpu-time (record --off-cpu) as one profile, in ns,\n"
-	"                           for every format\n"
+	"                           for every format (folded stacks and the flame graph\n"
+	"                           weigh offcpu-time and --wall in ns, others in samples)\n"
 	"      --show-interpreter   keep the interpreter's own frames between two Python\n"
 	"                           frames (eval loop, vectorcall, the trampoline's hook);\n"
 	"                           by default they are folded away, as -X perf_jit reads\n"
@@ -280,10 +281,22 @@ static struct counter_event *chosen_events(const struct reading *c, const struct
 	return ce;
 }
 
+/*
+ * Whether folded stacks and the flame graph weigh an event by its period instead of
+ * its samples: the time events whose samples are not a rate (offcpu-time: one sample
+ * a wait, of any length) and the wall view, in nanoseconds.
+ */
+static int by_period(const struct report_args *a, const struct ppm_data *d, int ev)
+{
+	return a->wall || (ev >= 0 && ev < d->nr_attrs && d->attrs[ev].name &&
+			   !strcmp(d->attrs[ev].name, "offcpu-time"));
+}
+
 static int write_export(FILE *out, const struct report_args *a, struct reading *c,
 			const struct ppm_data *d, int sel)
 {
-	struct ppm_export_opts o = { a->src.input, a->reverse, &c->pl.iface, a->wall };
+	struct ppm_export_opts o = { a->src.input, a->reverse, &c->pl.iface,
+				     by_period(a, d, sel >= 0 ? sel : 0) };
 	struct counter_event *ce;
 	int n = 0, active = 0, err;
 
@@ -427,7 +440,7 @@ static void write_text(FILE *out, const struct report_args *a, const struct read
 		if (c->sel < 0 && !c->hs.h[i].total_samples && d->nr_attrs > 1)
 			continue;
 		if (a->format == FMT_FOLDED) {
-			ppm_report__print_folded(out, &c->hs.h[i], a->wall);
+			ppm_report__print_folded(out, &c->hs.h[i], by_period(a, c->r->data, i));
 			continue;
 		}
 		v.event = c->wall_on == i && c->wall_off >= 0 ? "wall-clock (on-CPU + off-CPU, ns)" :
