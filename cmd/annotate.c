@@ -230,7 +230,7 @@ static int print_python(struct annotate *an, const struct ppm_data *d)
 			     an->event ? " for that event" : "");
 		return 1;
 	}
-	printf("# pyperfmap annotate: %s\n#\n", an->py_sym->name);
+	printf("# pyperfmap annotate: %s\n#\n", ppm_cmd__safe(an->py_sym->name));
 	printf("# A Python function: pyperfmap's trampoline gave it a stub of %" PRIu64 " bytes at "
 	       "%#" PRIx64 " (%s) that calls into the interpreter;\n"
 	       "# the stub has no code of its own worth disassembling. Its time is spent in "
@@ -242,7 +242,7 @@ static int print_python(struct annotate *an, const struct ppm_data *d)
 
 		printf("# %-20s samples on the stack: %8" PRIu64 " (%5.1f%% of all)   its own "
 		       "(innermost Python frame): %8" PRIu64 " (%5.1f%%)\n",
-		       d->attrs[e].name, an->py_incl[e],
+		       ppm_cmd__safe(d->attrs[e].name), an->py_incl[e],
 		       an->all[e] ? 100.0 * (double)an->py_incl[e] / (double)an->all[e] : 0.0,
 		       an->py_self[e],
 		       an->all[e] ? 100.0 * (double)an->py_self[e] / (double)an->all[e] : 0.0);
@@ -254,7 +254,7 @@ static int print_python(struct annotate *an, const struct ppm_data *d)
 		qsort_r(an->natives, an->nr_natives, sizeof(*an->natives), cmp_native, &nc);
 		printf("#\n# Where its own time went (share of its own samples), hottest first:\n#\n#");
 		for (int k = 0; k < nr; k++)
-			printf(" %12.12s", d->attrs[ev[k]].name);
+			printf(" %12.12s", ppm_cmd__safe(d->attrs[ev[k]].name));
 		printf("  Symbol\n");
 		for (size_t i = 0; i < an->nr_natives && shown < 25; i++, shown++) {
 			const struct native *n = &an->natives[i];
@@ -266,14 +266,16 @@ static int print_python(struct annotate *an, const struct ppm_data *d)
 
 				printf(" %11.2f%%", own ? 100.0 * (double)n->samples[ev[k]] / (double)own : 0.0);
 			}
-			printf("  [%c] %s  (%s)\n", f->kernel ? 'k' : '.', ppm_report__frame_name(f, buf, sizeof(buf)),
-			       ppm_report__dso_name(f));
+			printf("  [%c] %s  (%s)\n", f->kernel ? 'k' : '.',
+			       ppm_cmd__safe(ppm_report__frame_name(f, buf, sizeof(buf))),
+			       ppm_cmd__safe(ppm_report__dso_name(f)));
 		}
 		if (an->nr_natives > shown)
 			printf("# ... and %zu more\n", an->nr_natives - shown);
 		if (an->nr_natives)
 			printf("#\n# 'pyperfmap annotate %s' shows the instructions of the first.\n",
-			       ppm_report__frame_name(&an->frames->v[an->natives[0].frame], buf, sizeof(buf)));
+			       ppm_cmd__safe(ppm_report__frame_name(&an->frames->v[an->natives[0].frame], buf,
+								    sizeof(buf))));
 	}
 	return 0;
 }
@@ -292,17 +294,18 @@ static struct candidate *hottest(const struct annotate *an)
 static void print_native_header(const struct annotate *an, const struct ppm_data *d,
 				const struct candidate *c, const int *ev, int nr)
 {
-	printf("# pyperfmap annotate: %s in %s\n", an->target, c->dso ? c->dso->path : "[unknown]");
+	printf("# pyperfmap annotate: %s in %s\n", ppm_cmd__safe(an->target),
+	       c->dso ? ppm_cmd__safe(c->dso->path) : "[unknown]");
 	printf("# %#" PRIx64 "-%#" PRIx64 " (%" PRIu64 " bytes); samples:", c->sym->start,
 	       c->sym->end, c->sym->end - c->sym->start);
 	for (int k = 0; k < nr; k++)
-		printf(" %s %" PRIu64, d->attrs[ev[k]].name, c->samples[ev[k]]);
+		printf(" %s %" PRIu64, ppm_cmd__safe(d->attrs[ev[k]].name), c->samples[ev[k]]);
 	printf("\n");
 	for (size_t i = 0; i < an->nr_cands; i++)
 		if (&an->cands[i] != c)
 			printf("# (also %" PRIu64 " samples in a '%s' of %s, not shown)\n",
-			       an->cands[i].total, an->target,
-			       an->cands[i].dso ? an->cands[i].dso->short_name : "[unknown]");
+			       an->cands[i].total, ppm_cmd__safe(an->target),
+			       an->cands[i].dso ? ppm_cmd__safe(an->cands[i].dso->short_name) : "[unknown]");
 }
 
 /* Each instruction with its share of the function's samples per event, source lines between. */
@@ -317,7 +320,7 @@ static void print_listing(const struct ppm_data *d, const struct candidate *c,
 
 	printf("# source lines: %s\n#\n#", src ? "from the binary's DWARF" : "none (no debug info)");
 	for (int k = 0; k < nr; k++)
-		printf(" %10.10s", d->attrs[ev[k]].name);
+		printf(" %10.10s", ppm_cmd__safe(d->attrs[ev[k]].name));
 	printf("     address  instruction\n");
 	for (long i = 0; i < count; i++) {
 		uint64_t n[MAX_EVENTS] = { 0 };
@@ -333,7 +336,7 @@ static void print_listing(const struct ppm_data *d, const struct candidate *c,
 		    (line != last_line || file != last_file)) {
 			const char *base = strrchr(file, '/');
 
-			printf("%*s%s:%d\n", 2 + 11 * nr, "", base ? base + 1 : file, line);
+			printf("%*s%s:%d\n", 2 + 11 * nr, "", ppm_cmd__safe(base ? base + 1 : file), line);
 			last_line = line;
 			last_file = file;
 		}
@@ -353,7 +356,8 @@ static void print_listing(const struct ppm_data *d, const struct candidate *c,
 	for (int k = 0; k < nr; k++)
 		if (shown[ev[k]] != c->samples[ev[k]])
 			printf("# %s: %" PRIu64 " samples fell between instructions or past the code "
-			       "disassembled\n", d->attrs[ev[k]].name, c->samples[ev[k]] - shown[ev[k]]);
+			       "disassembled\n", ppm_cmd__safe(d->attrs[ev[k]].name),
+			       c->samples[ev[k]] - shown[ev[k]]);
 }
 
 static int print_native(struct annotate *an, const struct ppm_data *d)

@@ -47,6 +47,13 @@ int ppm_cmd__read(struct ppm_reader *r, int (*sink)(void *arg, const struct ppm_
 /* The index of d's event named name, or -1 with the error said, naming the option. */
 int ppm_cmd__find_event(const struct ppm_data *d, const char *name, const char *opt);
 
+/*
+ * A name from a file or a profiled program, fit for the terminal (report/escape.h's
+ * rule): itself, or an escaped copy in one of 8 buffers used in turn (so up to 8 can
+ * stand in one printf).
+ */
+const char *ppm_cmd__safe(const char *s);
+
 /* "pyperfmap: <msg>" on stderr. Messages are lowercase with the subject quoted. */
 void ppm_cmd__err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ppm_cmd__notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -42,9 +42,9 @@ static void print_list(FILE *out, const struct ppm_event_list *l, bool all, cons
 			any = 1;
 			printed++;
 			if (k == PPM_EVENT_PMU)
-				fprintf(out, "  %-48s %s%s\n", e->name, e->desc, na);
+				fprintf(out, "  %-48s %s%s\n", ppm_cmd__safe(e->name), ppm_cmd__safe(e->desc), na);
 			else
-				fprintf(out, "  %-48s [%s]%s\n", e->name, kind_names[k], na);
+				fprintf(out, "  %-48s [%s]%s\n", ppm_cmd__safe(e->name), kind_names[k], na);
 		}
 	}
 	if (!filter || strcasestr("rNNN", filter))
@@ -52,7 +52,8 @@ static void print_list(FILE *out, const struct ppm_event_list *l, bool all, cons
 			l->have_pmu ? "" : " (not available here)");
 	for (size_t i = 0; i < l->nr; i++)
 		if (l->v[i].kind == PPM_EVENT_TRACEPOINT)
-			fprintf(out, "  %-48s [%s]\n", l->v[i].name, kind_names[PPM_EVENT_TRACEPOINT]);
+			fprintf(out, "  %-48s [%s]\n", ppm_cmd__safe(l->v[i].name),
+				kind_names[PPM_EVENT_TRACEPOINT]);
 	if (!l->have_pmu)
 		fprintf(out, "\nThis machine exposes no hardware PMU (a virtual machine?): hardware, "
 			     "cache and raw events cannot be counted%s%s%s; 'cycles' falls back to "

@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "progress.h"
+#include "../maps/machine.h"
 #include "../session/reader.h"
 
 struct ppm_reader *ppm_cmd__open(const struct ppm_source *src, int show_interpreter,
@@ -38,11 +39,20 @@ int ppm_cmd__read(struct ppm_reader *r, ppm_sample_sink sink, void *arg,
 {
 	struct ppm_err err;
 
+	const struct ppm_machine_stats *ms;
+
 	if (ppm_reader__run(r, sink, arg, &err)) {
 		ppm_progress_line__end(pl);
 		ppm_cmd__err("%s", err.msg);
 		return -1;
 	}
+	ms = ppm_machine__stats(r->machine);
+	if (ms->perfmap_foreign)
+		ppm_cmd__notice("%d perf map(s) in /tmp not read: not owned by their process's user or "
+				"root: a map someone else wrote is not believed", ms->perfmap_foreign);
+	if (ms->perfmap_cut_bytes)
+		ppm_cmd__notice("perf maps past 1 GiB or a million lines were cut: %llu bytes not read",
+				(unsigned long long)ms->perfmap_cut_bytes);
 	return 0;
 }
 

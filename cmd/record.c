@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "outfile.h"
 #include "recording.h"
+#include "../util/mapfile.h"
 #include "../session/dwarf_record.h"
 #include "../session/session.h"
 #include "workload.h"
@@ -321,7 +322,8 @@ static int jitdump_names(void *ctx, pid_t pid, time_t since, char **text, size_t
 
 	(void)ctx;
 	snprintf(path, sizeof(path), "/tmp/jit-%d.dump", pid);
-	if (lstat(path, &st) || !S_ISREG(st.st_mode) || st.st_mtime < since - 1)
+	if (lstat(path, &st) || !S_ISREG(st.st_mode) || st.st_mtime < since - 1 ||
+	    !ppm_mapfile__trusted(&st, pid, (uid_t)-1))
 		return -ENOENT;
 	return ppm_jitdump__load_text(path, PPM_JITDUMP_MAX, text, len);
 }
@@ -644,6 +646,13 @@ static void print_summary(const struct recording *r)
 			(unsigned long long)os->direct, r->a.off_cpu_thresh,
 			(unsigned long long)os->summed);
 	}
+	if (st->perfmap_skips.foreign)
+		ppm_cmd__notice("%d perf map(s) in /tmp not embedded: not owned by their process's user "
+				"or root (a map planted by someone else is not believed)",
+				st->perfmap_skips.foreign);
+	if (st->perfmap_skips.cut_bytes)
+		ppm_cmd__notice("perf maps over 64 MiB were cut: their last %llu bytes are not embedded",
+				(unsigned long long)st->perfmap_skips.cut_bytes);
 	if (st->throttled)
 		ppm_cmd__notice("the kernel throttled sampling %llu times: fewer samples than -F "
 				"asked for (see kernel.perf_cpu_time_max_percent)",

@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "progress.h"
+#include "../report/escape.h"
 #include "../session/reader.h"
 
 static const char script_usage[] =
@@ -92,15 +93,19 @@ static void print_where(struct script *sc, struct ppm_machine *m, pid_t pid, uin
 	ppm_machine__resolve(m, pid, ip, kernel, &r);
 	if (sc->fields & F_SYM) {
 		if (r.sym) {
-			fprintf(sc->out, " %s", r.sym->name);
+			fputc(' ', sc->out);
+			ppm_term__fputs(r.sym->name, sc->out);
 			if (sc->fields & F_SYMOFF)
 				fprintf(sc->out, "+0x%" PRIx64, r.rel - r.sym->start);
 		} else {
 			fputs(" [unknown]", sc->out);
 		}
 	}
-	if (sc->fields & F_DSO)
-		fprintf(sc->out, " (%s)", r.dso ? r.dso->path : "[unknown]");
+	if (sc->fields & F_DSO) {
+		fputs(" (", sc->out);
+		ppm_term__fputs(r.dso ? r.dso->path : "[unknown]", sc->out);
+		fputc(')', sc->out);
+	}
 }
 
 /*
@@ -130,7 +135,9 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 	FILE *out = sc->out;
 
 	if (f & F_COMM) {
-		const char *comm = ppm_machine__comm_of(m, (pid_t)s->pid, (pid_t)s->tid);
+		char tc[128];
+		const char *comm = ppm_term__name(ppm_machine__comm_of(m, (pid_t)s->pid, (pid_t)s->tid),
+						  tc, sizeof(tc));
 
 		/* perf pads the command to 16 unless a call chain follows on its own lines */
 		if ((f & F_IP) && has_chain)
@@ -157,9 +164,12 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 			if (d->attrs[i].name && (int)strlen(d->attrs[i].name) > sc->event_width)
 				sc->event_width = (int)strlen(d->attrs[i].name);
 	}
-	if (f & F_EVENT)
+	if (f & F_EVENT) {
+		char te[256];
+
 		fprintf(out, "%*s: ", sc->event_width,
-			d->attrs[s->attr].name ? d->attrs[s->attr].name : "?");
+			d->attrs[s->attr].name ? ppm_term__name(d->attrs[s->attr].name, te, sizeof(te)) : "?");
+	}
 	if (!(f & F_IP)) {
 		fputc('\n', out);
 		return 0;

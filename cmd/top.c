@@ -244,10 +244,11 @@ static void row_text(const struct top *t, const struct ppm_live_row *row, char *
 	if (t->q.view != PPM_LIVE_SYMBOLS) {
 		snprintf(buf, len, "%7.2f%% %9llu  %-8d %s", pct(row->self[t->q.sort_event],
 			 tot[t->q.sort_event]), (unsigned long long)row->samples, row->task->id,
-			 row->task->comm ? row->task->comm : "");
+			 row->task->comm ? ppm_cmd__safe(row->task->comm) : "");
 		return;
 	}
-	snprintf(name, sizeof(name), "%s", ppm_report__frame_name(&fr->v[row->frame], num, sizeof(num)));
+	snprintf(name, sizeof(name), "%s",
+		 ppm_cmd__safe(ppm_report__frame_name(&fr->v[row->frame], num, sizeof(num))));
 	if (t->live.nev == 1) {
 		char total[16] = "";
 
@@ -341,7 +342,8 @@ static void draw_detail(struct top *t)
 	int y = 3, lines = LINES;
 	uint64_t total;
 
-	mvprintw(2, 0, "%s", ppm_report__frame_name(&t->res.frames.v[row->frame], num, sizeof(num)));
+	mvprintw(2, 0, "%s", ppm_cmd__safe(ppm_report__frame_name(&t->res.frames.v[row->frame], num,
+								   sizeof(num))));
 	clrtoeol();
 	if (!has_total(t)) {
 		mvprintw(y, 0, "no stacks in this recording: run top with -g for callers and callees");
@@ -354,11 +356,13 @@ static void draw_detail(struct top *t)
 	mvprintw(y++, 0, "Callers (share of its total):");
 	for (size_t i = 0; i < nc && y < lines / 2; i++)
 		mvprintw(y++, 2, "%7.2f%%  %s", pct(callers[i].period, total),
-			 ppm_report__frame_name(&t->res.frames.v[callers[i].frame], num, sizeof(num)));
+			 ppm_cmd__safe(ppm_report__frame_name(&t->res.frames.v[callers[i].frame], num,
+							      sizeof(num))));
 	mvprintw(y++, 0, "Callees:");
 	for (size_t i = 0; i < ne && y < lines - 1; i++)
 		mvprintw(y++, 2, "%7.2f%%  %s", pct(callees[i].period, total),
-			 ppm_report__frame_name(&t->res.frames.v[callees[i].frame], num, sizeof(num)));
+			 ppm_cmd__safe(ppm_report__frame_name(&t->res.frames.v[callees[i].frame], num,
+							      sizeof(num))));
 	mvprintw(lines - 1, 0, "Enter or Esc: back   q: quit");
 	free(callers);
 	free(callees);

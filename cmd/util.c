@@ -8,13 +8,27 @@
 
 #include "cmd.h"
 #include "../lib/log.h"
+#include "../report/escape.h"
 
 static int log_verbose;
 
+const char *ppm_cmd__safe(const char *s)
+{
+	static char bufs[8][1024];
+	static unsigned int next;
+	char *b = bufs[next++ % 8];
+
+	return s ? ppm_term__name(s, b, sizeof(bufs[0])) : s;
+}
+
+/* Messages echo names from files and programs: their control bytes are escaped. */
 static void vprint(const char *fmt, va_list ap)
 {
+	char msg[4096];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	fputs("pyperfmap: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	ppm_term__fputs(msg, stderr);
 	fputc('\n', stderr);
 }
 
@@ -49,7 +63,9 @@ static void log_to_stderr(enum ppm_log_level level, const char *msg)
 {
 	if ((level == PPM_LOG_DEBUG && !log_verbose) || (level != PPM_LOG_WARN && quiet))
 		return;
-	fprintf(stderr, "pyperfmap: %s%s\n", level == PPM_LOG_WARN ? "warning: " : "", msg);
+	fprintf(stderr, "pyperfmap: %s", level == PPM_LOG_WARN ? "warning: " : "");
+	ppm_term__fputs(msg, stderr);
+	fputc('\n', stderr);
 }
 
 void ppm_cmd__setup_log(int verbose)

@@ -151,7 +151,9 @@ int ppm_proctree__nr_threads(pid_t pid)
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+	/* the whole file: a command name may hold a newline, and ')' ends it */
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+	if ((p = strrchr(buf, ')')))
 		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %d", &n);
 	fclose(f);
 	return n;

@@ -766,7 +766,7 @@ static int checkpoint(struct ppm_record *rec, int complete)
 
 	err = ppm_synth__collect_perfmaps(&rec->pids, rec->start.tv_sec, rec->opts.perfmap_text,
 					  rec->opts.perfmap_ctx, &maps, &maps_size,
-					  &rec->stats.perfmaps);
+					  &rec->stats.perfmaps, &rec->stats.perfmap_skips);
 	if (!err && maps_size)
 		err = ppm_data_writer__add_feature(rec->w, PPM_FEAT_PERFMAPS, maps, maps_size);
 	free(maps);

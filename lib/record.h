@@ -22,6 +22,7 @@
 #include "err.h"
 #include "event.h"
 #include "offcpu.h"
+#include "synth.h"
 
 struct ppm_record_opts {
 	struct ppm_event *events;
@@ -77,6 +78,7 @@ struct ppm_record_stats {
 	uint64_t corrupt;
 	uint64_t bytes;
 	int perfmaps;
+	struct ppm_perfmap_skips perfmap_skips; /* maps not embedded: another user's, or cut */
 };
 
 struct ppm_record;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "synth.h"
+#include "../util/mapfile.h"
 
 #define MAX_PERFMAP (64u << 20)  /* a map larger than this is not a perf map */
 
@@ -23,9 +24,13 @@ int ppm_pidset__add(struct ppm_pidset *set, pid_t pid)
 	if ((set->nr + 1) * 2 > set->cap) {
 		size_t cap = set->cap ? set->cap * 2 : 64;
 		pid_t *slots = calloc(cap, sizeof(pid_t));
+		uid_t *uids = calloc(cap, sizeof(uid_t));
 
-		if (!slots)
+		if (!slots || !uids) {
+			free(slots);
+			free(uids);
 			return -ENOMEM;
+		}
 		for (i = 0; i < set->cap; i++) {
 			if (!set->slots[i])
 				continue;
@@ -34,15 +39,19 @@ int ppm_pidset__add(struct ppm_pidset *set, pid_t pid)
 			while (slots[j])
 				j = (j + 1) % cap;
 			slots[j] = set->slots[i];
+			uids[j] = set->uids[i];
 		}
 		free(set->slots);
+		free(set->uids);
 		set->slots = slots;
+		set->uids = uids;
 		set->cap = cap;
 	}
 	for (i = (size_t)pid * 2654435761u % set->cap; set->slots[i]; i = (i + 1) % set->cap)
 		if (set->slots[i] == pid)
 			return 0;
 	set->slots[i] = pid;
+	set->uids[i] = ppm_mapfile__process_uid(pid); /* while it runs: its maps' owner */
 	set->nr++;
 	return 1;
 }
@@ -50,6 +59,7 @@ int ppm_pidset__add(struct ppm_pidset *set, pid_t pid)
 void ppm_pidset__release(struct ppm_pidset *set)
 {
 	free(set->slots);
+	free(set->uids);
 	memset(set, 0, sizeof(*set));
 }
 
@@ -117,10 +127,12 @@ static int synth_comm(pid_t pid, pid_t tid, ppm_emit_fn emit, void *ctx)
 	f = fopen(path, "r");
 	if (!f)
 		return 0; /* the thread is gone */
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
+	/* the name, and the newline the kernel ends it with (a name may hold one itself) */
+	len = fread(comm, 1, sizeof(comm) - 1, f);
 	fclose(f);
-	comm[strcspn(comm, "\n")] = '\0';
+	comm[len] = '\0';
+	if (len && comm[len - 1] == '\n')
+		comm[len - 1] = '\0';
 	memset(&r, 0, sizeof(r));
 	r.h.type = PERF_RECORD_COMM;
 	memcpy(r.bytes + off, ids, sizeof(ids));
@@ -285,13 +297,14 @@ static time_t process_start(pid_t pid)
 	return btime ? (time_t)(btime + ticks / (unsigned long long)sysconf(_SC_CLK_TCK)) : -1;
 }
 
-static int append_map(pid_t pid, time_t since, unsigned char **buf, size_t *size)
+static int append_map(pid_t pid, uid_t noted, time_t since, unsigned char **buf, size_t *size,
+		      struct ppm_perfmap_skips *skips)
 {
 	char path[64];
 	struct stat st;
 	unsigned char *grown;
 	uint32_t hdr[2];
-	size_t need;
+	size_t need, len;
 	ssize_t n;
 	int fd;
 
@@ -310,12 +323,22 @@ static int append_map(pid_t pid, time_t since, unsigned char **buf, size_t *size
 		if (started > 0)
 			since = started;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_mtime < since - 1 ||
-	    st.st_size > MAX_PERFMAP) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_mtime < since - 1) {
 		close(fd);
 		return 0;
 	}
-	need = 8 + pad8((size_t)st.st_size);
+	if (!ppm_mapfile__trusted(&st, pid, noted)) {
+		skips->foreign++;
+		close(fd);
+		return 0;
+	}
+	/* a map past the bound is read up to it (to the end of its last whole line there) */
+	len = (size_t)st.st_size;
+	if (len > MAX_PERFMAP) {
+		skips->cut_bytes += len - MAX_PERFMAP;
+		len = MAX_PERFMAP;
+	}
+	need = 8 + pad8(len);
 	grown = realloc(*buf, *size + need);
 	if (!grown) {
 		close(fd);
@@ -323,10 +346,18 @@ static int append_map(pid_t pid, time_t since, unsigned char **buf, size_t *size
 	}
 	*buf = grown;
 	memset(grown + *size, 0, need);
-	n = pread(fd, grown + *size + 8, (size_t)st.st_size, 0);
+	n = pread(fd, grown + *size + 8, len, 0);
 	close(fd);
 	if (n < 0)
 		return 0;
+	if ((size_t)n < (size_t)st.st_size) {
+		const unsigned char *nl = memrchr(grown + *size + 8, '\n', (size_t)n);
+		size_t keep = nl ? (size_t)(nl - (grown + *size + 8)) + 1 : 0;
+
+		skips->cut_bytes += (size_t)n - keep;
+		memset(grown + *size + 8 + keep, 0, (size_t)n - keep);
+		n = (ssize_t)keep;
+	}
 	hdr[0] = (uint32_t)pid;
 	hdr[1] = (uint32_t)n;
 	memcpy(grown + *size, hdr, 8);
@@ -353,18 +384,19 @@ static int append_text(pid_t pid, const char *text, size_t len, unsigned char **
 
 int ppm_synth__collect_perfmaps(const struct ppm_pidset *set, time_t since,
 				ppm_perfmap_text_fn fallback, void *fallback_ctx, void **buf,
-				size_t *size, int *nr_maps)
+				size_t *size, int *nr_maps, struct ppm_perfmap_skips *skips)
 {
 	unsigned char *out = NULL;
 	size_t used = 0;
 
 	*nr_maps = 0;
+	memset(skips, 0, sizeof(*skips));
 	for (size_t i = 0; i < set->cap; i++) {
 		int rc;
 
 		if (!set->slots[i])
 			continue;
-		rc = append_map(set->slots[i], since, &out, &used);
+		rc = append_map(set->slots[i], set->uids[i], since, &out, &used, skips);
 		if (rc == 0 && fallback) {
 			char *text = NULL;
 			size_t len = 0;

@@ -16,6 +16,7 @@ typedef int (*ppm_emit_fn)(void *ctx, struct perf_event_header *h, uint32_t pid,
 
 struct ppm_pidset {
 	pid_t *slots;
+	uid_t *uids;       /* beside each pid: its user when it was added (its maps' owner) */
 	size_t cap, nr;
 };
 
@@ -39,8 +40,13 @@ int ppm_synth__all(ppm_emit_fn emit, void *ctx, struct ppm_pidset *seen);
  * fallback gives, when it gives any (a jitdump's names, for instance).
  */
 typedef int (*ppm_perfmap_text_fn)(void *ctx, pid_t pid, time_t since, char **text, size_t *len);
+/* What collecting left out: maps of another user's making (util/mapfile.h), bytes cut. */
+struct ppm_perfmap_skips {
+	int foreign;
+	uint64_t cut_bytes;
+};
 int ppm_synth__collect_perfmaps(const struct ppm_pidset *set, time_t since,
 				ppm_perfmap_text_fn fallback, void *fallback_ctx, void **buf,
-				size_t *size, int *nr_maps);
+				size_t *size, int *nr_maps, struct ppm_perfmap_skips *skips);
 
 #endif

@@ -8,6 +8,7 @@
 #include "machine.h"
 #include "perfmap.h"
 #include "../util/array.h"
+#include "../util/mapfile.h"
 
 struct map {
 	uint64_t start, end, pgoff;
@@ -386,11 +387,16 @@ void ppm_machine__exit(struct ppm_machine *m, pid_t pid, pid_t tid)
 /* No perf map: the names a jitdump gives (CPython's -X perf_jit writes only that). */
 static int load_jitdump(struct ppm_dso *d, pid_t pid)
 {
+	struct stat st;
 	char path[64], *text;
 	size_t len, bad;
 	int err;
 
 	snprintf(path, sizeof(path), "/tmp/jit-%d.dump", pid);
+	if (lstat(path, &st))
+		return -ENOENT;
+	if (!ppm_mapfile__trusted(&st, pid, (uid_t)-1))
+		return -EPERM;
 	err = ppm_jitdump__load_text(path, PPM_JITDUMP_MAX, &text, &len);
 	if (err)
 		return err;
@@ -427,11 +433,18 @@ static struct ppm_dso *load_perfmap(struct ppm_machine *m, struct proc *p)
 				m->stats.perfmap_bad_lines += bad;
 			}
 		if (!found && m->disk_perfmaps) {
-			d->load_err = ppm_perfmap__load_from(&d->syms, d->path, 0, &d->map_end, &bad);
+			uint64_t cut;
+
+			d->load_err = ppm_perfmap__load_from(&d->syms, d->path, p->pid, 0, &d->map_end,
+							     &bad, &cut);
 			d->from_disk = !d->load_err;
 			m->stats.perfmap_bad_lines += bad;
-			if (d->load_err == -ENOENT)
+			m->stats.perfmap_cut_bytes += cut;
+			m->stats.perfmap_foreign += d->load_err == -EPERM;
+			if (d->load_err == -ENOENT) {
 				d->load_err = load_jitdump(d, p->pid);
+				m->stats.perfmap_foreign += d->load_err == -EPERM;
+			}
 		} else if (!found) {
 			d->load_err = -ENOENT;
 		}
@@ -460,13 +473,14 @@ static int read_appended(struct ppm_machine *m, struct proc *p)
 	struct ppm_symtab t = { 0 };
 	struct stat st;
 	size_t bad = 0;
-	uint64_t end;
+	uint64_t end, cut;
 	int err;
 
 	if (stat(d->path, &st) || (uint64_t)st.st_size <= d->map_end)
 		return 0;
-	err = ppm_perfmap__load_from(&t, d->path, d->map_end, &end, &bad);
+	err = ppm_perfmap__load_from(&t, d->path, p->pid, d->map_end, &end, &bad, &cut);
 	m->stats.perfmap_bad_lines += bad;
+	m->stats.perfmap_cut_bytes += cut;
 	if (err || !t.nr) {
 		ppm_symtab__release(&t);
 		return err;

@@ -28,6 +28,8 @@ struct ppm_resolved {
 
 struct ppm_machine_stats {
 	size_t perfmap_bad_lines;   /* garbage lines skipped in perf maps */
+	int perfmap_foreign;        /* maps on disk not believed: not their process's user's */
+	uint64_t perfmap_cut_bytes; /* bytes of maps past the bound, not read */
 	int kernel_hidden;          /* kallsyms unreadable or zeroed */
 };
 

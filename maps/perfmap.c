@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "perfmap.h"
+#include "../util/mapfile.h"
 
 static int hexval(char c)
 {
@@ -78,23 +79,28 @@ int ppm_perfmap__parse(struct ppm_symtab *t, const char *text, size_t len, size_
 	return 0;
 }
 
-int ppm_perfmap__load_from(struct ppm_symtab *t, const char *path, uint64_t from, uint64_t *end,
-			   size_t *bad)
+int ppm_perfmap__load_from(struct ppm_symtab *t, const char *path, pid_t pid, uint64_t from,
+			   uint64_t *end, size_t *bad, uint64_t *cut)
 {
 	struct stat st;
 	const char *text, *last;
 	void *map;
-	size_t len;
+	size_t len, lines = 0;
 	int fd, err;
 
 	*bad = 0;
 	*end = from;
+	*cut = 0;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return -EINVAL;
+	}
+	if (!ppm_mapfile__trusted(&st, pid, (uid_t)-1)) {
+		close(fd);
+		return -EPERM;
 	}
 	if ((uint64_t)st.st_size <= from) {
 		close(fd);
@@ -104,20 +110,33 @@ int ppm_perfmap__load_from(struct ppm_symtab *t, const char *path, uint64_t from
 	close(fd);
 	if (map == MAP_FAILED)
 		return -errno;
-	/* whole lines only: the writer may be in the middle of the last one */
+	/* whole lines only (the writer may be in the middle of the last one), to the bound */
 	text = (const char *)map + from;
 	len = (size_t)((uint64_t)st.st_size - from);
-	last = memrchr(text, '\n', len);
+	if (from + len > PPM_MAPFILE_MAX_BYTES)
+		len = from < PPM_MAPFILE_MAX_BYTES ? (size_t)(PPM_MAPFILE_MAX_BYTES - from) : 0;
+	for (const char *p = text; p < text + len && (p = memchr(p, '\n', (size_t)(text + len - p)));
+	     p++)
+		if (++lines == PPM_MAPFILE_MAX_LINES) {
+			len = (size_t)(p - text) + 1;
+			break;
+		}
+	last = len ? memrchr(text, '\n', len) : NULL;
 	len = last ? (size_t)(last - text) + 1 : 0;
 	err = len ? ppm_perfmap__parse(t, text, len, bad) : 0;
 	*end = from + len;
+	/* what is past the bound is cut, and said; what the writer has not finished is not */
+	if (lines >= PPM_MAPFILE_MAX_LINES || (uint64_t)st.st_size > PPM_MAPFILE_MAX_BYTES) {
+		*cut = (uint64_t)st.st_size - *end;
+		*end = (uint64_t)st.st_size; /* nothing more is read of it */
+	}
 	munmap(map, (size_t)st.st_size);
 	return err;
 }
 
 int ppm_perfmap__load(struct ppm_symtab *t, const char *path, size_t *bad)
 {
-	uint64_t end;
+	uint64_t end, cut;
 
-	return ppm_perfmap__load_from(t, path, 0, &end, bad);
+	return ppm_perfmap__load_from(t, path, 0, 0, &end, bad, &cut);
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "symtab.h"
 
@@ -15,10 +16,12 @@ int ppm_perfmap__parse(struct ppm_symtab *t, const char *text, size_t len, size_
 /* -ENOENT when there is no such file. Refuses symlinks. */
 int ppm_perfmap__load(struct ppm_symtab *t, const char *path, size_t *bad);
 /*
- * The whole lines of the map from byte from on (a map grows by appending while its
- * process runs); *end is where they stop, the start of the next read.
+ * The whole lines of process pid's map from byte from on (a map grows by appending
+ * while its process runs); *end is where they stop, the start of the next read. A
+ * map is believed only as util/mapfile.h says (-EPERM otherwise), and read to its
+ * bound: *cut gets the bytes left out past it.
  */
-int ppm_perfmap__load_from(struct ppm_symtab *t, const char *path, uint64_t from, uint64_t *end,
-			   size_t *bad);
+int ppm_perfmap__load_from(struct ppm_symtab *t, const char *path, pid_t pid, uint64_t from,
+			   uint64_t *end, size_t *bad, uint64_t *cut);
 
 #endif

@@ -263,11 +263,14 @@ static int build_table(struct ctable *t, struct layout *l, const struct counter_
 static void print_header(FILE *out, const struct counter_event *ev, int nr,
 			 const struct counter_view *v, const struct layout *l)
 {
+	char tb[256];
+
 	fprintf(out, "# pyperfmap report: event counts per symbol (samples x period)%s\n",
 		v->children ? ", each function with its callees" : ", where the samples were taken");
 	fprintf(out, "#\n");
 	for (int e = 0; e < nr; e++)
-		fprintf(out, "# Event %-20s samples %-9" PRIu64 " count %" PRIu64 "\n", ev[e].name,
+		fprintf(out, "# Event %-20s samples %-9" PRIu64 " count %" PRIu64 "\n",
+			ppm_term__name(ev[e].name, tb, sizeof(tb)),
 			ev[e].h->total_samples, ev[e].h->total_period);
 	fprintf(out, "# Lost: %" PRIu64 "\n", v->stats.lost);
 	if (v->stats.unresolved)
@@ -281,7 +284,8 @@ static void print_header(FILE *out, const struct counter_event *ev, int nr,
 		     "NAME' gives one event's report with call graphs.\n#\n#",
 		ev[v->sort_event].name);
 	for (int e = 0; e < nr; e++)
-		fprintf(out, " %*s %7s", width_of(ev[e].name), ev[e].name, "share");
+		fprintf(out, " %*s %7s", width_of(ev[e].name), ppm_term__name(ev[e].name, tb, sizeof(tb)),
+			"share");
 	for (int k = 0; k < MK_NR; k++)
 		if (l->show[k])
 			fprintf(out, " %14s", ppm_metric__name((enum metric_kind)k));
@@ -301,7 +305,7 @@ static void print_row(FILE *out, const struct counter_event *ev, int nr, const s
 {
 	const struct ppm_frame *f = &ev[0].h->frames->v[r->frame];
 	struct metric_inputs in = { 0 };
-	char b1[32], b2[64];
+	char b1[32], b2[64], tb[1024];
 
 	fputc(' ', out);
 	for (int e = 0; e < nr; e++) {
@@ -325,13 +329,14 @@ static void print_row(FILE *out, const struct counter_event *ev, int nr, const s
 			fprintf(out, " %14s", "-");
 	}
 	if (l->sort_key & SORT_COMM)
-		fprintf(out, "  %-*s", l->wcomm, r->key->comm ? r->key->comm : "");
+		fprintf(out, "  %-*s", l->wcomm, r->key->comm ? ppm_term__name(r->key->comm, tb, sizeof(tb)) : "");
 	if (l->sort_key & SORT_PID)
 		fprintf(out, "  %7d", r->key->pid);
 	if (l->sort_key & SORT_DSO)
-		fprintf(out, "  %-*s", l->wdso, ppm_report__dso_name(f));
+		fprintf(out, "  %-*s", l->wdso, ppm_term__name(ppm_report__dso_name(f), tb, sizeof(tb)));
 	if (l->sort_key & SORT_SYM)
-		fprintf(out, "  [%c] %s", f->kernel ? 'k' : '.', ppm_report__frame_name(f, b2, sizeof(b2)));
+		fprintf(out, "  [%c] %s", f->kernel ? 'k' : '.',
+			ppm_term__name(ppm_report__frame_name(f, b2, sizeof(b2)), tb, sizeof(tb)));
 	fputc('\n', out);
 }
 

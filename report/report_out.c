@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "export.h"
 #include "report_out.h"
 
@@ -108,7 +109,7 @@ static void print_graph(FILE *out, const struct hist *h, const struct gnode *n, 
 {
 	struct gnode *kids[256];
 	size_t nk = 0;
-	char buf[64];
+	char buf[64], tb[1024];
 
 	for (struct gnode *c = n->child; c && nk < 256; c = c->next)
 		if (100.0 * (double)c->period / (double)total >= min_pct)
@@ -116,7 +117,8 @@ static void print_graph(FILE *out, const struct hist *h, const struct gnode *n, 
 	qsort(kids, nk, sizeof(kids[0]), cmp_gnode);
 	for (size_t i = 0; i < nk; i++) {
 		const struct gnode *c = kids[i];
-		const char *name = ppm_report__frame_name(&h->frames->v[c->frame], buf, sizeof(buf));
+		const char *name = ppm_term__name(ppm_report__frame_name(&h->frames->v[c->frame], buf,
+									    sizeof(buf)), tb, sizeof(tb));
 		int last = i + 1 == nk;
 
 		if (nk == 1) {
@@ -145,7 +147,7 @@ static void print_row_graph(FILE *out, const struct hist *h, uint32_t row, doubl
 {
 	struct gnode root = { 0 };
 	char prefix[1024];
-	char buf[64];
+	char buf[64], tb[1024];
 
 	for (size_t i = 0; i < h->nr_stacks; i++) {
 		const struct hist_stack *s = &h->stacks[i];
@@ -168,7 +170,8 @@ static void print_row_graph(FILE *out, const struct hist *h, uint32_t row, doubl
 		return;
 	strcpy(prefix, "               ");
 	fprintf(out, "            |\n            ---%s\n",
-		ppm_report__frame_name(&h->frames->v[root.frame], buf, sizeof(buf)));
+		ppm_term__name(ppm_report__frame_name(&h->frames->v[root.frame], buf, sizeof(buf)), tb,
+			       sizeof(tb)));
 	print_graph(out, h, &root, prefix, strlen(prefix), min_pct, h->total_period);
 	fputc('\n', out);
 	gnode_free(root.child);
@@ -179,7 +182,7 @@ void ppm_report__print_text(FILE *out, const struct hist *h, const struct report
 	uint32_t *rows = malloc((h->nr_entries + 1) * sizeof(*rows));
 	size_t nr = 0;
 	int wcomm = 7, wdso = 13;
-	char buf[64];
+	char buf[64], tb[1024], tc[256], td[1024];
 
 	if (!rows)
 		return;
@@ -190,17 +193,17 @@ void ppm_report__print_text(FILE *out, const struct hist *h, const struct report
 		if (!e->self_period && !(v->children && e->children_period))
 			continue;
 		rows[nr++] = (uint32_t)i;
-		if (e->key.comm && (int)strlen(e->key.comm) > wcomm)
-			wcomm = (int)strlen(e->key.comm);
-		if (e->key.has_dso && (int)strlen(ppm_report__dso_name(f)) > wdso)
-			wdso = (int)strlen(ppm_report__dso_name(f));
+		if (e->key.comm && (int)strlen(ppm_term__name(e->key.comm, tc, sizeof(tc))) > wcomm)
+			wcomm = (int)strlen(ppm_term__name(e->key.comm, tc, sizeof(tc)));
+		if (e->key.has_dso && (int)strlen(ppm_term__name(ppm_report__dso_name(f), td, sizeof(td))) > wdso)
+			wdso = (int)strlen(ppm_term__name(ppm_report__dso_name(f), td, sizeof(td)));
 	}
 	struct row_sort_ctx sort_ctx = { h, v->children };
 
 	qsort_r(rows, nr, sizeof(*rows), cmp_rows, &sort_ctx);
 
 	fprintf(out, "# pyperfmap report\n#\n");
-	fprintf(out, "# Event: %s\n", v->event);
+	fprintf(out, "# Event: %s\n", ppm_term__name(v->event, tb, sizeof(tb)));
 	fprintf(out, "# Samples: %" PRIu64 "  Lost: %" PRIu64 "  Event count: %" PRIu64 "\n",
 		h->total_samples, v->stats.lost, h->total_period);
 	if (v->stats.unresolved)
@@ -246,14 +249,14 @@ void ppm_report__print_text(FILE *out, const struct hist *h, const struct report
 			fprintf(out, "  %7.2f%%", self);
 		fprintf(out, "  %7" PRIu64, e->self_samples);
 		if (h->sort & SORT_COMM)
-			fprintf(out, "  %-*s", wcomm, e->key.comm ? e->key.comm : "");
+			fprintf(out, "  %-*s", wcomm, e->key.comm ? ppm_term__name(e->key.comm, tc, sizeof(tc)) : "");
 		if (h->sort & SORT_PID)
 			fprintf(out, "  %7d", e->key.pid);
 		if (h->sort & SORT_DSO)
-			fprintf(out, "  %-*s", wdso, ppm_report__dso_name(f));
+			fprintf(out, "  %-*s", wdso, ppm_term__name(ppm_report__dso_name(f), td, sizeof(td)));
 		if (h->sort & SORT_SYM)
 			fprintf(out, "  [%c] %s", f->kernel ? 'k' : '.',
-				ppm_report__frame_name(f, buf, sizeof(buf)));
+				ppm_term__name(ppm_report__frame_name(f, buf, sizeof(buf)), tb, sizeof(tb)));
 		fputc('\n', out);
 		if (v->graph && (h->sort & SORT_SYM) && e->self_period &&
 		    100.0 * (double)e->self_period / (double)h->total_period >= v->graph_min)
@@ -268,7 +271,7 @@ static void put_folded_frame(FILE *out, const struct ppm_frame *f)
 {
 	char buf[512];
 
-	fputs(ppm_export__frame_name(f, buf, sizeof(buf)), out);
+	ppm_folded__fputs(ppm_export__frame_name(f, buf, sizeof(buf)), out);
 	if (f->kernel)
 		fputs("_[k]", out);
 }
@@ -299,7 +302,7 @@ void ppm_report__print_folded(FILE *out, const struct hist *h, int by_period)
 
 		if (!mem)
 			break;
-		fputs(s->comm ? s->comm : "[unknown]", mem);
+		ppm_folded__fputs(s->comm ? s->comm : "[unknown]", mem);
 		for (uint32_t k = 0; k < s->nr; k++) {
 			fputc(';', mem);
 			put_folded_frame(mem, &h->frames->v[fr[k]]);

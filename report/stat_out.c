@@ -122,6 +122,7 @@ void ppm_stat__print_text(FILE *out, const struct stat_value *v, int nr, const s
 		     char **argv)
 {
 	double spread, el;
+	char tb[256];
 
 	fprintf(out, "\n Performance counter stats for '");
 	for (int i = 0; argv[i]; i++)
@@ -135,17 +136,17 @@ void ppm_stat__print_text(FILE *out, const struct stat_value *v, int nr, const s
 		struct metric_text m;
 
 		if (!v[i].supported) {
-			fprintf(out, "   %15s      %s\n", "<not supported>", v[i].name);
+			fprintf(out, "   %15s      %s\n", "<not supported>", ppm_term__name(v[i].name, tb, sizeof(tb)));
 			continue;
 		}
 		if (!v[i].running) {
-			fprintf(out, "   %15s      %s\n", "<not counted>", v[i].name);
+			fprintf(out, "   %15s      %s\n", "<not counted>", ppm_term__name(v[i].name, tb, sizeof(tb)));
 			continue;
 		}
 		if (is_clock(&v[i]))
-			fprintf(out, "   %15.2f msec %-24s", mean / 1e6, v[i].name);
+			fprintf(out, "   %15.2f msec %-24s", mean / 1e6, ppm_term__name(v[i].name, tb, sizeof(tb)));
 		else
-			fprintf(out, "   %15.0f      %-24s", mean, v[i].name);
+			fprintf(out, "   %15.0f      %-24s", mean, ppm_term__name(v[i].name, tb, sizeof(tb)));
 		m = metric_for(v, nr, i, t);
 		if (m.have)
 			fprintf(out, " #  %8.3f %-*s", m.value,

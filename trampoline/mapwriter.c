@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ struct sink {
 	char buf[BUF_SIZE];
 	size_t used;
 	long long oldest_ns;    /* when the oldest unwritten entry was added */
+	long long written_ns;   /* when entries were last written */
 	int fd;
 	pid_t owner;            /* the pid the open file belongs to */
 	char path[64];
@@ -137,6 +139,7 @@ static int flush_sink(struct sink *s)
 	if (!err)
 		err = write_all(s->fd, s->buf, s->used);
 	s->used = 0;
+	s->written_ns = now_ns(CLOCK_MONOTONIC_COARSE);
 	return err;
 }
 
@@ -211,6 +214,60 @@ static int add_jit(uintptr_t start, const char *qualname, const char *filename)
 	return jit.used >= FLUSH_AT ? flush_sink(&jit) : 0;
 }
 
+/*
+ * A thread of its own writes out entries that have waited: a function made just
+ * before a long loop that calls nothing (no call, no tick) is still named within
+ * ~100 ms. It wakes ten times a second while there are entries, and ends after a
+ * second without any (started again by the next one, in a forked child too); it
+ * blocks every signal, which stay the program's.
+ */
+static pid_t flusher_of;
+
+static void *flusher(void *arg)
+{
+	int idle = 0;
+
+	(void)arg;
+	while (idle < 10) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&lock);
+		if (flusher_of != getpid()) {
+			pthread_mutex_unlock(&lock);
+			return NULL;
+		}
+		idle = map.used ? 0 : idle + 1;
+		if (map.used && now_ns(CLOCK_MONOTONIC_COARSE) - map.oldest_ns >= MAX_AGE_NS)
+			flush_locked();
+		if (idle >= 10)
+			flusher_of = 0; /* the next entry starts another */
+		pthread_mutex_unlock(&lock);
+	}
+	return NULL;
+}
+
+/* Under the lock. */
+static void start_flusher(void)
+{
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t t;
+
+	if (flusher_of == getpid())
+		return;
+	flusher_of = getpid();
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	if (pthread_create(&t, &attr, flusher, NULL))
+		flusher_of = 0;
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 int ppm_mapwriter_add(uintptr_t start, unsigned int size, const char *qualname,
 		      const char *filename)
 {
@@ -236,8 +293,17 @@ int ppm_mapwriter_add(uintptr_t start, unsigned int size, const char *qualname,
 	nr_lines++;
 	nr_bytes += off - map.used;
 	map.used = off;
-	if (map.used >= FLUSH_AT)
+	/*
+	 * Written in batches, but never sitting long: a stub made after 10 ms of quiet
+	 * goes out at once (with what waited), the rest within ~100 ms (the flusher), so
+	 * a live view or an attach names a function that runs in one long loop calling
+	 * nothing. A start-up burst of thousands of functions takes a write per 10 ms.
+	 */
+	if (map.used >= FLUSH_AT ||
+	    now_ns(CLOCK_MONOTONIC_COARSE) - map.written_ns >= 10 * 1000 * 1000LL)
 		err = flush_sink(&map);
+	if (map.used)
+		start_flusher();
 	pthread_mutex_unlock(&lock);
 	return err;
 }
