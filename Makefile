@@ -1,8 +1,10 @@
 # Thin wrapper over CMake: the two commands of the README's quick start.
 BUILD ?= build
 JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
+DEB_OUT ?= $(BUILD)/deb
 
-.PHONY: all build deps test-deps demo test bench clean
+.PHONY: all build deps test-deps demo test bench clean install uninstall deb
 
 all: build
 
@@ -26,6 +28,16 @@ test: test-deps build
 
 bench: test-deps build
 	@bench/run_all.sh $(BUILD)
+
+# DESTDIR=... stages the install elsewhere (cmake --install reads it too).
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
+
+uninstall:
+	@scripts/uninstall.sh $(BUILD) $(PREFIX)
+
+deb: build
+	@scripts/make-deb.sh $(BUILD) $(DEB_OUT)
 
 clean:
 	rm -rf $(BUILD)

@@ -99,6 +99,7 @@ foreach(py ${_candidates})
     PREFIX "" OUTPUT_NAME pyperfmap SUFFIX "${_suffix}"
     LIBRARY_OUTPUT_DIRECTORY ${PPM_PYDIR}/_builds/${_ver}
     C_VISIBILITY_PRESET hidden)
+  install(TARGETS ${_target} LIBRARY DESTINATION ${PPM_INSTALL_PYDIR}/_builds/${_ver})
   # A stand-in for another library's PEP 523 hook, for the chaining test.
   if(BUILD_TESTING)
     add_library(ppm_testhook_${_id} MODULE tests/progs/testhook.c trampoline/core_access.c)
@@ -127,6 +128,7 @@ foreach(py ${_candidates})
     target_compile_definitions(${_launcher} PRIVATE PPM_REAL_PYTHON="${_real}")
     target_link_libraries(${_launcher} PRIVATE ${_libpython} pthread)
     set_target_properties(${_launcher} PROPERTIES BUILD_RPATH ${_libdir} INSTALL_RPATH ${_libdir})
+    install(TARGETS ${_launcher} RUNTIME DESTINATION bin)
     # An interpreter that runs on a loader of its own (a private root whose libc is
     # newer than the system's) gets a launcher that does the same: that loader, its
     # libraries found from every library (DT_RPATH), libpython's newer symbol
@@ -143,6 +145,7 @@ endforeach()
 
 foreach(f pyperfmap.py pyperfmap_autostart.py sitecustomize.py pyperfmap.pth)
   configure_file(${CMAKE_SOURCE_DIR}/trampoline/python/${f} ${PPM_PYDIR}/${f} COPYONLY)
+  install(FILES trampoline/python/${f} DESTINATION ${PPM_INSTALL_PYDIR})
 endforeach()
 # For the tests: one "version interpreter" line per build.
 set(_lines "")

@@ -14,6 +14,8 @@ int ppm_cmd__stat(int argc, char **argv);
 int ppm_cmd__list(int argc, char **argv);
 int ppm_cmd__annotate(int argc, char **argv);
 int ppm_cmd__script(int argc, char **argv);
+int ppm_cmd__install_python(int argc, char **argv);
+int ppm_cmd__uninstall_python(int argc, char **argv);
 
 /* The folder with pyperfmap.py, sitecustomize.py and _builds/ (build tree or install). */
 int ppm_python__dir(char *buf, size_t len);

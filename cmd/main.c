@@ -17,6 +17,8 @@ static const char usage[] =
 	"  list      the events this machine offers\n"
 	"  annotate  a function's instructions with their share of the samples\n"
 	"  script    every sample as text, in perf script's layout\n"
+	"  install-python    PYPERFMAP=1 switches the trampoline on in that interpreter\n"
+	"  uninstall-python  removes what install-python put there\n"
 	"\n"
 	"'pyperfmap <command> --help' describes a command's options.\n";
 
@@ -34,6 +36,8 @@ static const struct subcmd subcmds[] = {
 	{ "list", ppm_cmd__list },
 	{ "annotate", ppm_cmd__annotate },
 	{ "script", ppm_cmd__script },
+	{ "install-python", ppm_cmd__install_python },
+	{ "uninstall-python", ppm_cmd__uninstall_python },
 };
 
 int main(int argc, char **argv)

@@ -12,12 +12,17 @@ def _chain():
         pass
     # Find the next sitecustomize on sys.path after this folder, and run it.
     try:
-        import importlib.machinery
-        import importlib.util
+        # the import system's frozen modules, already loaded (importlib.util would
+        # import contextlib and collections: milliseconds at every start-up)
+        machinery = sys.modules.get("_frozen_importlib_external")
+        bootstrap = sys.modules.get("_frozen_importlib")
+        if machinery is None or bootstrap is None:
+            import importlib.machinery as machinery
+            import importlib.util as bootstrap
         rest = [p for p in sys.path if os.path.abspath(p or ".") != here]
-        spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+        spec = machinery.PathFinder.find_spec("sitecustomize", rest)
         if spec is not None and spec.loader is not None:
-            module = importlib.util.module_from_spec(spec)
+            module = bootstrap.module_from_spec(spec)
             sys.modules["sitecustomize"] = module
             spec.loader.exec_module(module)
     except Exception as exc:
