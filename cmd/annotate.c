@@ -159,8 +159,10 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 		ppm_machine__resolve(an->m, (pid_t)s->pid, s->ip, leaf->kernel, &r);
 		return add_hit(an, leaf, r.rel, attr);
 	}
-	/* A Python function: counted once per sample it is on; its own time is where
-	 * the sample was when it was the innermost Python frame. */
+	/* A Python function: counted once per sample it is on; its own time, as report
+	 * counts it, the samples where it is the innermost Python frame and only the
+	 * interpreter's code is beneath it (a C extension, libc or the kernel under it is
+	 * theirs): which of the interpreter's functions that was. */
 	for (size_t i = 0; i < n; i++) {
 		const struct ppm_frame *f = &frames->v[chain[i]];
 
@@ -177,6 +179,9 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 		if (!ppm_frame__is_python(f))
 			continue;
 		if (named(f, an->target)) {
+			for (size_t j = 0; j < i; j++)
+				if (ppm_frame__kind(&frames->v[chain[j]]) != PPM_FRAME_GLUE)
+					return 0;
 			an->py_self[attr]++;
 			return i ? add_native(an, chain[0], attr) : 0;
 		}
@@ -475,6 +480,9 @@ int ppm_cmd__annotate(int argc, char **argv)
 	src.input = an.input;
 	r = ppm_cmd__open(&src, 0, &pl);
 	if (r) {
+		/* the sampled instruction stays the leaf: it is what is annotated, and what
+		 * a Python function's own time is made of */
+		r->res.python_self = 0;
 		an.frames = &r->res.frames;
 		an.m = r->machine;
 		if (ppm_cmd__read(r, on_sample, &an, &pl) == 0) {

@@ -97,6 +97,9 @@ int ppm_advice__check_events(struct ppm_event *evs, int nr);
 
 /* getopt's complaint, in our words: the option and where its help is. */
 void ppm_cmd__bad_option(const char *cmd, int optopt_char, const char *arg);
+/* The same for perf's options this command lacks (longs: NULL-terminated names). */
+void ppm_cmd__bad_perf_option(const char *cmd, const char *const *longs, const char *letters,
+			      int optopt_char, const char *arg);
 int ppm_cmd__parse_u64(const char *s, uint64_t *out);
 const char *ppm_cmd__human_size(uint64_t bytes, char *buf, size_t len);
 

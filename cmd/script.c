@@ -258,6 +258,7 @@ int ppm_cmd__script(int argc, char **argv)
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	r = ppm_cmd__open(&src, 0, &pl);
 	if (r) {
+		r->res.python_self = 0; /* every sample where it was taken, as perf script */
 		sc.d = r->data;
 		sc.m = r->machine;
 		ret = ppm_cmd__read(r, on_sample, &sc, &pl);

@@ -82,6 +82,31 @@ void ppm_cmd__bad_option(const char *cmd, int optopt_char, const char *arg)
 		ppm_cmd__err("unknown option '%s' (see 'pyperfmap %s --help')", arg, cmd);
 }
 
+/*
+ * An option getopt did not take: perf's own (named in longs, or one of letters) is
+ * said to be perf's and not supported here, anything else unknown.
+ */
+void ppm_cmd__bad_perf_option(const char *cmd, const char *const *longs, const char *letters,
+			      int optopt_char, const char *arg)
+{
+	if (optopt_char && strchr(letters, optopt_char)) {
+		ppm_cmd__err("'-%c' is an option of perf %s that pyperfmap %s does not support (see "
+			     "'pyperfmap %s --help')", optopt_char, cmd, cmd, cmd);
+		return;
+	}
+	if (!optopt_char && arg && !strncmp(arg, "--", 2)) {
+		size_t len = strcspn(arg + 2, "=");
+
+		for (size_t i = 0; longs[i]; i++)
+			if (strlen(longs[i]) == len && !strncmp(longs[i], arg + 2, len)) {
+				ppm_cmd__err("'--%s' is an option of perf %s that pyperfmap %s does not "
+					     "support (see 'pyperfmap %s --help')", longs[i], cmd, cmd, cmd);
+				return;
+			}
+	}
+	ppm_cmd__bad_option(cmd, optopt_char, arg);
+}
+
 int ppm_cmd__parse_u64(const char *s, uint64_t *out)
 {
 	char *end;

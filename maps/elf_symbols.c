@@ -220,7 +220,7 @@ static int load_elf(Elf *elf, struct ppm_symtab *syms, struct ppm_elf_info *info
 }
 
 /* Debian's -dbgsym packages keep .symtab under /usr/lib/debug/.build-id/xx/yyyy.debug. */
-static void load_debug_file(const struct ppm_elf_info *info, struct ppm_symtab *syms)
+static void load_debug_file(struct ppm_elf_info *info, struct ppm_symtab *syms)
 {
 	char path[128];
 	size_t off;
@@ -239,8 +239,8 @@ static void load_debug_file(const struct ppm_elf_info *info, struct ppm_symtab *
 		return;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	/* Its symbols join the stripped file's; finalize keeps one name per address. */
-	if (elf)
-		load_elf(elf, syms, NULL, 0);
+	if (elf && load_elf(elf, syms, NULL, 0) == 0)
+		info->has_debug_file = 1;
 	if (elf)
 		elf_end(elf);
 	close(fd);

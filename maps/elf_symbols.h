@@ -16,6 +16,7 @@ struct ppm_elf_info {
 		uint64_t offset, vaddr, filesz;
 	} loads[PPM_ELF_MAX_LOADS];
 	int has_symtab; /* .symtab was found (not only .dynsym) */
+	int has_debug_file; /* stripped, and its .symtab came from its debug file */
 	unsigned char build_id[20];
 	int build_id_size;
 };

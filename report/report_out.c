@@ -143,7 +143,7 @@ static void print_graph(FILE *out, const struct hist *h, const struct gnode *n, 
 	}
 }
 
-static void print_row_graph(FILE *out, const struct hist *h, uint32_t row, double min_pct)
+static void print_row_graph(FILE *out, const struct hist *h, uint32_t row, double min_pct, int order)
 {
 	struct gnode root = { 0 };
 	char prefix[1024];
@@ -156,8 +156,17 @@ static void print_row_graph(FILE *out, const struct hist *h, uint32_t row, doubl
 
 		if (s->leaf_entry != row || s->nr < 1)
 			continue;
-		root.frame = fr[s->nr - 1];
 		root.period += s->period;
+		if (order == PPM_GRAPH_CALLER) {
+			/* Caller order: from the outermost caller down to the row's function. */
+			for (size_t k = 0; k < s->nr && n; k++) {
+				n = gnode_child(n, fr[k]);
+				if (n)
+					n->period += s->period;
+			}
+			continue;
+		}
+		root.frame = fr[s->nr - 1];
 		/* Callee order: from the row's function out to its callers. */
 		for (size_t k = s->nr - 1; k-- > 0;) {
 			n = gnode_child(n, fr[k]);
@@ -169,12 +178,170 @@ static void print_row_graph(FILE *out, const struct hist *h, uint32_t row, doubl
 	if (!root.period)
 		return;
 	strcpy(prefix, "               ");
-	fprintf(out, "            |\n            ---%s\n",
-		ppm_term__name(ppm_report__frame_name(&h->frames->v[root.frame], buf, sizeof(buf)), tb,
-			       sizeof(tb)));
-	print_graph(out, h, &root, prefix, strlen(prefix), min_pct, h->total_period);
+	if (order == PPM_GRAPH_CALLER && root.child && !root.child->next) {
+		/* one outermost caller: the chain starts with it, as the callee graph starts
+		 * with the row */
+		struct gnode *top = root.child;
+
+		fprintf(out, "            |\n            ---%s\n",
+			ppm_term__name(ppm_report__frame_name(&h->frames->v[top->frame], buf, sizeof(buf)),
+				       tb, sizeof(tb)));
+		print_graph(out, h, top, prefix, strlen(prefix), min_pct, h->total_period);
+	} else if (order == PPM_GRAPH_CALLER) {
+		strcpy(prefix, "            ");
+		fprintf(out, "            |\n");
+		print_graph(out, h, &root, prefix, strlen(prefix), min_pct, h->total_period);
+	} else {
+		fprintf(out, "            |\n            ---%s\n",
+			ppm_term__name(ppm_report__frame_name(&h->frames->v[root.frame], buf, sizeof(buf)),
+				       tb, sizeof(tb)));
+		print_graph(out, h, &root, prefix, strlen(prefix), min_pct, h->total_period);
+	}
 	fputc('\n', out);
 	gnode_free(root.child);
+}
+
+/* A symbol named on a list: exactly, or a Python function by its name without the file. */
+static int symbol_listed(const struct ppm_name_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		size_t len = strlen(l->v[i]);
+
+		if (!strcmp(l->v[i], name) ||
+		    (ppm_name__is_python(l->v[i]) && !strncmp(name, l->v[i], len) && name[len] == ':'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether a row passes -d and -S. */
+static int row_shown(const struct ppm_frame *f, const struct report_view *v)
+{
+	char buf[64];
+
+	if (v->dsos && v->dsos->nr && !ppm_name_list__has(v->dsos, ppm_report__dso_name(f)) &&
+	    !(f->dso && ppm_name_list__has(v->dsos, f->dso->path)))
+		return 0;
+	if (v->symbols && v->symbols->nr &&
+	    !symbol_listed(v->symbols, ppm_report__frame_name(f, buf, sizeof(buf))))
+		return 0;
+	return 1;
+}
+
+static double pct(uint64_t part, uint64_t total)
+{
+	return total ? 100.0 * (double)part / (double)total : 0.0;
+}
+
+/* --hierarchy: one sort key of a row, as printed. */
+static const char *key_text(const struct hist *h, const struct hist_entry *e, int key, char *buf,
+			    size_t len)
+{
+	const struct ppm_frame *f = &h->frames->v[e->frame];
+	char nb[64];
+
+	switch (key) {
+	case SORT_COMM:
+		return ppm_term__name(e->key.comm ? e->key.comm : "", buf, len);
+	case SORT_PID:
+		snprintf(buf, len, "%d", e->key.pid);
+		return buf;
+	case SORT_DSO:
+		return ppm_term__name(ppm_report__dso_name(f), buf, len);
+	default: {
+		char tb[1024];
+
+		snprintf(buf, len, "[%c] %s", f->kernel ? 'k' : '.',
+			 ppm_term__name(ppm_report__frame_name(f, nb, sizeof(nb)), tb, sizeof(tb)));
+		return buf;
+	}
+	}
+}
+
+struct hier_ctx {
+	const struct hist *h;
+	const int *keys;
+	int nr_keys;
+};
+
+static int cmp_hier(const void *a, const void *b, void *arg)
+{
+	const struct hier_ctx *c = arg;
+	const struct hist_entry *x = &c->h->entries[*(const uint32_t *)a];
+	const struct hist_entry *y = &c->h->entries[*(const uint32_t *)b];
+	char bx[1100], by[1100];
+
+	for (int k = 0; k < c->nr_keys; k++) {
+		int r = strcmp(key_text(c->h, x, c->keys[k], bx, sizeof(bx)),
+			       key_text(c->h, y, c->keys[k], by, sizeof(by)));
+
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+struct hier_group {
+	size_t lo, hi;
+	uint64_t period, samples;
+};
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct hier_group *x = a, *y = b;
+
+	return x->period == y->period ? (x->lo < y->lo ? -1 : 1) : x->period > y->period ? -1 : 1;
+}
+
+/* Rows [lo, hi) (sorted by every key), grouped by keys[level], biggest first. */
+static void print_level(FILE *out, const struct hist *h, const uint32_t *rows, size_t lo, size_t hi,
+			const struct report_view *v, int level)
+{
+	struct hier_group *g = malloc((hi - lo) * sizeof(*g));
+	size_t ng = 0;
+	char ba[1100], bb[1100];
+
+	if (!g)
+		return;
+	for (size_t i = lo; i < hi; i++) {
+		const struct hist_entry *e = &h->entries[rows[i]];
+
+		if (!ng || strcmp(key_text(h, &h->entries[rows[g[ng - 1].lo]], v->keys[level], ba, sizeof(ba)),
+				  key_text(h, e, v->keys[level], bb, sizeof(bb)))) {
+			g[ng].lo = i;
+			g[ng].period = g[ng].samples = 0;
+			ng++;
+		}
+		g[ng - 1].hi = i + 1;
+		g[ng - 1].period += e->self_period;
+		g[ng - 1].samples += e->self_samples;
+	}
+	qsort(g, ng, sizeof(*g), cmp_group);
+	for (size_t i = 0; i < ng; i++) {
+		if (pct(g[i].period, h->total_period) < v->row_min || !g[i].period)
+			continue;
+		fprintf(out, "%*s%7.2f%%  %7" PRIu64 "  %s\n", 2 + 3 * level, "",
+			pct(g[i].period, h->total_period), g[i].samples,
+			key_text(h, &h->entries[rows[g[i].lo]], v->keys[level], ba, sizeof(ba)));
+		if (level + 1 < v->nr_keys)
+			print_level(out, h, rows, g[i].lo, g[i].hi, v, level + 1);
+	}
+	free(g);
+}
+
+static void print_hierarchy(FILE *out, const struct hist *h, uint32_t *rows, size_t nr,
+			    const struct report_view *v)
+{
+	static const char *const titles[] = { [SORT_COMM] = "Command", [SORT_PID] = "Pid",
+					      [SORT_DSO] = "Shared Object", [SORT_SYM] = "Symbol" };
+	struct hier_ctx c = { h, v->keys, v->nr_keys };
+
+	fprintf(out, "# Overhead  Samples  ");
+	for (int k = 0; k < v->nr_keys; k++)
+		fprintf(out, "%s%s", k ? " / " : "", titles[v->keys[k]]);
+	fprintf(out, "\n#\n");
+	qsort_r(rows, nr, sizeof(*rows), cmp_hier, &c);
+	print_level(out, h, rows, 0, nr, v, 0);
 }
 
 void ppm_report__print_text(FILE *out, const struct hist *h, const struct report_view *v)
@@ -191,6 +358,11 @@ void ppm_report__print_text(FILE *out, const struct hist *h, const struct report
 		const struct ppm_frame *f = &h->frames->v[e->frame];
 
 		if (!e->self_period && !(v->children && e->children_period))
+			continue;
+		if (!row_shown(f, v))
+			continue;
+		if (!v->hierarchy &&
+		    pct(v->children ? e->children_period : e->self_period, h->total_period) < v->row_min)
 			continue;
 		rows[nr++] = (uint32_t)i;
 		if (e->key.comm && (int)strlen(ppm_term__name(e->key.comm, tc, sizeof(tc))) > wcomm)
@@ -222,6 +394,14 @@ void ppm_report__print_text(FILE *out, const struct hist *h, const struct report
 		fprintf(out, "# Perf map lines skipped as garbage: %zu\n", v->perfmap_bad);
 	if (v->kernel_hidden)
 		fprintf(out, "# Kernel symbols: unavailable (/proc/kallsyms hidden), shown as addresses\n");
+	for (size_t i = 0; v->notes && v->notes[i]; i++)
+		fprintf(out, "# %s\n", v->notes[i]);
+	if (v->hierarchy) {
+		fprintf(out, "#\n");
+		print_hierarchy(out, h, rows, nr, v);
+		free(rows);
+		return;
+	}
 	fprintf(out, "#\n# ");
 	if (v->children)
 		fprintf(out, "Children      Self");
@@ -260,7 +440,7 @@ void ppm_report__print_text(FILE *out, const struct hist *h, const struct report
 		fputc('\n', out);
 		if (v->graph && (h->sort & SORT_SYM) && e->self_period &&
 		    100.0 * (double)e->self_period / (double)h->total_period >= v->graph_min)
-			print_row_graph(out, h, rows[r], v->graph_min);
+			print_row_graph(out, h, rows[r], v->graph_min, v->order);
 	}
 	free(rows);
 }

@@ -7,6 +7,10 @@
 #include <linux/perf_event.h>
 
 #include "hist.h"
+#include "../util/namelist.h"
+
+/* The order of a row's call graph: callers out from the row, or root down to it. */
+enum { PPM_GRAPH_CALLEE, PPM_GRAPH_CALLER };
 
 struct report_view {
 	const char *event;
@@ -14,6 +18,13 @@ struct report_view {
 	int children;       /* show the Children column */
 	int graph;          /* print the call graph under each row */
 	double graph_min;   /* hide call graph branches under this percentage */
+	int order;          /* PPM_GRAPH_CALLEE or PPM_GRAPH_CALLER */
+	double row_min;     /* hide rows under this percentage (children's when shown) */
+	const struct ppm_name_list *dsos, *symbols; /* only rows of these, when not empty */
+	int hierarchy;      /* rows nested by the sort keys, in keys' order */
+	const int *keys;    /* SORT_* in the order given */
+	int nr_keys;
+	const char *const *notes; /* lines for the header (what the user should know) */
 	size_t perfmap_bad; /* garbage perf map lines skipped */
 	int kernel_hidden;
 };

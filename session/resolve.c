@@ -29,6 +29,12 @@ int ppm_resolver__init(struct ppm_resolver *r, struct ppm_machine *m, int show_i
 	memset(r, 0, sizeof(*r));
 	r->m = m;
 	r->show_interpreter = show_interpreter;
+	r->python_self = !show_interpreter;
+	r->python_dso.path = (char *)"[python]";
+	r->python_dso.file = r->python_dso.path;
+	r->python_dso.short_name = r->python_dso.path;
+	r->python_dso.kind = PPM_DSO_PERFMAP;
+	r->python_dso.loaded = 1;
 	r->sink = sink;
 	r->sink_arg = sink_arg;
 	r->fcache = calloc(FCACHE_SIZE, sizeof(*r->fcache));
@@ -48,6 +54,15 @@ void ppm_resolver__release(struct ppm_resolver *r)
 	free(r->activated);
 	free(r->unwound);
 	ppm_unwinder__free(r->unwinder);
+	for (size_t i = 0; i < r->nr_py_syms; i++) {
+		free((char *)r->py_syms[i]->name);
+		free(r->py_syms[i]);
+	}
+	free(r->py_syms);
+	free(r->py_slots);
+	r->py_syms = NULL;
+	r->py_slots = NULL;
+	r->nr_py_syms = 0;
 	r->unwinder = NULL;
 	r->unwound = NULL;
 	ppm_frames__release(&r->frames);
@@ -73,6 +88,52 @@ int ppm_resolver__set_activated(struct ppm_resolver *r, const void *pids, size_t
 	return 0;
 }
 
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t py_hash_idx(const void *ctx, size_t i)
+{
+	return name_hash(((const struct ppm_resolver *)ctx)->py_syms[i]->name);
+}
+
+/*
+ * The one symbol of a Python function's name: the first process's entry stands for
+ * every process's (a worker pool's maps name the same functions at other addresses).
+ * NULL when out of memory.
+ */
+static const struct ppm_symbol *python_symbol(struct ppm_resolver *r, const struct ppm_symbol *sym)
+{
+	struct ppm_symbol *copy;
+	size_t k;
+
+	if (ppm_slots__reserve(&r->py_slots, &r->py_nslots, r->nr_py_syms, 256, py_hash_idx, r))
+		return NULL;
+	for (k = name_hash(sym->name) & (r->py_nslots - 1); r->py_slots[k];
+	     k = (k + 1) & (r->py_nslots - 1))
+		if (!strcmp(r->py_syms[r->py_slots[k] - 1]->name, sym->name))
+			return r->py_syms[r->py_slots[k] - 1];
+	if (ppm_array__reserve((void **)&r->py_syms, &r->cap_py_syms, r->nr_py_syms + 1,
+			       sizeof(*r->py_syms)))
+		return NULL;
+	copy = malloc(sizeof(*copy));
+	if (!copy || !(copy->name = strdup(sym->name))) {
+		free(copy);
+		return NULL;
+	}
+	copy->start = sym->start;
+	copy->end = sym->end;
+	copy->prio = sym->prio;
+	r->py_syms[r->nr_py_syms++] = copy;
+	r->py_slots[k] = (uint32_t)r->nr_py_syms;
+	return copy;
+}
+
 static int frame_of(struct ppm_resolver *r, pid_t pid, uint64_t addr, int kernel, int caller,
 		    uint32_t *id)
 {
@@ -91,6 +152,12 @@ static int frame_of(struct ppm_resolver *r, pid_t pid, uint64_t addr, int kernel
 	ppm_machine__resolve(r->m, pid, look, kernel, &res);
 	f.dso = res.dso;
 	f.sym = res.sym;
+	if (res.sym && ppm_name__is_python(res.sym->name)) {
+		f.sym = python_symbol(r, res.sym);
+		if (!f.sym)
+			return -ENOMEM;
+		f.dso = &r->python_dso;
+	}
 	f.rel = res.sym ? 0 : (res.dso ? res.rel : look) + (look != addr);
 	f.kernel = kernel;
 	err = ppm_frames__intern(&r->frames, &f, id);

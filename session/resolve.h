@@ -59,7 +59,7 @@ struct ppm_resolver {
 	struct ppm_resolve_event_stats by_event[PPM_RESOLVE_EVENTS];
 	int show_interpreter;       /* keep the interpreter's frames between Python frames */
 	int python_self;            /* and fold those leafward of the innermost Python frame
-				     * into it: its self time (a live view's rows) */
+				     * into it: its self time (on unless show_interpreter) */
 	ppm_sample_sink sink;
 	void *sink_arg;
 	/* private */
@@ -72,6 +72,13 @@ struct ppm_resolver {
 	size_t nr_activated;
 	struct ppm_unwinder *unwinder; /* DWARF samples: their stacks unwound here */
 	uint64_t *unwound;          /* the call chain made of one */
+	/* A Python function is its name (py::QUALNAME:FILE), whichever process's map
+	 * named it: one symbol per name, in one object, "[python]" */
+	struct ppm_dso python_dso;
+	struct ppm_symbol **py_syms;
+	size_t nr_py_syms, cap_py_syms;
+	uint32_t *py_slots;
+	size_t py_nslots;
 };
 
 /* 0 or -ENOMEM. */

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "core_access.h"
@@ -108,10 +109,29 @@ static void step_aside(const char *what, int err)
 		nr_stubs ? NOT_NAMED_NOW : NOT_NAMED);
 }
 
+/*
+ * The working directory when the trampoline was first switched on: a relative
+ * co_filename (CPython 3.8's main script, a module found through a relative sys.path
+ * entry) is named against it, so one script has one name on every version.
+ */
+static char start_cwd[4096];
+
+static const char *absolute_file(const char *file, char *buf, size_t len)
+{
+	if (!*file || *file == '/' || *file == '<' || !start_cwd[0])
+		return file;
+	while (file[0] == '.' && file[1] == '/')
+		file += 2;
+	if ((size_t)snprintf(buf, len, "%s/%s", start_cwd, file) >= len)
+		return file;
+	return buf;
+}
+
 /* A new stub for co, named in the perf map. NULL when that is not possible. */
 static void *make_stub(PyCodeObject *co)
 {
 	const char *name, *file;
+	char path[4352];
 	void *stub;
 	int err;
 
@@ -127,6 +147,7 @@ static void *make_stub(PyCodeObject *co)
 		PyErr_Clear();
 		return NULL;
 	}
+	file = absolute_file(file, path, sizeof(path));
 	stub = ppm_arena_alloc_stub();
 	if (!stub) {
 		step_aside("cannot map memory for trampolines", errno);
@@ -355,6 +376,8 @@ int ppm_trampoline_activate(void)
 		}
 #endif
 		check_fast_extra();
+		if (!getcwd(start_cwd, sizeof(start_cwd)))
+			start_cwd[0] = '\0';
 		jitdump_on = env_on("PYPERFMAP_JITDUMP");
 		specialize = env_on("PYPERFMAP_SPECIALIZE");
 		/* perf inject maps each stub's ELF over the stub and its unwinding data:

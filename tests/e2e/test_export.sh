@@ -34,6 +34,14 @@ def top():
         t += mid(20000)
     return t
 
+def tower(n):   # a deep, narrow stack, as imports at start-up make
+    if n:
+        return tower(n - 1)
+    end = time.process_time() + 0.04
+    while time.process_time() < end:
+        pass
+
+tower(120)
 end = time.process_time() + 1.0   # CPU seconds: as many samples on any machine
 while time.process_time() < end:
     top()

@@ -35,6 +35,9 @@ scenario_report() {
 	out report_no_children.txt "${R[@]}" --no-children
 	out report_sort_pid.txt "${R[@]}" --no-children --sort pid,sym -G
 	out report_show_interpreter.txt "${R[@]}" --no-children --show-interpreter
+	out report_callee.txt "${R[@]}" -g callee
+	out report_hierarchy.txt "${R[@]}" --hierarchy
+	out report_limits.txt "${R[@]}" --no-children -G --percent-limit 5 --dsos '[python],libc.so.6'
 	out folded.txt "${R[@]}" --format folded
 	out folded_show_interpreter.txt "${R[@]}" --format folded --show-interpreter
 	out report.json "${R[@]}" --format json

@@ -1,7 +1,10 @@
 // Opens a pyperfmap flame graph in headless Chromium (Debian's, driven by playwright-core)
 // and checks what a person would: the script runs without errors, the root frame holds
 // every sample, hovering names a frame, a click zooms to it, search totals its matches,
-// the reversed and icicle views work; then takes a screenshot.
+// the reversed and icicle views work; then takes a screenshot. First, on a laptop's
+// screen (1366x768), the page as it opens: the header and its controls, and the box of
+// the hottest Python function (else the widest frame under the root), in view without
+// scrolling (a screenshot of that too, FIRST.png beside SCREENSHOT.png).
 // Usage: node flame_check.js PAGE.html SAMPLES SCREENSHOT.png [SEARCH]
 // Prints "ok ..." lines with what it measured; exits 1 at the first failed check.
 "use strict";
@@ -27,6 +30,37 @@ function check(cond, what) {
     viewport: { width: 1200, height: 800 },
   });
   try {
+    {
+      const first = await ctx.newPage();
+      await first.setViewportSize({ width: 1366, height: 768 });
+      await first.goto("file://" + path.resolve(page_path));
+      await first.waitForFunction(() => window.pyperfmapFlame !== undefined, null, { timeout: 60000 });
+      const view = await first.evaluate(() => {
+        const f = window.pyperfmapFlame, n = f.nodes();
+        let best = -1, py = false;
+        for (let i = 1; i < n; i++) {
+          const isPy = f.name(i).startsWith("py::");
+          if (isPy && (!py || f.value(i) > f.value(best))) { best = i; py = true; }
+          else if (!py && f.depth(i) === 1 && (best < 0 || f.value(i) > f.value(best))) best = i;
+        }
+        const top = document.getElementById("top").getBoundingClientRect();
+        const canvas = document.getElementById("flame").getBoundingClientRect();
+        const r = best >= 0 ? f.rect(best) : null;
+        return { name: best >= 0 ? f.name(best) : null, rect: r, header: { top: top.top, bottom: top.bottom },
+                 y: r ? canvas.top + r.y : null, height: window.innerHeight, rows: f.rows(),
+                 controls: ["reset", "icicle", "reverse", "search"].every(id => {
+                   const b = document.getElementById(id).getBoundingClientRect();
+                   return b.top >= 0 && b.bottom <= window.innerHeight && b.right <= window.innerWidth; }) };
+      });
+      check(view.header.top === 0 && view.header.bottom < view.height && view.controls,
+            "1366x768: the header and its controls are on the first screen (header " +
+            view.header.top + "-" + view.header.bottom.toFixed(0) + " px)");
+      check(view.rect !== null && view.y >= view.header.bottom - 1 && view.y + view.rect.h <= view.height,
+            "1366x768: '" + view.name + "' is on the first screen, at y " +
+            (view.y === null ? "none" : view.y.toFixed(0)) + " of " + view.height + " (" + view.rows + " rows drawn)");
+      await first.screenshot({ path: shot.replace(/\.png$/, "") + "-first.png" });
+      await first.close();
+    }
     const page = ctx.pages()[0] || await ctx.newPage();
     const errors = [];
     page.on("pageerror", e => errors.push(String(e)));
