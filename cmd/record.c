@@ -645,6 +645,10 @@ static void print_summary(const struct recording *r)
 			(unsigned long long)os->blocks, (double)os->ns / 1e9,
 			(unsigned long long)os->direct, r->a.off_cpu_thresh,
 			(unsigned long long)os->summed);
+		if (os->own_waits)
+			fprintf(stderr, "pyperfmap: off-CPU: %llu waits of the trampoline's own thread (%s, "
+				"writing the perf map) left out\n", (unsigned long long)os->own_waits,
+				PPM_OFFCPU_OWN_COMM);
 	}
 	if (st->perfmap_skips.foreign)
 		ppm_cmd__notice("%d perf map(s) in /tmp not embedded: not owned by their process's user "

@@ -296,9 +296,35 @@ static int read_features(struct ppm_data *d, const struct ppm_file_header *h, co
 }
 
 /*
+ * Whether perf wrote the file (perf inject rewrites a pyperfmap recording and keeps
+ * its VERSION, not its private sections): the first word of its CMDLINE is perf.
+ */
+static int rewritten_by_perf(const struct ppm_data *d)
+{
+	size_t size;
+	const unsigned char *c = ppm_data__feature(d, PPM_FEAT_CMDLINE, &size);
+	uint32_t nr, len;
+	const char *argv0, *base;
+
+	if (!c || size < 8)
+		return 0;
+	memcpy(&nr, c, 4);
+	memcpy(&len, c + 4, 4);
+	if (!nr || !len || len > size - 8)
+		return 0;
+	argv0 = (const char *)c + 8;
+	if (!memchr(argv0, '\0', len))
+		return 0;
+	base = strrchr(argv0, '/');
+	base = base ? base + 1 : argv0;
+	return !strcmp(base, "perf") || !strncmp(base, "perf-", 5);
+}
+
+/*
  * A recording its recorder did not finish: the header without any feature (cut
  * while data was being added), a checkpoint's state saying "recording", or a
- * file of pyperfmap 0.2+ that lost its state (its private sections cut off).
+ * file of pyperfmap 0.2+ that lost its state (its private sections cut off; not
+ * one perf rewrote, which keeps no private section).
  */
 static int was_cut_short(const struct ppm_data *d, int nfeat)
 {
@@ -311,7 +337,8 @@ static int was_cut_short(const struct ppm_data *d, int nfeat)
 
 	if (state && ssize >= 8)
 		memcpy(&flags, state, 8);
-	return !nfeat || (state && !(flags & PPM_STATE_COMPLETE)) || (ours && !state);
+	return !nfeat || (state && !(flags & PPM_STATE_COMPLETE)) ||
+	       (ours && !state && !rewritten_by_perf(d));
 }
 
 /* Events the file does not name (perf's EVENT_DESC) get perf's generic name, or type:config. */

@@ -35,6 +35,8 @@ struct ppm_offcpu {
 	size_t nr_sums, cap_sums;
 	uint32_t *sum_slots;
 	size_t sum_nslots;
+	pid_t *own;              /* the trampoline's own threads, sorted */
+	size_t nr_own, cap_own;
 	struct ppm_offcpu_stats stats;
 };
 
@@ -64,6 +66,7 @@ void ppm_offcpu__free(struct ppm_offcpu *o)
 	free(o->held_slots);
 	free(o->sums);
 	free(o->sum_slots);
+	free(o->own);
 	free(o);
 }
 
@@ -223,6 +226,50 @@ int ppm_offcpu__in(struct ppm_offcpu *o, pid_t tid, uint64_t time)
 	return slot && *slot ? complete(o, *slot - 1, time) : 0;
 }
 
+/* Where tid is in the sorted list of own threads, or would go. */
+static size_t own_at(const struct ppm_offcpu *o, pid_t tid)
+{
+	size_t lo = 0, hi = o->nr_own;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (o->own[mid] < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int is_own(const struct ppm_offcpu *o, pid_t tid)
+{
+	size_t i = own_at(o, tid);
+
+	return i < o->nr_own && o->own[i] == tid;
+}
+
+int ppm_offcpu__comm(struct ppm_offcpu *o, pid_t tid, const char *comm)
+{
+	size_t i = own_at(o, tid);
+	int was = i < o->nr_own && o->own[i] == tid;
+	int own = !strcmp(comm, PPM_OFFCPU_OWN_COMM);
+
+	if (own == was)
+		return 0;
+	if (!own) { /* the tid went to another thread */
+		memmove(o->own + i, o->own + i + 1, (o->nr_own - i - 1) * sizeof(*o->own));
+		o->nr_own--;
+		return 0;
+	}
+	if (ppm_array__reserve((void **)&o->own, &o->cap_own, o->nr_own + 1, sizeof(*o->own)))
+		return -ENOMEM;
+	memmove(o->own + i + 1, o->own + i, (o->nr_own - i) * sizeof(*o->own));
+	o->own[i] = tid;
+	o->nr_own++;
+	return 0;
+}
+
 int ppm_offcpu__out(struct ppm_offcpu *o, const struct perf_event_header *h, pid_t tid,
 		    uint64_t time)
 {
@@ -234,6 +281,10 @@ int ppm_offcpu__out(struct ppm_offcpu *o, const struct perf_event_header *h, pid
 	err = ppm_offcpu__in(o, tid, time);
 	if (err)
 		return err;
+	if (o->nr_own && is_own(o, tid)) {
+		o->stats.own_waits++;
+		return 0;
+	}
 	copy = malloc(h->size);
 	if (!copy)
 		return -ENOMEM;

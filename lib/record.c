@@ -613,6 +613,14 @@ static int offcpu_record(struct ppm_record *rec, const struct perf_event_header 
 			*err = ppm_offcpu__in(rec->offcpu, tid, t);
 		return 1;
 	}
+	if (h->type == PERF_RECORD_COMM && h->size > sizeof(*h) + 8) { /* pid tid comm[] */
+		size_t room = h->size - sizeof(*h) - 8;
+		char comm[17] = "";
+
+		memcpy(comm, (const char *)(h + 1) + 8, room < 16 ? room : 16);
+		*err = ppm_offcpu__comm(rec->offcpu, ((const pid_t *)(h + 1))[1], comm);
+		return 0;
+	}
 	if (h->type != PERF_RECORD_SAMPLE)
 		return 0;
 	if (t > rec->last_time)

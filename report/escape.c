@@ -36,24 +36,28 @@ static size_t utf8_printable(const unsigned char *p, size_t n)
 	return len;
 }
 
-/* Writes s with the terminal rule, and ';' escaped too when folded. */
+/* Writes s with the terminal rule, and ';' escaped too when folded: what may print as
+ * it is goes out in runs, an escape at a time otherwise. */
 static void put_escaped(const char *s, FILE *out, int folded)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);
 
 	while (n) {
-		size_t k = utf8_printable(p, n);
+		size_t run = 0, k;
 
-		if (k && !(folded && *p == ';')) {
-			fwrite(p, 1, k, out);
-		} else {
-			/* one byte as \xNN (a C1 character, two bytes in UTF-8: two escapes) */
-			k = 1;
-			fprintf(out, "\\x%02x", *p);
+		while (run < n && (k = utf8_printable(p + run, n - run)) && !(folded && p[run] == ';'))
+			run += k;
+		if (run) {
+			fwrite(p, 1, run, out);
+			p += run;
+			n -= run;
+			continue;
 		}
-		p += k;
-		n -= k;
+		/* one byte as \xNN (a C1 character, two bytes in UTF-8: two escapes) */
+		fprintf(out, "\\x%02x", *p);
+		p++;
+		n--;
 	}
 }
 

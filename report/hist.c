@@ -26,6 +26,8 @@ void ppm_hist__release(struct hist *h)
 	free(h->stacks);
 	free(h->stack_slots);
 	free(h->arena);
+	free(h->rows);
+	free(h->by_chain);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -129,8 +131,8 @@ static struct hist_stack *find_stack(struct hist *h, const char *comm, pid_t pid
 	    ppm_array__reserve((void **)&h->arena, &h->arena_cap, h->arena_used + nr, sizeof(*h->arena)))
 		return NULL;
 	memcpy(h->arena + h->arena_used, root_first, nr * sizeof(uint32_t));
-	h->stacks[h->nr_stacks] = (struct hist_stack){ comm, pid, (uint32_t)nr,
-						       (uint32_t)h->arena_used, 0, 0, 0 };
+	h->stacks[h->nr_stacks] = (struct hist_stack){ .comm = comm, .pid = pid, .nr = (uint32_t)nr,
+						       .off = (uint32_t)h->arena_used };
 	h->arena_used += nr;
 	h->stack_slots[k] = (uint32_t)(h->nr_stacks + 1);
 	return &h->stacks[h->nr_stacks++];
@@ -142,32 +144,27 @@ int ppm_hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *f
 	return ppm_hist__add_many(h, comm, pid, frames, nr, period, 1);
 }
 
-int ppm_hist__add_many(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames,
-		       size_t nr, uint64_t period, uint64_t samples)
+/*
+ * The rows a new stack counts: its leaf's (self) first, then each frame's once,
+ * recursion or not, in the order a sample would meet them (so rows are made in the
+ * order they were before stacks kept them). 0 or -ENOMEM.
+ */
+static int stack_rows(struct hist *h, struct hist_stack *s, const char *comm, pid_t pid,
+		      const uint32_t *frames, size_t nr)
 {
 	struct hist_key key;
 	struct hist_entry *e;
-	struct hist_stack *s;
 	uint32_t idx;
 
-	if (!nr)
-		return 0;
-	h->sample_no++;
-	h->total_period += period;
-	h->total_samples += samples;
+	if (ppm_array__reserve((void **)&h->rows, &h->rows_cap, h->rows_used + nr, sizeof(*h->rows)))
+		return -ENOMEM;
 	make_key(h, comm, pid, frames[0], &key);
-	e = find_entry(h, &key, frames[0], &idx);
-	if (!e)
+	if (!find_entry(h, &key, frames[0], &idx))
 		return -ENOMEM;
-	e->self_period += period;
-	e->self_samples += samples;
-	s = find_stack(h, comm, pid, frames, nr);
-	if (!s)
-		return -ENOMEM;
-	s->period += period;
-	s->samples += samples;
 	s->leaf_entry = idx;
-	/* Children: every row on the stack counts the sample once, recursion or not. */
+	s->rows_off = (uint32_t)h->rows_used;
+	s->nr_rows = 0;
+	h->sample_no++;
 	for (size_t i = 0; i < nr; i++) {
 		make_key(h, comm, pid, frames[i], &key);
 		e = find_entry(h, &key, frames[i], &idx);
@@ -176,10 +173,53 @@ int ppm_hist__add_many(struct hist *h, const char *comm, pid_t pid, const uint32
 		if (e->stamp == h->sample_no)
 			continue;
 		e->stamp = h->sample_no;
-		e->children_period += period;
-		e->children_samples += samples;
+		h->rows[h->rows_used++] = idx;
+		s->nr_rows++;
 	}
 	return 0;
+}
+
+/* A sample of stack s (made, with its rows, when new). */
+static void count(struct hist *h, struct hist_stack *s, uint64_t period, uint64_t samples)
+{
+	const uint32_t *rows = h->rows + s->rows_off;
+
+	h->total_period += period;
+	h->total_samples += samples;
+	s->period += period;
+	s->samples += samples;
+	h->entries[s->leaf_entry].self_period += period;
+	h->entries[s->leaf_entry].self_samples += samples;
+	for (uint32_t i = 0; i < s->nr_rows; i++) {
+		h->entries[rows[i]].children_period += period;
+		h->entries[rows[i]].children_samples += samples;
+	}
+}
+
+static int add_many(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames, size_t nr,
+		    uint64_t period, uint64_t samples, uint32_t *stack_idx)
+{
+	struct hist_stack *s;
+	size_t before = h->nr_stacks;
+
+	s = find_stack(h, comm, pid, frames, nr);
+	if (!s)
+		return -ENOMEM;
+	if (h->nr_stacks > before && stack_rows(h, s, comm, pid, frames, nr)) {
+		h->nr_stacks--; /* as if never made (its frames stay in the arena, unused) */
+		return -ENOMEM;
+	}
+	*stack_idx = (uint32_t)(s - h->stacks);
+	count(h, s, period, samples);
+	return 0;
+}
+
+int ppm_hist__add_many(struct hist *h, const char *comm, pid_t pid, const uint32_t *frames,
+		       size_t nr, uint64_t period, uint64_t samples)
+{
+	uint32_t idx;
+
+	return nr ? add_many(h, comm, pid, frames, nr, period, samples, &idx) : 0;
 }
 
 int ppm_hist__decay(struct hist *h, unsigned int num, unsigned int den)
@@ -229,14 +269,40 @@ void ppm_hists__release(struct ppm_hists *hs)
 	hs->nr = 0;
 }
 
+/*
+ * The stack of a resolved chain the resolver has seen before (rs->chain_key) is known
+ * without hashing its frames again, when its comm and pid are the stack's.
+ */
 int ppm_hists__add(void *hists, const struct ppm_resolved_sample *rs)
 {
 	struct ppm_hists *hs = hists;
 	struct hist *h;
+	uint32_t chain = (uint32_t)rs->chain_key, idx;
+	pid_t pid = (pid_t)rs->s->pid;
 
 	if (rs->s->attr < 0 || rs->s->attr >= hs->nr)
 		return -EINVAL;
 	h = &hs->h[rs->s->attr];
 	h->has_callchains |= rs->has_callchain;
-	return ppm_hist__add(h, rs->comm, (pid_t)rs->s->pid, rs->chain, rs->nr, rs->s->period);
+	if (!rs->nr)
+		return 0;
+	if (chain && rs->chain_key >> 32 != h->chain_epoch) {
+		h->chain_epoch = rs->chain_key >> 32;
+		if (h->by_chain)
+			memset(h->by_chain, 0, h->by_chain_cap * sizeof(*h->by_chain));
+	}
+	if (chain && chain < h->by_chain_cap && h->by_chain[chain]) {
+		struct hist_stack *s = &h->stacks[h->by_chain[chain] - 1];
+
+		if (s->comm == rs->comm && s->pid == pid) {
+			count(h, s, rs->s->period, 1);
+			return 0;
+		}
+	}
+	if (add_many(h, rs->comm, pid, rs->chain, rs->nr, rs->s->period, 1, &idx))
+		return -ENOMEM;
+	if (chain && !ppm_array__reserve_zeroed((void **)&h->by_chain, &h->by_chain_cap,
+						(size_t)chain + 1, sizeof(*h->by_chain)))
+		h->by_chain[chain] = idx + 1;
+	return 0;
 }

@@ -35,7 +35,7 @@ struct hist_entry {
 	uint32_t frame;          /* a representative frame for printing */
 	uint64_t self_period, children_period;
 	uint64_t self_samples, children_samples;
-	uint64_t stamp;          /* last sample that counted it in children */
+	uint64_t stamp;          /* last stack that listed it (hist_stack's rows) */
 };
 
 /* A distinct stack: frames root first, leaf last. */
@@ -45,6 +45,7 @@ struct hist_stack {
 	uint32_t nr;
 	uint32_t off;            /* into hist.frames_arena */
 	uint32_t leaf_entry;     /* the row that holds its self time */
+	uint32_t rows_off, nr_rows; /* into hist.rows: the rows it counts in children */
 	uint64_t period, samples;
 };
 
@@ -61,6 +62,11 @@ struct hist {
 	size_t stack_nslots;
 	uint32_t *arena;
 	size_t arena_used, arena_cap;
+	uint32_t *rows;
+	size_t rows_used, rows_cap;
+	uint32_t *by_chain;          /* resolver chain (ppm_resolved_sample.chain_key) -> stack + 1 */
+	size_t by_chain_cap;
+	uint64_t chain_epoch;
 	uint64_t total_period, total_samples, sample_no;
 	int has_callchains;
 };

@@ -5,6 +5,7 @@
 #include "escape.h"
 #include "export.h"
 #include "report_out.h"
+#include "../util/array.h"
 
 const char *ppm_report__frame_name(const struct ppm_frame *f, char *buf, size_t len)
 {
@@ -446,59 +447,104 @@ void ppm_report__print_text(FILE *out, const struct hist *h, const struct report
 }
 
 /* Folded stacks name kernel frames name_[k], as FlameGraph's stackcollapse-perf.pl
- * does, so one flame graph reads like another. */
-static void put_folded_frame(FILE *out, const struct ppm_frame *f)
+ * does, so one flame graph reads like another. Each frame's text is made once. */
+static char *folded_text(const char *name, int kernel)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem)
+		return NULL;
+	ppm_folded__fputs(name, mem);
+	if (kernel)
+		fputs("_[k]", mem);
+	if (fclose(mem)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static char *folded_frame(const struct ppm_frame *f)
 {
 	char buf[512];
 
-	ppm_folded__fputs(ppm_export__frame_name(f, buf, sizeof(buf)), out);
-	if (f->kernel)
-		fputs("_[k]", out);
+	return folded_text(ppm_export__frame_name(f, buf, sizeof(buf)), f->kernel);
 }
 
-struct folded_line {
+/* The lines, one text arena: a line is an offset into it. */
+struct folded_lines {
 	char *text;
+	size_t used, cap;
+};
+
+struct folded_line {
+	size_t off;
 	uint64_t samples;
 };
 
+static const char *folded_base; /* the arena, for the sort */
+
 static int cmp_folded(const void *a, const void *b)
 {
-	return strcmp(((const struct folded_line *)a)->text, ((const struct folded_line *)b)->text);
+	return strcmp(folded_base + ((const struct folded_line *)a)->off,
+		      folded_base + ((const struct folded_line *)b)->off);
+}
+
+static int put_text(struct folded_lines *t, const char *s, size_t n)
+{
+	if (ppm_array__reserve((void **)&t->text, &t->cap, t->used + n + 1, 1))
+		return -1;
+	memcpy(t->text + t->used, s, n);
+	t->used += n;
+	return 0;
 }
 
 void ppm_report__print_folded(FILE *out, const struct hist *h, int by_period)
 {
 	struct folded_line *lines = calloc(h->nr_stacks + 1, sizeof(*lines));
+	char **names = calloc(h->frames->nr + 1, sizeof(*names));
+	char *comm = NULL;
+	struct folded_lines t = { 0 };
 	size_t n = 0;
+	int err = !lines || !names;
 
-	if (!lines)
-		return;
 	/* Stacks of different pids can read the same: render, sort, then merge. */
-	for (size_t i = 0; i < h->nr_stacks; i++) {
+	for (size_t i = 0; i < h->nr_stacks && !err; i++) {
 		const struct hist_stack *s = &h->stacks[i];
 		const uint32_t *fr = h->arena + s->off;
-		size_t len = 0;
-		FILE *mem = open_memstream(&lines[n].text, &len);
 
-		if (!mem)
-			break;
-		ppm_folded__fputs(s->comm ? s->comm : "[unknown]", mem);
-		for (uint32_t k = 0; k < s->nr; k++) {
-			fputc(';', mem);
-			put_folded_frame(mem, &h->frames->v[fr[k]]);
+		lines[n].off = t.used;
+		free(comm);
+		comm = folded_text(s->comm ? s->comm : "[unknown]", 0);
+		err = !comm || put_text(&t, comm, strlen(comm));
+		for (uint32_t k = 0; k < s->nr && !err; k++) {
+			if (fr[k] < h->frames->nr && !names[fr[k]])
+				names[fr[k]] = folded_frame(&h->frames->v[fr[k]]);
+			err = fr[k] >= h->frames->nr || !names[fr[k]] || put_text(&t, ";", 1) ||
+			      put_text(&t, names[fr[k]], strlen(names[fr[k]]));
 		}
-		fclose(mem);
+		err = err || put_text(&t, "", 1); /* the NUL that ends the line */
 		lines[n++].samples = by_period ? s->period : s->samples;
 	}
-	qsort(lines, n, sizeof(*lines), cmp_folded);
-	for (size_t i = 0; i < n; i++) {
-		uint64_t total = lines[i].samples;
+	if (!err) {
+		folded_base = t.text;
+		qsort(lines, n, sizeof(*lines), cmp_folded);
+		for (size_t i = 0; i < n; i++) {
+			const char *text = t.text + lines[i].off;
+			uint64_t total = lines[i].samples;
 
-		while (i + 1 < n && !strcmp(lines[i].text, lines[i + 1].text))
-			total += lines[++i].samples;
-		fprintf(out, "%s %" PRIu64 "\n", lines[i].text, total);
+			while (i + 1 < n && !strcmp(text, t.text + lines[i + 1].off))
+				total += lines[++i].samples;
+			fputs(text, out);
+			fprintf(out, " %" PRIu64 "\n", total);
+		}
 	}
-	for (size_t i = 0; i < n; i++)
-		free(lines[i].text);
+	for (size_t i = 0; names && i < h->frames->nr; i++)
+		free(names[i]);
+	free(names);
+	free(comm);
+	free(t.text);
 	free(lines);
 }

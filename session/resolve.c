@@ -66,6 +66,14 @@ void ppm_resolver__release(struct ppm_resolver *r)
 	r->unwinder = NULL;
 	r->unwound = NULL;
 	ppm_frames__release(&r->frames);
+	free(r->memo);
+	free(r->memo_slots);
+	free(r->memo_words);
+	free(r->memo_ids);
+	r->memo = NULL;
+	r->memo_slots = NULL;
+	r->memo_words = NULL;
+	r->memo_ids = NULL;
 	r->fcache = NULL;
 	r->chain = NULL;
 	r->kinds = NULL;
@@ -208,11 +216,20 @@ static size_t fold_glue(struct ppm_resolver *r, uint32_t *chain, size_t n)
 	return out;
 }
 
+/* The interpreter's wait for the GIL: the one frame of its own a reader of waits needs. */
+static int is_gil_wait(const struct ppm_resolver *r, uint32_t id)
+{
+	const struct ppm_frame *f = &r->frames.v[id];
+
+	return f->sym && !strcmp(f->sym->name, "take_gil");
+}
+
 /*
  * The interpreter's frames right under the innermost Python frame (the eval loop and
  * what it calls in libpython) are that function's own work: dropped, so the Python
  * frame holds their time as its self time. Native code outside the interpreter (a C
- * extension, libc, the kernel) stays a frame of its own.
+ * extension, libc, the kernel) stays a frame of its own, and so does take_gil: a
+ * thread waiting for the GIL is shown waiting for it.
  */
 static size_t fold_python_self(struct ppm_resolver *r, uint32_t *chain, size_t n)
 {
@@ -224,6 +241,11 @@ static size_t fold_python_self(struct ppm_resolver *r, uint32_t *chain, size_t n
 		return n;
 	for (glue = py; glue > 0 && kind_of(r, chain[glue - 1]) == PPM_FRAME_GLUE; glue--)
 		;
+	for (size_t i = py; i > glue; i--)
+		if (is_gil_wait(r, chain[i - 1])) {
+			glue = i; /* keep take_gil and what it called */
+			break;
+		}
 	if (glue == py)
 		return n;
 	memmove(chain + glue, chain + py, (n - py) * sizeof(*chain));
@@ -402,20 +424,20 @@ int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s)
 	return resolve_sample(r, s);
 }
 
-static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
+/*
+ * A sample's frames from its call chain (or its ip): into r->chain, with how many of
+ * them end an incomplete stack or have no symbol. The count of frames, or -errno.
+ */
+static int resolve_chain(struct ppm_resolver *r, const struct ppm_sample *s, uint32_t *incomplete,
+			 uint32_t *unresolved, int *by_ip)
 {
-	struct ppm_resolved_sample rs = { s, NULL, r->chain, 0, 0 };
-	struct ppm_resolve_event_stats *ev = s->attr >= 0 && s->attr < PPM_RESOLVE_EVENTS ?
-						     &r->by_event[s->attr] : NULL;
 	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 	size_t n = 0;
 	int err;
 
-	rs.comm = ppm_machine__comm_of(r->m, (pid_t)s->pid, (pid_t)s->tid);
 	if (s->callchain && s->nr_callchain) {
 		int first_in_ctx = 1;
 
-		rs.has_callchain = 1;
 		for (uint64_t i = 0; i < s->nr_callchain && n < MAX_FRAMES; i++) {
 			uint64_t ip = s->callchain[i];
 
@@ -427,32 +449,22 @@ static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
 				continue;
 			}
 			/* A 0 frame ends a stack the recorder's unwinder could not finish. */
-			if (!ip && !kernel) {
-				r->stats.incomplete++;
-				if (ev)
-					ev->incomplete++;
-			}
+			if (!ip && !kernel)
+				++*incomplete;
 			err = frame_of(r, (pid_t)s->pid, ip, kernel, !first_in_ctx, &r->chain[n]);
 			if (err)
 				return err;
 			first_in_ctx = 0;
-			if (!r->frames.v[r->chain[n]].sym) {
-				r->stats.unresolved++;
-				if (ev)
-					ev->unresolved++;
-			}
+			*unresolved += !r->frames.v[r->chain[n]].sym;
 			n++;
 		}
 	}
 	if (!n) {
+		*by_ip = 1;
 		err = frame_of(r, (pid_t)s->pid, s->ip, kernel, 0, &r->chain[0]);
 		if (err)
 			return err;
-		if (!r->frames.v[r->chain[0]].sym) {
-			r->stats.unresolved++;
-			if (ev)
-				ev->unresolved++;
-		}
+		*unresolved += !r->frames.v[r->chain[0]].sym;
 		n = 1;
 	}
 	if (r->nr_activated && !r->show_interpreter && was_activated(r, (pid_t)s->pid))
@@ -461,7 +473,150 @@ static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
 		n = fold_glue(r, r->chain, n);
 	if (r->python_self && !r->show_interpreter)
 		n = fold_python_self(r, r->chain, n);
-	rs.nr = n;
+	return (int)n;
+}
+
+/*
+ * Samples repeat their stacks: a raw call chain (with its pid and whether its ip is
+ * the kernel's) is resolved once per model generation, and its answer remembered.
+ * The memory is the distinct chains'; past PPM_MEMO_WORDS it starts again empty.
+ */
+#define PPM_MEMO_WORDS (32u << 20)
+
+struct ppm_memo_entry {
+	uint64_t hash;
+	int32_t pid;
+	uint32_t key_n, out_n;
+	uint32_t incomplete, unresolved;
+	size_t key_off, out_off;
+};
+
+static void memo_clear(struct ppm_resolver *r)
+{
+	r->nr_memo = 0;
+	r->nr_memo_words = 0;
+	r->nr_memo_ids = 0;
+	free(r->memo_slots);
+	r->memo_slots = NULL;
+	r->memo_nslots = 0;
+	r->memo_gen = r->generation;
+	r->memo_epoch++;
+}
+
+static uint64_t memo_hash_idx(const void *ctx, size_t i)
+{
+	return ((const struct ppm_resolver *)ctx)->memo[i].hash;
+}
+
+/* The key of s: a word of flags, then its call chain (or its ip). */
+static const uint64_t *memo_key(const struct ppm_sample *s, uint64_t *head, uint32_t *n)
+{
+	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+	int chained = s->callchain && s->nr_callchain;
+
+	*head = (uint64_t)kernel | (uint64_t)chained << 1;
+	if (chained) {
+		*n = (uint32_t)s->nr_callchain;
+		return s->callchain;
+	}
+	*n = 1;
+	return &s->ip;
+}
+
+static uint64_t memo_hash(int32_t pid, uint64_t head, const uint64_t *w, uint32_t n)
+{
+	uint64_t h = ((uint64_t)(uint32_t)pid << 32 | head) * 0x9E3779B97F4A7C15ULL;
+
+	for (uint32_t i = 0; i < n; i++) {
+		h = (h ^ w[i]) * 0x9E3779B97F4A7C15ULL;
+		h ^= h >> 31;
+	}
+	return h;
+}
+
+static int memo_same(const struct ppm_resolver *r, const struct ppm_memo_entry *e, uint64_t hash,
+		     int32_t pid, uint64_t head, const uint64_t *w, uint32_t n)
+{
+	const uint64_t *k = r->memo_words + e->key_off;
+
+	return e->hash == hash && e->pid == pid && e->key_n == n + 1 && k[0] == head &&
+	       !memcmp(k + 1, w, n * sizeof(*w));
+}
+
+/* Remembers r->chain[0..n) as the answer for the key; out of memory only forgets (-1). */
+static int memo_add(struct ppm_resolver *r, uint64_t hash, int32_t pid, uint64_t head,
+		     const uint64_t *w, uint32_t kn, size_t n, uint32_t incomplete, uint32_t unresolved)
+{
+	struct ppm_memo_entry *e;
+	size_t k;
+
+	if (r->nr_memo_words + kn + 1 > PPM_MEMO_WORDS || r->nr_memo + 1 >= UINT32_MAX / 2)
+		memo_clear(r);
+	if (ppm_slots__reserve(&r->memo_slots, &r->memo_nslots, r->nr_memo, 4096, memo_hash_idx, r) ||
+	    ppm_array__reserve((void **)&r->memo, &r->cap_memo, r->nr_memo + 1, sizeof(*r->memo)) ||
+	    ppm_array__reserve((void **)&r->memo_words, &r->cap_memo_words, r->nr_memo_words + kn + 1,
+			       sizeof(*r->memo_words)) ||
+	    ppm_array__reserve((void **)&r->memo_ids, &r->cap_memo_ids, r->nr_memo_ids + n,
+			       sizeof(*r->memo_ids)))
+		return -1;
+	for (k = hash & (r->memo_nslots - 1); r->memo_slots[k]; k = (k + 1) & (r->memo_nslots - 1))
+		;
+	e = &r->memo[r->nr_memo];
+	*e = (struct ppm_memo_entry){ hash, pid, kn + 1, (uint32_t)n, incomplete, unresolved,
+				      r->nr_memo_words, r->nr_memo_ids };
+	r->memo_words[r->nr_memo_words] = head;
+	memcpy(r->memo_words + r->nr_memo_words + 1, w, kn * sizeof(*w));
+	memcpy(r->memo_ids + r->nr_memo_ids, r->chain, n * sizeof(*r->chain));
+	r->nr_memo_words += kn + 1;
+	r->nr_memo_ids += n;
+	r->memo_slots[k] = (uint32_t)++r->nr_memo;
+	return 0;
+}
+
+static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
+{
+	struct ppm_resolved_sample rs = { s, NULL, r->chain, 0, 0, 0 };
+	struct ppm_resolve_event_stats *ev = s->attr >= 0 && s->attr < PPM_RESOLVE_EVENTS ?
+						     &r->by_event[s->attr] : NULL;
+	uint32_t incomplete = 0, unresolved = 0, kn;
+	uint64_t head, hash;
+	const uint64_t *key = memo_key(s, &head, &kn);
+	const struct ppm_memo_entry *hit = NULL;
+	int n, by_ip = 0;
+
+	rs.comm = ppm_machine__comm_of(r->m, (pid_t)s->pid, (pid_t)s->tid);
+	rs.has_callchain = s->callchain && s->nr_callchain;
+	if (r->memo_gen != r->generation)
+		memo_clear(r);
+	hash = memo_hash((int32_t)s->pid, head, key, kn);
+	for (size_t k = r->memo_nslots ? hash & (r->memo_nslots - 1) : 0;
+	     r->memo_nslots && r->memo_slots[k]; k = (k + 1) & (r->memo_nslots - 1))
+		if (memo_same(r, &r->memo[r->memo_slots[k] - 1], hash, (int32_t)s->pid, head, key, kn)) {
+			hit = &r->memo[r->memo_slots[k] - 1];
+			break;
+		}
+	if (hit) {
+		rs.chain_key = r->memo_epoch << 32 | (uint64_t)(hit - r->memo + 1);
+		rs.chain = r->memo_ids + hit->out_off;
+		rs.nr = hit->out_n;
+		incomplete = hit->incomplete;
+		unresolved = hit->unresolved;
+	} else {
+		n = resolve_chain(r, s, &incomplete, &unresolved, &by_ip);
+		if (n < 0)
+			return n;
+		rs.nr = (size_t)n;
+		/* an answer from the ip is not the chain's (a chain of markers only) */
+		if (r->memo_gen == r->generation && (!by_ip || !rs.has_callchain) &&
+		    !memo_add(r, hash, (int32_t)s->pid, head, key, kn, rs.nr, incomplete, unresolved))
+			rs.chain_key = r->memo_epoch << 32 | r->nr_memo;
+	}
+	r->stats.incomplete += incomplete;
+	r->stats.unresolved += unresolved;
+	if (ev) {
+		ev->incomplete += incomplete;
+		ev->unresolved += unresolved;
+	}
 	return r->sink ? r->sink(r->sink_arg, &rs) : 0;
 }
 

@@ -29,6 +29,9 @@ struct ppm_resolved_sample {
 	const uint32_t *chain;     /* frame ids, leaf first (chain[0] is where it was taken) */
 	size_t nr;
 	int has_callchain;         /* the sample carried a call chain (not only its ip) */
+	/* the same (nonzero) key for samples whose raw chain and pid resolved alike:
+	 * a sink may remember what it made of chain, until the key's high word changes */
+	uint64_t chain_key;
 };
 
 /* Where resolved samples go: 0 to go on, or -errno to stop the reading with it. */
@@ -51,6 +54,7 @@ struct ppm_resolve_event_stats {
 };
 
 struct ppm_fcache_slot;
+struct ppm_memo_entry;
 
 struct ppm_resolver {
 	struct ppm_machine *m;      /* not owned */
@@ -79,6 +83,17 @@ struct ppm_resolver {
 	size_t nr_py_syms, cap_py_syms;
 	uint32_t *py_slots;
 	size_t py_nslots;
+	/* distinct raw call chains, resolved once (see resolve_sample) */
+	struct ppm_memo_entry *memo;
+	size_t nr_memo, cap_memo;
+	uint32_t *memo_slots;
+	size_t memo_nslots;
+	uint64_t *memo_words;       /* the keys */
+	size_t nr_memo_words, cap_memo_words;
+	uint32_t *memo_ids;         /* the answers: frame ids */
+	size_t nr_memo_ids, cap_memo_ids;
+	uint64_t memo_gen;
+	uint64_t memo_epoch;        /* bumped when the memo starts again: chain_key's high word */
 };
 
 /* 0 or -ENOMEM. */

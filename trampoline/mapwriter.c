@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -228,6 +229,9 @@ static void *flusher(void *arg)
 	int idle = 0;
 
 	(void)arg;
+	/* a name of its own: top -H shows whose thread it is, and record --off-cpu leaves
+	 * its waits out (lib/offcpu.h) */
+	prctl(PR_SET_NAME, "pyperfmap-flush", 0, 0, 0);
 	while (idle < 10) {
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 

@@ -193,7 +193,7 @@ scenario_system_wide() {
 	exit_is $rc 0 || fail "record -a exited $rc: $(cat err.txt)"
 	comms=$("$PPM_BIN" report -i all.data --sort comm --no-children -G | awk '!/^#/ && NF' | wc -l)
 	[ "$comms" -ge 2 ] && pass "-a: $comms commands sampled" || fail "-a: only $comms command"
-	"$PPM_BIN" report -i all.data -G | grep -q "perf-$py\.map  *\[\.\] py::foo:$PROGS/chain.py" \
+	"$PPM_BIN" report -i all.data -G --pid "$py" | grep -q "\[python\]  *\[\.\] py::foo:$PROGS/chain.py" \
 		&& pass "-a: the Python process's functions named from its map" || fail "-a: no py::foo of $py"
 	"$PPM_BIN" report -i all.data --no-children -G | grep -q '\[k\] [a-z_]' && pass "-a: kernel frames named" || fail "-a: no kernel frames"
 }

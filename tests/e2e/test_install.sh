@@ -256,7 +256,7 @@ scenario_refusals() {
 		echo "note: no interpreter outside the builds here; the check uses a fake one"
 	fi
 	# one that says it is a version nothing was built for
-	printf '#!/bin/sh\necho 3.99.0; echo %s/fake-site\n' "$TMP" >fakepy && chmod +x fakepy
+	printf '#!/bin/sh\necho 3.99.0; echo cpython-399; echo %s/fake-site\n' "$TMP" >fakepy && chmod +x fakepy
 	out=$("$PPM_BIN" install-python ./fakepy 2>&1); rc=$?
 	[ $rc -eq 1 ] && echo "$out" | grep -q "no trampoline is built for Python 3.99.0 (this pyperfmap has builds for: 3\." \
 		&& [ ! -e fake-site ] && pass "a version with no build: $out" || fail "fake version: rc $rc: $out"

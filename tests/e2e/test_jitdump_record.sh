@@ -29,9 +29,12 @@ PY
 		[ "$got" = 3 ] && pass "record --jitdump: perf inject --jit reads it; f1, f2, f3 in jitted ELFs" ||
 			fail "record --jitdump then inject: $got of f1, f2, f3 in jitted ELFs"
 		"$PPM_BIN" report -i r.inj.data -G >ours.txt 2>&1
-		ours=$(grep -c 'jitted-.*py::f[123]:' ours.txt)
+		ours=$(grep -c '\[python\] .*py::f[123]:' ours.txt)
 		[ "$ours" = 3 ] && pass "pyperfmap report reads the injected file too" ||
 			fail "report of the injected file: $ours rows; $(head -12 ours.txt)"
+		# perf inject keeps the VERSION of a pyperfmap file, not its private sections
+		grep -q "cut short" ours.txt && fail "the injected file read as cut short: $(grep 'cut short' ours.txt)" \
+			|| pass "the injected file is not taken for a recording cut short"
 	else
 		fail "perf inject --jit of a pyperfmap recording: $(head -3 inj.err)"
 	fi

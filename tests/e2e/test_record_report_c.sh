@@ -32,7 +32,12 @@ scenario_callchains() {
 	"$PPM_BIN" report -i graph.data >graph.txt 2>&1 || fail "report -g failed"
 	grep -q '^# Children      Self' graph.txt && pass "Children column with callchains" || fail "no Children column"
 	grep -Eq '^ +[0-9.]+% +[0-9.]+% .*\[\.\] main$' graph.txt && pass "main is a row (children)" || fail "main row missing"
-	grep -q -- '---hot_loop' graph.txt && pass "call graph under hot_loop" || fail "no call graph"
+	# perf's default order with children: callers first, from the root down to the row
+	awk '/\[\.\] hot_loop$/ { row = 1; next } row && /---/ { print; exit }' graph.txt | grep -q -- '---_start\|---main\|---__libc' \
+		&& awk '/\[\.\] hot_loop$/ { row = 1; next } row && NF == 1 && $1 == "main" { w = 1 } row && w && $1 == "hot_loop" { f = 1; exit } END { exit !f }' graph.txt \
+		&& pass "call graph under hot_loop, callers first (main above hot_loop)" || fail "no caller-order call graph under hot_loop: $(grep -A8 'hot_loop$' graph.txt | head -9)"
+	"$PPM_BIN" report -i graph.data -g callee >callee.txt 2>&1 || fail "report -g callee failed"
+	grep -q -- '---hot_loop' callee.txt && pass "-g callee: the graph starts at hot_loop" || fail "-g callee: no graph from hot_loop"
 	"$PPM_BIN" report -i graph.data --format folded >folded.txt || fail "folded failed"
 	grep -Eq '^hot_c;.*main;(work;)?hot_loop [0-9]+$' folded.txt && pass "folded stack main;work;hot_loop" \
 		|| fail "folded: $(head -3 folded.txt)"

@@ -22,7 +22,7 @@ scenario_one() {
 		|| fail "record failed: $(cat err.txt)"
 	for p in $(pids_of one.data); do MAPS_MADE+=("$p"); done
 	"$PPM_BIN" report -i one.data --no-children >rep.txt 2>&1
-	grep -Eq "perf-[0-9]+\.map +\[\.\] py::foo:$PROGS/calls.py$" rep.txt && pass "$PYVER: record -- python: py::foo named in the report" \
+	grep -Eq "\[python\] +\[\.\] py::foo:$PROGS/calls.py$" rep.txt && pass "$PYVER: record -- python: py::foo named in the report" \
 		|| fail "$PYVER: no py::foo row: $(grep -c 'py::' rep.txt) py:: rows; $(cat err.txt)"
 }
 
