@@ -21,6 +21,7 @@ static int say(const char *verb, const char *path, int err)
 
 int ppm_outfile__open(struct outfile *o, const char *path, int flags)
 {
+	struct stat st;
 	mode_t mask;
 
 	memset(o, 0, sizeof(*o));
@@ -33,6 +34,25 @@ int ppm_outfile__open(struct outfile *o, const char *path, int flags)
 		return 0;
 	}
 	o->path = path;
+	/* through a symbolic link: the file it names is the one replaced, not the link */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, o->real))
+		path = o->real;
+	/* a device, a pipe or a socket (/dev/null, /dev/stdout on a pipe) is written to as it
+	 * is: renaming a file over it would put a regular file in its place */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		o->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (o->fd < 0)
+			return say("open", o->path, -errno);
+		o->published = 1;
+		if ((flags & PPM_OUTFILE_STREAM) && !(o->fp = fdopen(o->fd, "w"))) {
+			int err = -errno;
+
+			close(o->fd);
+			o->fd = -1;
+			return say("open", o->path, err);
+		}
+		return 0;
+	}
 	if (snprintf(o->tmp, sizeof(o->tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(o->tmp))
 		return say("create", path, -ENAMETOOLONG);
 	o->fd = mkostemp(o->tmp, O_CLOEXEC);
@@ -61,13 +81,15 @@ int ppm_outfile__publish(struct outfile *o)
 
 	if (o->published)
 		return 0;
-	if ((o->flags & PPM_OUTFILE_KEEP_OLD) && stat(o->path, &st) == 0 && S_ISREG(st.st_mode) &&
+	const char *path = *o->real ? o->real : o->path;
+
+	if ((o->flags & PPM_OUTFILE_KEEP_OLD) && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_size > 0) {
-		snprintf(old, sizeof(old), "%s.old", o->path);
-		if (rename(o->path, old) < 0)
+		snprintf(old, sizeof(old), "%s.old", path);
+		if (rename(path, old) < 0)
 			return say("keep the old file as", old, -errno);
 	}
-	if (rename(o->tmp, o->path) < 0)
+	if (rename(o->tmp, path) < 0)
 		return say("rename the output to", o->path, -errno);
 	o->published = 1;
 	return 0;

@@ -9,6 +9,9 @@
  * Modes: what a plain create gives (0666 less the umask), except PRIVATE files, 0600
  * as perf makes perf.data: a recording holds copies of the profiled stacks.
  *
+ * A path that is a device, a pipe or a socket (/dev/null) is written as it is, and one
+ * that is a symbolic link replaces the file the link names.
+ *
  * Errors are said here, in one wording ("cannot create/rename/write 'PATH': ..."), and
  * returned as -errno. With path NULL the stream is stdout and publishing is a no-op.
  *
@@ -34,6 +37,7 @@ struct outfile {
 	int fd;
 	const char *path;
 	char tmp[PATH_MAX];
+	char real[PATH_MAX];  /* the file a symbolic link at path names, when it does */
 	int flags;
 	int published;   /* renamed to path: no temporary left to remove */
 };

@@ -46,6 +46,18 @@ static const struct {
 	{ "sym", F_SYM },	{ "symoff", F_SYMOFF }, { "dso", F_DSO },
 };
 
+/* A frame's line as printed, remembered: call chains repeat their frames. */
+#define LINE_CACHE 65536
+
+struct line_slot {
+	uint64_t ip;
+	uint64_t generation;   /* the resolver's, + 1: 0 is empty */
+	int32_t pid;
+	int32_t how;           /* kernel | in a call chain << 1 */
+	char *text;
+	size_t len;
+};
+
 struct script {
 	unsigned int fields;
 	bool user_fields;
@@ -53,6 +65,8 @@ struct script {
 	int event_width;     /* perf aligns the event names of a multi-event file */
 	const struct ppm_data *d;  /* the reader's */
 	struct ppm_machine *m;
+	const struct ppm_resolver *res;
+	struct line_slot *lines;
 };
 
 static int parse_fields(const char *list, unsigned int *fields)
@@ -86,26 +100,73 @@ static int parse_fields(const char *list, unsigned int *fields)
 }
 
 /* " sym+0xoff (dso)" of one address, with the fields asked for. */
-static void print_where(struct script *sc, struct ppm_machine *m, pid_t pid, uint64_t ip, int kernel)
+static void print_where(struct script *sc, FILE *out, pid_t pid, uint64_t ip, int kernel)
 {
 	struct ppm_resolved r;
 
-	ppm_machine__resolve(m, pid, ip, kernel, &r);
+	ppm_machine__resolve(sc->m, pid, ip, kernel, &r);
 	if (sc->fields & F_SYM) {
 		if (r.sym) {
-			fputc(' ', sc->out);
-			ppm_term__fputs(r.sym->name, sc->out);
+			fputc(' ', out);
+			ppm_term__fputs(r.sym->name, out);
 			if (sc->fields & F_SYMOFF)
-				fprintf(sc->out, "+0x%" PRIx64, r.rel - r.sym->start);
+				fprintf(out, "+0x%" PRIx64, r.rel - r.sym->start);
 		} else {
-			fputs(" [unknown]", sc->out);
+			fputs(" [unknown]", out);
 		}
 	}
 	if (sc->fields & F_DSO) {
-		fputs(" (", sc->out);
-		ppm_term__fputs(r.dso ? r.dso->path : "[unknown]", sc->out);
-		fputc(')', sc->out);
+		fputs(" (", out);
+		ppm_term__fputs(r.dso ? r.dso->path : "[unknown]", out);
+		fputc(')', out);
 	}
+}
+
+static uint64_t chain_addr(struct ppm_machine *m, pid_t pid, uint64_t ip, int kernel);
+
+/* A frame's line: "\tADDR where" in a call chain, " IP where" for a sample without one. */
+static void render_frame(struct script *sc, FILE *out, pid_t pid, uint64_t ip, int kernel, int chain)
+{
+	if (chain)
+		fprintf(out, "\t%16" PRIx64, chain_addr(sc->m, pid, ip, kernel));
+	else
+		fprintf(out, " %16" PRIx64, ip);
+	print_where(sc, out, pid, ip, kernel);
+	fputc('\n', out);
+}
+
+/* Prints a frame's line, made once per address and process while the model stands. */
+static void print_frame(struct script *sc, pid_t pid, uint64_t ip, int kernel, int chain)
+{
+	uint64_t gen = sc->res->generation + 1;
+	int32_t how = kernel | chain << 1;
+	struct line_slot *l;
+
+	if (!sc->lines) {
+		render_frame(sc, sc->out, pid, ip, kernel, chain);
+		return;
+	}
+	l = &sc->lines[((ip * 0x9E3779B97F4A7C15ULL) >> 40 ^ (uint64_t)(uint32_t)pid ^ (uint64_t)how) %
+		       LINE_CACHE];
+	if (l->generation != gen || l->ip != ip || l->pid != pid || l->how != how) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&text, &len);
+
+		if (!mem) {
+			render_frame(sc, sc->out, pid, ip, kernel, chain);
+			return;
+		}
+		render_frame(sc, mem, pid, ip, kernel, chain);
+		if (fclose(mem)) {
+			free(text);
+			render_frame(sc, sc->out, pid, ip, kernel, chain);
+			return;
+		}
+		free(l->text);
+		*l = (struct line_slot){ ip, gen, pid, how, text, len };
+	}
+	fwrite_unlocked(l->text, 1, l->len, sc->out);
 }
 
 /*
@@ -177,9 +238,7 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 	if (!has_chain) {
 		int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 
-		fprintf(out, " %16" PRIx64, s->ip);
-		print_where(sc, m, (pid_t)s->pid, s->ip, kernel);
-		fputc('\n', out);
+		print_frame(sc, (pid_t)s->pid, s->ip, kernel, 0);
 		return 0;
 	}
 	fputc('\n', out);
@@ -195,9 +254,7 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 					break;
 				continue;
 			}
-			fprintf(out, "\t%16" PRIx64, chain_addr(m, (pid_t)s->pid, ip, kernel));
-			print_where(sc, m, (pid_t)s->pid, ip, kernel);
-			fputc('\n', out);
+			print_frame(sc, (pid_t)s->pid, ip, kernel, 1);
 		}
 	}
 	fputc('\n', out);
@@ -218,7 +275,7 @@ int ppm_cmd__script(int argc, char **argv)
 	static char outbuf[1 << 16];
 	struct script sc = { F_COMM | F_TID | F_CPU | F_TIME | F_PERIOD | F_EVENT | F_IP | F_SYM |
 				     F_SYMOFF | F_DSO,
-			     false, stdout, -1, NULL, NULL };
+			     false, stdout, -1, NULL, NULL, NULL, NULL };
 	struct ppm_source src = { "perf.data", NULL, NULL };
 	struct ppm_progress_line pl;
 	struct ppm_reader *r;
@@ -261,7 +318,12 @@ int ppm_cmd__script(int argc, char **argv)
 		r->res.python_self = 0; /* every sample where it was taken, as perf script */
 		sc.d = r->data;
 		sc.m = r->machine;
+		sc.res = &r->res;
+		sc.lines = calloc(LINE_CACHE, sizeof(*sc.lines)); /* without it, lines are made each time */
 		ret = ppm_cmd__read(r, on_sample, &sc, &pl);
+		for (size_t i = 0; sc.lines && i < LINE_CACHE; i++)
+			free(sc.lines[i].text);
+		free(sc.lines);
 	}
 	ppm_progress_line__end(&pl);
 	ppm_reader__close(r);

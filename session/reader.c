@@ -125,6 +125,29 @@ static uint64_t release_pages(const struct ppm_data *d, uint64_t from, uint64_t 
 	return end;
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+
+/*
+ * Maps the next pages of the data section before they are read: one call per 4 MiB
+ * in place of a page fault per 64 KiB (Linux 5.14+; elsewhere the faults stay).
+ */
+static void read_ahead(const struct ppm_data *d, uint64_t pos, uint64_t *ahead)
+{
+	uint64_t page = 4096, chunk = 4u << 20, start, len;
+	uintptr_t base = (uintptr_t)d->data;
+
+	if (pos + chunk / 2 < *ahead || *ahead >= d->data_size)
+		return;
+	start = (base + (*ahead > pos ? *ahead : pos)) & ~(page - 1);
+	len = chunk;
+	if (start + len > base + d->data_size)
+		len = base + d->data_size - start;
+	madvise((void *)start, len, MADV_POPULATE_READ);
+	*ahead = start + len - base;
+}
+
 /* Gives back the pages of the data section that no queued record needs. */
 static void reorder_release(const struct ppm_data *d, struct reorder *ro, uint64_t pos)
 {
@@ -207,11 +230,11 @@ static int gather_kernel_addrs(struct ppm_reader *r)
 {
 	const struct ppm_data *d = r->data;
 	const struct perf_event_header *h;
-	uint64_t pos = 0, dropped = 0;
+	uint64_t pos = 0, dropped = 0, ahead = 0;
 	size_t cap = 0;
 	int rc = 0, e = 0;
 
-	while (!e && (h = ppm_data__next(d, &pos, &rc))) {
+	while (!e && (read_ahead(d, pos, &ahead), h = ppm_data__next(d, &pos, &rc))) {
 		const uint64_t *chain;
 		uint64_t ip0, nr;
 		int kernel;
@@ -245,14 +268,14 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 	const char *path = r->path;
 	struct reorder ro = { 0 };
 	const struct perf_event_header *h;
-	uint64_t pos = 0, at = 0, bad_off = 0;
+	uint64_t pos = 0, at = 0, bad_off = 0, ahead = 0;
 	int rc = 0, e = 0;
 
 	r->res.sink = sink;
 	r->res.sink_arg = arg;
 	if (r->gather_kernel && gather_kernel_addrs(r))
 		return ppm_err__set(err, -ENOMEM, "out of memory reading '%s'", path);
-	for (at = pos; !e && (h = ppm_data__next(d, &pos, &rc)); at = pos) {
+	for (at = pos; !e && (read_ahead(d, pos, &ahead), h = ppm_data__next(d, &pos, &rc)); at = pos) {
 		if (h->type == PPM_RECORD_FINISHED_ROUND) {
 			e = reorder_flush(r, &ro, ro.next_flush, &bad_off);
 			ro.next_flush = ro.max_time;

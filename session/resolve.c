@@ -13,12 +13,12 @@
 enum { REG_BP = 6, REG_SP = 7, REG_IP = 8 };
 
 /* Remembers recent (pid, address) -> frame id answers: stacks repeat a lot. */
-#define FCACHE_SIZE 8192
+#define FCACHE_SIZE 65536
 
 struct ppm_fcache_slot {
 	uint64_t addr;
 	int32_t pid;
-	int32_t kernel;
+	int32_t kernel;          /* kernel | looked back (a return address) << 1 */
 	uint32_t frame;
 	uint32_t valid;
 };
@@ -148,12 +148,15 @@ static int frame_of(struct ppm_resolver *r, pid_t pid, uint64_t addr, int kernel
 	uint64_t look = caller && addr ? addr - 1 : addr; /* a return address: the call is before it */
 	size_t k = (size_t)((look * 0x9E3779B97F4A7C15ULL) >> 48 ^ (uint64_t)pid) % FCACHE_SIZE;
 	struct ppm_fcache_slot *s = &r->fcache[k];
+	/* a return address and the same address where a sample was taken are two frames
+	 * when unnamed (their offsets differ by the 1 looked back) */
+	int32_t how = kernel | (look != addr) << 1;
 	struct ppm_resolved res;
 	struct ppm_frame f;
 	int err;
 
 	if (s->valid == (uint32_t)r->generation + 1 && s->addr == look && s->pid == pid &&
-	    s->kernel == kernel) {
+	    s->kernel == how) {
 		*id = s->frame;
 		return 0;
 	}
@@ -173,7 +176,7 @@ static int frame_of(struct ppm_resolver *r, pid_t pid, uint64_t addr, int kernel
 		return err;
 	s->addr = look;
 	s->pid = pid;
-	s->kernel = kernel;
+	s->kernel = how;
 	s->frame = *id;
 	s->valid = (uint32_t)r->generation + 1;
 	return 0;

@@ -102,6 +102,21 @@ scenario_report_files() {
 	size=$(stat -c %s good.data)
 	head -c $((size / 2)) good.data >trunc.data
 	expect_error "report: truncated file" 1 "truncated|corrupt" "$PPM_BIN" report -i trunc.data
+	# -o onto what is not a regular file: written through, never replaced by a file
+	# (a pipe here stands for /dev/null and /dev/stdout, which a test must not risk)
+	mkfifo out.fifo
+	cat out.fifo >fifo.got &
+	"$PPM_BIN" report -i good.data -o out.fifo 2>err.txt || fail "report -o a FIFO: $(cat err.txt)"
+	wait
+	[ -p out.fifo ] && [ -s fifo.got ] && grep -q "^# pyperfmap report" fifo.got \
+		&& pass "report -o FIFO: the report went through it, the FIFO is still one" \
+		|| fail "report -o FIFO: $(stat -c %F out.fifo), $(wc -c <fifo.got) bytes read"
+	echo old >target.txt
+	ln -s target.txt link.txt
+	"$PPM_BIN" report -i good.data -o link.txt 2>err.txt || fail "report -o a link: $(cat err.txt)"
+	[ -L link.txt ] && grep -q "^# pyperfmap report" target.txt \
+		&& pass "report -o LINK: the file it names is replaced, the link stays" \
+		|| fail "report -o LINK: link $(stat -c %F link.txt), target $(head -c 40 target.txt)"
 }
 
 # Mutated files: the report exits 0 or 1, never by a signal, never hangs.

@@ -56,10 +56,14 @@ PY
 	python3 - rows.json >want.txt <<'PY'
 import json, sys
 rows = json.load(open(sys.argv[1]))["rows"]
-rows = [r for r in rows if not r["symbol"].startswith("0x")]
-rows.sort(key=lambda r: -r["events"]["cpu-clock"]["self"])
-for r in rows[:5]:
-    print(f'{r["symbol"]}\t{r["events"]["cpu-clock"]["self"]}')
+# one function, one count: rows of other threads' names (comm) summed, as pprof and
+# speedscope name a function by itself
+self = {}
+for r in rows:
+    if not r["symbol"].startswith("0x"):
+        self[r["symbol"]] = self.get(r["symbol"], 0) + r["events"]["cpu-clock"]["self"]
+for sym, n in sorted(self.items(), key=lambda kv: -kv[1])[:5]:
+    print(f'{sym}\t{n}')
 PY
 
 }

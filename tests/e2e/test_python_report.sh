@@ -101,7 +101,7 @@ scenario_perf_flags() {
 		END { exit !(c && d > c && s > d) }' hier.txt && pass "--hierarchy: command > [python] > $f, each deeper" \
 		|| fail "--hierarchy: $(sed -n 8,14p hier.txt)"
 	"$PPM_BIN" report -i h.data --no-children -G --percent-limit 5 >pl.txt 2>&1
-	awk '/^ +[0-9.]+%/ { sub("%", "", $1); if ($1 < 5) bad++ ; n++ } END { exit !(n >= 1 && !bad) }' pl.txt \
+	awk '/^ +[0-9.]+%/ { sub("%", "", $1); if ($1 + 0 < 5) bad++ ; n++ } END { exit !(n >= 1 && !bad) }' pl.txt \
 		&& pass "--percent-limit 5: $(grep -cE '^ +[0-9.]+%' pl.txt) rows, none under 5%" || fail "--percent-limit: $(sed -n 8,20p pl.txt)"
 	"$PPM_BIN" report -i h.data --no-children -G --dsos '[python]' >dso.txt 2>&1
 	awk '/^ +[0-9.]+%/ && $4 != "[python]" { bad++ } /^ +[0-9.]+%/ { n++ } END { exit !(n >= 1 && !bad) }' dso.txt \

@@ -247,6 +247,11 @@ int perfgen__throttle(struct perfgen *g)
 	return emit(g, PERF_RECORD_THROTTLE, 0, off);
 }
 
+int perfgen__round(struct perfgen *g)
+{
+	return emit(g, PPM_RECORD_FINISHED_ROUND, 0, sizeof(struct perf_event_header));
+}
+
 int perfgen__checkpoint(struct perfgen *g)
 {
 	return ppm_data_writer__checkpoint(g->w);

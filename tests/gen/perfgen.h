@@ -69,6 +69,8 @@ int perfgen__perfmap(struct perfgen *g, uint32_t pid, const char *text);
 /* PERF_RECORD_LOST (n samples lost) and PERF_RECORD_THROTTLE, as a recorder writes them. */
 int perfgen__lost(struct perfgen *g, uint64_t n);
 int perfgen__throttle(struct perfgen *g);
+/* FINISHED_ROUND: what perf record writes after each pass over its rings. */
+int perfgen__round(struct perfgen *g);
 /* A whole file on disk now (the writer's checkpoint); more records may follow. */
 int perfgen__checkpoint(struct perfgen *g);
 /* The records so far on disk, without a tail: what a recorder killed between two

@@ -198,6 +198,9 @@ int perfgen_stacks(int fd, const char *binary, const uint64_t *addrs, size_t nad
 		for (int k = 0; k < depth; k++)  /* callchains are leaf first */
 			leaf_first[k] = stack[depth - 1 - k];
 		err = perfgen__sample(g, &s);
+		/* rounds as perf record writes them: about one per 16,000 samples */
+		if (!err && j % 16384 == 16383)
+			err = perfgen__round(g);
 	}
 	return finish(g, err);
 }
