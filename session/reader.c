@@ -97,6 +97,14 @@ static int reorder_flush(struct ppm_reader *r, struct reorder *ro, uint64_t limi
 	while (done < ro->nr && ro->q[done].time <= limit) {
 		const struct perf_event_header *h = (const void *)(r->data->data + ro->q[done].off);
 
+		/* the memory of the samples a few turns ahead on its way (resolve.h) */
+		if (done + 16 < ro->nr)
+			ppm_resolver__prefetch(&r->res, r->data,
+					       (const void *)(r->data->data + ro->q[done + 16].off), 0);
+		if (done + 8 < ro->nr)
+			ppm_resolver__prefetch(&r->res, r->data,
+					       (const void *)(r->data->data + ro->q[done + 8].off), 1);
+
 		err = ppm_resolver__record(&r->res, r->data, h);
 		if (err) {
 			*bad_off = ro->q[done].off;

@@ -576,6 +576,38 @@ static int memo_add(struct ppm_resolver *r, uint64_t hash, int32_t pid, uint64_t
 	return 0;
 }
 
+void ppm_resolver__prefetch(struct ppm_resolver *r, const struct ppm_data *d,
+			    const struct perf_event_header *h, int stage)
+{
+	int kernel = (h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+	uint64_t st = d->attrs[0].attr.sample_type, ip, nr, hash;
+	const uint64_t *chain, *p = (const uint64_t *)(h + 1);
+	int32_t pid;
+	uint32_t slot;
+
+	if (h->type != PERF_RECORD_SAMPLE || !r->memo_nslots || r->unwinder || d->chain_pos < 0 ||
+	    !(st & PERF_SAMPLE_TID) || ppm_data__sample_chain(d, h, &ip, &chain, &nr))
+		return;
+	/* [identifier] [ip] pid|tid: before the chain, which was found in the record */
+	pid = (int32_t)(uint32_t)p[!!(st & PERF_SAMPLE_IDENTIFIER) + !!(st & PERF_SAMPLE_IP)];
+	hash = nr ? memo_hash(pid, (uint64_t)kernel | 2, chain, (uint32_t)nr)
+		  : memo_hash(pid, (uint64_t)kernel, &ip, 1);
+	if (stage == 0) {
+		__builtin_prefetch(&r->memo_slots[hash & (r->memo_nslots - 1)]);
+		return;
+	}
+	slot = r->memo_slots[hash & (r->memo_nslots - 1)];
+	if (slot) {
+		const struct ppm_memo_entry *e = &r->memo[slot - 1];
+
+		__builtin_prefetch(e);
+		if (e->hash == hash) {
+			__builtin_prefetch(r->memo_words + e->key_off);
+			__builtin_prefetch(r->memo_ids + e->out_off);
+		}
+	}
+}
+
 static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
 {
 	struct ppm_resolved_sample rs = { s, NULL, r->chain, 0, 0, 0 };

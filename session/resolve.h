@@ -123,6 +123,13 @@ int ppm_resolver__unwind_dwarf(struct ppm_resolver *r);
 struct ppm_resolve_stats ppm_resolver__event_stats(const struct ppm_resolver *r, int event);
 /* Cached answers are dropped (symbols were added: a perf map grew). */
 void ppm_resolver__invalidate(struct ppm_resolver *r);
+/*
+ * A hint, for a sample h that will come a few records later: stage 0 brings the
+ * memory its chain's memo slot is in closer, stage 1 (nearer to its turn) its entry.
+ * Nothing changes but the caches.
+ */
+void ppm_resolver__prefetch(struct ppm_resolver *r, const struct ppm_data *d,
+			    const struct perf_event_header *h, int stage);
 /* A sample already parsed (a live recording parses its own): as ppm_resolver__record. */
 int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s);
 
