@@ -1,7 +1,10 @@
 #!/bin/bash
-# Time to write each report format for a 1,000,000-sample file, against perf script on
-# the same file (the first step of every perf-based flame graph pipeline): wall time
-# and peak memory, medians of 3 runs; and the flame graph page's size per distinct stack.
+# Time to write each report format for a 1,000,000-sample file, against two anchors in
+# the same runs: cat of the file from the page cache (reading its bytes once: the
+# physical limit) and perf script on it (the first step of every perf-based flame graph
+# pipeline); wall time and peak memory, medians of 3 runs; the flame graph page's size
+# per distinct stack; then the text report at 1M, 4M and 16M samples (the same 100,000
+# stacks), which must grow linearly in time and stay flat in memory.
 # The file comes from the tests' deterministic generator (tests/gen, 'perfgen stacks'):
 # 100,000 distinct stacks of 6-29 frames over libpython's functions.
 . "$(dirname "$0")/common.sh"
@@ -15,6 +18,7 @@ distinct=$("$PYPERFMAP" report -i "$TMP/big.data" -F folded | wc -l)
 echo "export: input $(samples_of "$TMP/big.data") samples, $distinct distinct stacks, $(stat -c %s "$TMP/big.data") bytes"
 formats="text folded json flamegraph speedscope pprof"
 for i in 1 2 3; do
+	timed cat cat "$TMP/big.data"
 	timed perf_script perf script -i "$TMP/big.data"
 	timed script "$PYPERFMAP" script -i "$TMP/big.data"
 	for f in $formats; do
@@ -22,13 +26,16 @@ for i in 1 2 3; do
 		[ -z "$BEFORE" ] || timed "before_$f" "$BEFORE" report -i "$TMP/big.data" -F "$f" -o "$TMP/before.$f"
 	done
 done
+cw=$(median cat 1)
 aw=$(median perf_script 1); am=$(median perf_script 2)
-printf "export: %-36s %8s s %9s KiB\n" "perf script (anchor)" "$aw" "$am"
+printf "export: %-36s %8s s %9s KiB\n" "cat of the file (the limit)" "$cw" "$(median cat 2)"
+printf "export: %-36s %8s s %9s KiB   %sx cat's time\n" "perf script (anchor)" "$aw" "$am" "$(ratio "$aw" "$cw")"
 for f in script $formats; do
 	label="report -F $f"
 	[ "$f" = script ] && label="pyperfmap script"
 	w=$(median "$f" 1); m=$(median "$f" 2)
-	printf "export: %-36s %8s s %9s KiB   %sx perf script's speed\n" "$label" "$w" "$m" "$(ratio "$aw" "$w")"
+	printf "export: %-36s %8s s %9s KiB   %sx perf script's speed, %sx cat's time\n" "$label" "$w" "$m" \
+		"$(ratio "$aw" "$w")" "$(ratio "$w" "$cw")"
 done
 size=$(stat -c %s "$TMP/out.flamegraph")
 echo "export: flame graph page: $size bytes for $distinct distinct stacks = $(awk -v s="$size" -v n="$distinct" 'BEGIN { printf "%.1f", s / n }') bytes per stack" \
@@ -40,3 +47,18 @@ if [ -n "$BEFORE" ]; then
 			"${BEFORE##*/}" "$f" "$bw" "$(median "before_$f" 2)" "$aw" "$(median "$f" 2)" "$(ratio "$bw" "$aw")"
 	done
 fi
+# Scaling: the same 100,000 stacks, 1M, 4M and 16M samples (196 MB to 3.1 GB), one run
+# each after a cat (page cache warm); each figure beside the 1M one.
+rm -f "$TMP/big.data" "$TMP"/out.* "$TMP"/before.*
+for n in 1 4 16; do
+	"$PERFGEN" stacks "$TMP/s$n.data" "$LIB" "$TMP/addrs.txt" $((n * 1000000)) 100000 >/dev/null
+	cat "$TMP/s$n.data" >/dev/null
+	timed "cat$n" cat "$TMP/s$n.data"
+	timed "scale$n" "$PYPERFMAP" report -i "$TMP/s$n.data" -o "$TMP/out.scale"
+	printf "export: scaling %2sM samples, %5s MB: report %7s s (%sx cat's %s s) %8s KiB;" "$n" \
+		"$(( $(stat -c %s "$TMP/s$n.data") / 1000000 ))" "$(median "scale$n" 1)" \
+		"$(ratio "$(median "scale$n" 1)" "$(median "cat$n" 1)")" "$(median "cat$n" 1)" "$(median "scale$n" 2)"
+	printf " %sx the time, %sx the memory of 1M\n" "$(ratio "$(median "scale$n" 1)" "$(median scale1 1)")" \
+		"$(ratio "$(median "scale$n" 2)" "$(median scale1 2)")"
+	rm -f "$TMP/s$n.data"
+done

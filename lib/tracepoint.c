@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tracepoint.h"
+#include "../util/slurp.h"
 
 static char tracefs[4096];
 static int tracefs_err; /* the first look's result, kept */
@@ -151,35 +152,7 @@ int ppm_tracepoint__each(const char *pattern, int (*fn)(void *ctx, const char *n
 /* The whole of a tracefs file (their size reads as 0 in stat). */
 static int read_all(const char *path, char **out, size_t *len)
 {
-	FILE *f = fopen(path, "r");
-	size_t cap = 4096, n = 0, got;
-	char *buf = malloc(cap), *p;
-
-	if (!f || !buf) {
-		int err = f ? -ENOMEM : -errno;
-
-		if (f)
-			fclose(f);
-		free(buf);
-		return err;
-	}
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			p = realloc(buf, cap * 2);
-			if (!p) {
-				fclose(f);
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = p;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	*out = buf;
-	*len = n;
-	return 0;
+	return ppm_slurp(path, 4096, out, len);
 }
 
 /* "name\0", a u64 size, then a tracefs file's bytes (a header or an event format) */

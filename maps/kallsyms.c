@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kallsyms.h"
+#include "../util/slurp.h"
 
 int ppm_kallsyms__load(struct ppm_symtab *t, const char *path)
 {
@@ -63,36 +64,7 @@ static int by_start(const void *a, const void *b)
 /* The whole file in memory (procfs files have no size to ask for). */
 static int slurp(const char *path, char **out, size_t *len)
 {
-	FILE *f = fopen(path, "r");
-	size_t cap = 1 << 20, n = 0, got;
-	char *buf = malloc(cap), *p;
-
-	if (!f || !buf) {
-		int err = f ? -ENOMEM : -errno;
-
-		if (f)
-			fclose(f);
-		free(buf);
-		return err;
-	}
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (cap - n - 1 == 0) {
-			p = realloc(buf, cap * 2);
-			if (!p) {
-				fclose(f);
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = p;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
+	return ppm_slurp(path, 1 << 20, out, len);
 }
 
 int ppm_kallsyms__load_needed(struct ppm_symtab *t, const char *path, const uint64_t *addrs,
