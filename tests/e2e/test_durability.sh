@@ -32,7 +32,7 @@ samples_in() { sed -n 's/^# Samples: \([0-9]*\).*/\1/p' rep.txt; }
 start_recording() { # extra record args...
 	need_interpreters
 	PY=$(find_python 3.12 3.11 "")
-	"$PPM_BIN" record -F 2000 -o k.data "$@" -- "$PY" "$PROGS/calls.py" 30 >out.txt 2>err.txt &
+	"$PPM_BIN" record -F 2000 -o k.data "$@" -- "$PY" "$PROGS/calls.py" 30 "$TMP" >out.txt 2>err.txt &
 	REC=$!
 	wait_for 20 test -s k.data || fail "the recording never took its name: $(cat err.txt)"
 }
@@ -41,7 +41,7 @@ scenario_kill_early() {
 	start_recording
 	kill -KILL $REC
 	wait $REC 2>/dev/null
-	pkill -f "$PROGS/calls.py 30"
+	pkill -f "calls.py 30 $TMP" # this test's program only (its own folder as a marker)
 	readable k.data cut && pass "SIGKILL right after the start: a readable file ($(samples_in) samples), said to be cut short"
 	[ -z "$(ls k.data.tmp.* 2>/dev/null)" ] && pass "no temporary file left" || fail "left: $(ls k.data.tmp.*)"
 }
@@ -53,7 +53,7 @@ scenario_kill_middle() {
 		|| fail "the file never held 3000 samples while recording"
 	kill -KILL $REC
 	wait $REC 2>/dev/null
-	pkill -f "$PROGS/calls.py 30"
+	pkill -f "calls.py 30 $TMP" # this test's program only (its own folder as a marker)
 	readable k.data cut || return
 	n=$(samples_in)
 	[ "${n:-0}" -ge 3000 ] && pass "SIGKILL in the middle: $n samples kept, said to be cut short" || fail "only ${n:-0} samples kept"
@@ -116,7 +116,7 @@ scenario_sigterm() {
 }
 
 scenario_second_signal() {
-	"$PPM_BIN" record -o s.data -- sh -c 'trap "" INT TERM; sleep 30' 2>err.txt &
+	"$PPM_BIN" record -o s.data -- sh -c 'trap "" INT TERM; sleep 30 & echo $! >sleep.pid; wait' 2>err.txt &
 	REC=$!
 	wait_for 20 descendant_running $REC sleep || fail "the command never started"
 	kill -INT $REC
@@ -128,6 +128,6 @@ scenario_second_signal() {
 	rc=$?
 	exit_is $rc 130 && pass "a second signal stops at once: exit 130" || fail "second signal: exit $rc $(cat err.txt)"
 	readable s.data complete && pass "the file is finished and readable"
-	pkill -f "sleep 30"
+	[ -s sleep.pid ] && kill "$(cat sleep.pid)" 2>/dev/null # its own sleep, nobody else's
 }
 run_scenario "$@"
