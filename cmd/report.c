@@ -490,7 +490,7 @@ static int kept(struct reading *c, const struct ppm_resolved_sample *rs, int att
 	}
 	if (!ok && attr >= 0 && attr < c->hs.nr) {
 		c->hs.h[attr].total_period += rs->s->period;
-		c->hs.h[attr].total_samples++;
+		c->hs.h[attr].total_samples += rs->samples;
 	}
 	return ok;
 }
@@ -556,6 +556,7 @@ static int read_file(const struct report_args *a, struct reading *c)
 	}
 	if (a->wall && find_wall_events(d, c))
 		return -1;
+	c->r->counted = 1; /* hist_add and wall_add count rs->samples */
 	if (a->wall ? ppm_cmd__read(c->r, wall_add, c, &c->pl) :
 		      ppm_cmd__read(c->r, hist_add, c, &c->pl))
 		return -1;

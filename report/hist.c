@@ -295,11 +295,11 @@ int ppm_hists__add(void *hists, const struct ppm_resolved_sample *rs)
 		struct hist_stack *s = &h->stacks[h->by_chain[chain] - 1];
 
 		if (s->comm == rs->comm && s->pid == pid) {
-			count(h, s, rs->s->period, 1);
+			count(h, s, rs->s->period, rs->samples);
 			return 0;
 		}
 	}
-	if (add_many(h, rs->comm, pid, rs->chain, rs->nr, rs->s->period, 1, &idx))
+	if (add_many(h, rs->comm, pid, rs->chain, rs->nr, rs->s->period, rs->samples, &idx))
 		return -ENOMEM;
 	if (chain && !ppm_array__reserve_zeroed((void **)&h->by_chain, &h->by_chain_cap,
 						(size_t)chain + 1, sizeof(*h->by_chain)))

@@ -86,35 +86,89 @@ static int reorder_push(struct reorder *ro, uint64_t time, uint64_t off)
 	return 0;
 }
 
+static int flush_tally(struct ppm_reader *r, int final);
+
+/* A record that changes the model: what the tally holds is resolved before it. */
+static int changes_model(const struct perf_event_header *h)
+{
+	return h->type == PERF_RECORD_MMAP || h->type == PERF_RECORD_MMAP2 ||
+	       h->type == PERF_RECORD_COMM || h->type == PERF_RECORD_FORK;
+}
+
+/*
+ * How far ahead of its turn a sample is parsed and hashed (its tally slot fetched),
+ * and how far its entry is fetched: the lookups' cache misses overlap instead of
+ * following one another.
+ */
+#define AHEAD 16
+
+static int is_sample(const struct ppm_reader *r, const struct reorder *ro, size_t i)
+{
+	return ((const struct perf_event_header *)(r->data->data + ro->q[i].off))->type ==
+	       PERF_RECORD_SAMPLE;
+}
+
+static void prepare(struct ppm_reader *r, const struct reorder *ro, size_t i,
+		    struct ppm_tally_item *ring)
+{
+	const struct perf_event_header *h = (const void *)(r->data->data + ro->q[i].off);
+
+	if (h->type != PERF_RECORD_SAMPLE)
+		return;
+	ppm_tally__prepare(r->data, h, &ring[i % AHEAD]);
+	ppm_tally__prefetch(&r->tally, &ring[i % AHEAD], 0);
+}
+
 /* Processes the queued records with time <= limit, in time order. */
 static int reorder_flush(struct ppm_reader *r, struct reorder *ro, uint64_t limit,
 			 uint64_t *bad_off)
 {
-	size_t done = 0;
-	int err;
+	struct ppm_tally_item ring[AHEAD];
+	size_t done = 0, end = 0;
+	int err = 0;
 
 	sort_refs(ro->q, ro->nr, ro->tmp);
-	while (done < ro->nr && ro->q[done].time <= limit) {
+	while (end < ro->nr && ro->q[end].time <= limit)
+		end++;
+	for (size_t i = 0; r->counted && i < end && i < AHEAD; i++)
+		prepare(r, ro, i, ring);
+	for (; done < end && !err; done++) {
 		const struct perf_event_header *h = (const void *)(r->data->data + ro->q[done].off);
 
-		/* the memory of the samples a few turns ahead on its way (resolve.h) */
-		if (done + 16 < ro->nr)
-			ppm_resolver__prefetch(&r->res, r->data,
-					       (const void *)(r->data->data + ro->q[done + 16].off), 0);
-		if (done + 8 < ro->nr)
-			ppm_resolver__prefetch(&r->res, r->data,
-					       (const void *)(r->data->data + ro->q[done + 8].off), 1);
+		if (r->counted) {
+			if (h->type == PERF_RECORD_SAMPLE) {
+				err = ppm_tally__add(&r->tally, &ring[done % AHEAD]);
+			} else {
+				if (changes_model(h))
+					err = flush_tally(r, 0);
+				if (!err)
+					err = ppm_resolver__record(&r->res, r->data, h);
+			}
+			/* then the samples to come, into the slot just used */
+			if (done + AHEAD < end)
+				prepare(r, ro, done + AHEAD, ring);
+			for (int stage = 1; stage <= 2; stage++) {
+				size_t i = done + (AHEAD >> stage);
 
-		err = ppm_resolver__record(&r->res, r->data, h);
-		if (err) {
-			*bad_off = ro->q[done].off;
-			return err;
+				if (i < end && is_sample(r, ro, i))
+					ppm_tally__prefetch(&r->tally, &ring[i % AHEAD], stage);
+			}
+		} else {
+			/* the memory of the samples a few turns ahead on its way (resolve.h) */
+			if (done + 16 < ro->nr)
+				ppm_resolver__prefetch(&r->res, r->data,
+						       (const void *)(r->data->data + ro->q[done + 16].off), 0);
+			if (done + 8 < ro->nr)
+				ppm_resolver__prefetch(&r->res, r->data,
+						       (const void *)(r->data->data + ro->q[done + 8].off), 1);
+			err = ppm_resolver__record(&r->res, r->data, h);
 		}
-		done++;
+		if (err)
+			*bad_off = ro->q[done].off;
 	}
 	memmove(ro->q, ro->q + done, (ro->nr - done) * sizeof(*ro->q));
 	ro->nr -= done;
-	return 0;
+	return err;
 }
 
 /* Gives the whole pages of the data section in [from, to) back to the kernel; returns
@@ -270,6 +324,33 @@ static int gather_kernel_addrs(struct ppm_reader *r)
 	return 0;
 }
 
+/*
+ * What the tally holds, resolved. The kernel's symbols are read first, for the kernel
+ * addresses of the samples: at the end of the file those of the tally's chains are
+ * all of them, and no pass over the file is needed; when something must be resolved
+ * before the end (the model changes half-way), the file is gone through for them.
+ */
+static int flush_tally(struct ppm_reader *r, int final)
+{
+	struct ppm_tally *t = &r->tally;
+
+	if (t->gather_kernel && t->nr) {
+		t->gather_kernel = 0;
+		r->gather_kernel = 0;
+		if (!final) {
+			if (gather_kernel_addrs(r))
+				return -ENOMEM;
+		} else {
+			r->kaddrs = t->kaddrs;
+			r->nr_kaddrs = sort_unique(t->kaddrs, t->nr_kaddrs);
+			t->kaddrs = NULL;
+			t->nr_kaddrs = t->cap_kaddrs = 0;
+			ppm_machine__set_kernel_addrs(r->machine, r->kaddrs, r->nr_kaddrs);
+		}
+	}
+	return ppm_tally__flush(t);
+}
+
 int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struct ppm_err *err)
 {
 	const struct ppm_data *d = r->data;
@@ -281,7 +362,11 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 
 	r->res.sink = sink;
 	r->res.sink_arg = arg;
-	if (r->gather_kernel && gather_kernel_addrs(r))
+	/* a DWARF sample's stack is its own: those are unwound and resolved one by one */
+	if (r->counted && r->res.unwinder)
+		r->counted = 0;
+	r->tally.gather_kernel = r->counted && r->gather_kernel;
+	if (!r->counted && r->gather_kernel && gather_kernel_addrs(r))
 		return ppm_err__set(err, -ENOMEM, "out of memory reading '%s'", path);
 	for (at = pos; !e && (read_ahead(d, pos, &ahead), h = ppm_data__next(d, &pos, &rc)); at = pos) {
 		if (h->type == PPM_RECORD_FINISHED_ROUND) {
@@ -309,6 +394,8 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 	}
 	if (!e)
 		e = reorder_flush(r, &ro, UINT64_MAX, &bad_off);
+	if (!e && r->counted)
+		e = flush_tally(r, 1);
 	if (e == -ENOMEM)
 		set_err(err, "out of memory reading '%s'", path);
 	else if (e == -EINVAL)
@@ -393,6 +480,7 @@ int ppm_reader__open(struct ppm_reader **rp, const struct ppm_reader_opts *o, st
 	}
 	r->path = o->input;
 	r->progress = o->progress;
+	ppm_tally__init(&r->tally, &r->res);
 	r->machine = ppm_machine__new();
 	if (!r->machine || ppm_resolver__init(&r->res, r->machine, o->show_interpreter, NULL, NULL)) {
 		ppm_reader__close(r);
@@ -438,6 +526,7 @@ void ppm_reader__close(struct ppm_reader *r)
 {
 	if (!r)
 		return;
+	ppm_tally__release(&r->tally);
 	ppm_resolver__release(&r->res);
 	ppm_machine__free(r->machine);
 	free(r->kaddrs);

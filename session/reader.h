@@ -16,6 +16,7 @@
 #define PPM_SESSION_READER_H
 
 #include "resolve.h"
+#include "tally.h"
 #include "../lib/data_reader.h"
 #include "../lib/progress.h"
 
@@ -39,6 +40,10 @@ struct ppm_reader {
 	char kallsyms[4096];   /* perf's build-id cache copy of the kernel's symbols, if used */
 	const char *path;
 	const struct ppm_progress *progress;
+	/* Set before ppm_reader__run by a sink that counts: samples of one raw call chain
+	 * between two changes of the model reach it once, with rs->samples (tally.h) */
+	int counted;
+	struct ppm_tally tally;
 };
 
 /* Opens the file and its address-space model. 0, or -errno with err filled. */

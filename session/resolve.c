@@ -182,7 +182,8 @@ static int frame_of(struct ppm_resolver *r, pid_t pid, uint64_t addr, int kernel
 	return 0;
 }
 
-static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s);
+static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples,
+			  int memo);
 
 /* ppm_frame__kind, remembered per frame id (it compares names). */
 static enum ppm_frame_kind kind_of(struct ppm_resolver *r, uint32_t id)
@@ -424,7 +425,13 @@ int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s)
 
 	if (r->unwinder && s->stack && unwind_sample(r, s, &unwound))
 		s = &unwound;
-	return resolve_sample(r, s);
+	return resolve_sample(r, s, 1, 1);
+}
+
+/* Without the memo: a tally hands each distinct chain over once per generation. */
+int ppm_resolver__counted(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples)
+{
+	return resolve_sample(r, s, samples, 0);
 }
 
 /*
@@ -608,24 +615,26 @@ void ppm_resolver__prefetch(struct ppm_resolver *r, const struct ppm_data *d,
 	}
 }
 
-static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
+static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples,
+			  int memo)
 {
-	struct ppm_resolved_sample rs = { s, NULL, r->chain, 0, 0, 0 };
+	struct ppm_resolved_sample rs = { s, NULL, r->chain, 0, 0, 0, samples };
 	struct ppm_resolve_event_stats *ev = s->attr >= 0 && s->attr < PPM_RESOLVE_EVENTS ?
 						     &r->by_event[s->attr] : NULL;
 	uint32_t incomplete = 0, unresolved = 0, kn;
-	uint64_t head, hash;
+	uint64_t head, hash = 0;
 	const uint64_t *key = memo_key(s, &head, &kn);
 	const struct ppm_memo_entry *hit = NULL;
 	int n, by_ip = 0;
 
 	rs.comm = ppm_machine__comm_of(r->m, (pid_t)s->pid, (pid_t)s->tid);
 	rs.has_callchain = s->callchain && s->nr_callchain;
-	if (r->memo_gen != r->generation)
+	if (memo && r->memo_gen != r->generation)
 		memo_clear(r);
-	hash = memo_hash((int32_t)s->pid, head, key, kn);
+	if (memo)
+		hash = memo_hash((int32_t)s->pid, head, key, kn);
 	for (size_t k = r->memo_nslots ? hash & (r->memo_nslots - 1) : 0;
-	     r->memo_nslots && r->memo_slots[k]; k = (k + 1) & (r->memo_nslots - 1))
+	     memo && r->memo_nslots && r->memo_slots[k]; k = (k + 1) & (r->memo_nslots - 1))
 		if (memo_same(r, &r->memo[r->memo_slots[k] - 1], hash, (int32_t)s->pid, head, key, kn)) {
 			hit = &r->memo[r->memo_slots[k] - 1];
 			break;
@@ -642,15 +651,15 @@ static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
 			return n;
 		rs.nr = (size_t)n;
 		/* an answer from the ip is not the chain's (a chain of markers only) */
-		if (r->memo_gen == r->generation && (!by_ip || !rs.has_callchain) &&
+		if (memo && r->memo_gen == r->generation && (!by_ip || !rs.has_callchain) &&
 		    !memo_add(r, hash, (int32_t)s->pid, head, key, kn, rs.nr, incomplete, unresolved))
 			rs.chain_key = r->memo_epoch << 32 | r->nr_memo;
 	}
-	r->stats.incomplete += incomplete;
-	r->stats.unresolved += unresolved;
+	r->stats.incomplete += incomplete * samples;
+	r->stats.unresolved += unresolved * samples;
 	if (ev) {
-		ev->incomplete += incomplete;
-		ev->unresolved += unresolved;
+		ev->incomplete += incomplete * samples;
+		ev->unresolved += unresolved * samples;
 	}
 	return r->sink ? r->sink(r->sink_arg, &rs) : 0;
 }

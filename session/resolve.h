@@ -32,6 +32,8 @@ struct ppm_resolved_sample {
 	/* the same (nonzero) key for samples whose raw chain and pid resolved alike:
 	 * a sink may remember what it made of chain, until the key's high word changes */
 	uint64_t chain_key;
+	uint64_t samples;          /* how many samples this stands for (1, or a tally's count:
+				    * s->period is then their total) */
 };
 
 /* Where resolved samples go: 0 to go on, or -errno to stop the reading with it. */
@@ -132,5 +134,10 @@ void ppm_resolver__prefetch(struct ppm_resolver *r, const struct ppm_data *d,
 			    const struct perf_event_header *h, int stage);
 /* A sample already parsed (a live recording parses its own): as ppm_resolver__record. */
 int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s);
+/*
+ * samples samples of one raw call chain (s->period their total, tally.h): resolved
+ * as one, without the memo, and handed to the sink with rs->samples.
+ */
+int ppm_resolver__counted(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples);
 
 #endif

@@ -1,0 +1,230 @@
+/* Samples counted by raw call chain before they are resolved (see tally.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+#include "../util/array.h"
+
+/*
+ * What is held is bounded by the distinct chains, not the samples; past this many
+ * words of chains it is resolved early, which changes nothing (the model is the same
+ * and the order of first sight is kept), so memory stays bounded however varied.
+ */
+#define TALLY_MAX_WORDS (8u << 20)
+
+struct ppm_tally_entry {
+	uint64_t hash;
+	uint32_t pid, tid;
+	int32_t attr;
+	uint16_t cpumode;
+	uint16_t with_ip;
+	uint32_t nr;          /* call chain words, at words + off */
+	uint64_t off;
+	uint64_t ip;
+	uint64_t period, samples;
+};
+
+void ppm_tally__init(struct ppm_tally *t, struct ppm_resolver *res)
+{
+	memset(t, 0, sizeof(*t));
+	t->res = res;
+}
+
+void ppm_tally__release(struct ppm_tally *t)
+{
+	free(t->v);
+	free(t->slots);
+	free(t->words);
+	free(t->kaddrs);
+	memset(t, 0, sizeof(*t));
+}
+
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+	return h ^ (h >> 31);
+}
+
+/*
+ * The ip is part of the key only where the resolver reads it: no call chain, or one
+ * whose every word before a guest's marker is a marker (it then names the ip).
+ */
+static int needs_ip(const struct ppm_sample *s)
+{
+	if (!s->callchain || !s->nr_callchain)
+		return 1;
+	for (uint64_t i = 0; i < s->nr_callchain; i++) {
+		uint64_t w = s->callchain[i];
+
+		if (w < PERF_CONTEXT_MAX)
+			return 0;
+		if (w != PERF_CONTEXT_KERNEL && w != PERF_CONTEXT_USER)
+			return 1;
+	}
+	return 1;
+}
+
+void ppm_tally__prepare(const struct ppm_data *d, const struct perf_event_header *h,
+			struct ppm_tally_item *it)
+{
+	const struct ppm_sample *s = &it->s;
+	uint64_t x;
+
+	it->rc = ppm_data__parse_sample(d, h, &it->s);
+	if (it->rc)
+		return;
+	it->with_ip = needs_ip(s);
+	x = mix((uint64_t)s->pid << 32 | s->tid, (uint64_t)(uint32_t)s->attr << 32 |
+		(uint64_t)(s->misc & PERF_RECORD_MISC_CPUMODE_MASK) << 1 | (uint64_t)it->with_ip);
+	if (it->with_ip)
+		x = mix(x, s->ip);
+	for (uint64_t i = 0; s->callchain && i < s->nr_callchain; i++)
+		x = mix(x, s->callchain[i]);
+	it->hash = x;
+}
+
+void ppm_tally__prefetch(const struct ppm_tally *t, const struct ppm_tally_item *it, int stage)
+{
+	uint32_t slot;
+
+	if (!t->nslots || it->rc)
+		return;
+	if (stage == 0) {
+		__builtin_prefetch(&t->slots[it->hash & (t->nslots - 1)]);
+		return;
+	}
+	slot = t->slots[it->hash & (t->nslots - 1)];
+	if (slot && stage == 1)
+		__builtin_prefetch(&t->v[slot - 1]);
+	else if (slot && t->v[slot - 1].hash == it->hash)
+		__builtin_prefetch(t->words + t->v[slot - 1].off);
+}
+
+static int same(const struct ppm_tally *t, const struct ppm_tally_entry *e,
+		const struct ppm_tally_item *it)
+{
+	const struct ppm_sample *s = &it->s;
+	uint64_t nr = s->callchain ? s->nr_callchain : 0;
+
+	return e->hash == it->hash && e->pid == s->pid && e->tid == s->tid && e->attr == s->attr &&
+	       e->cpumode == (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) && e->with_ip == it->with_ip &&
+	       (!it->with_ip || e->ip == s->ip) && e->nr == nr &&
+	       !memcmp(t->words + e->off, s->callchain, nr * sizeof(uint64_t));
+}
+
+/* The kernel addresses a new chain holds, as the reader's pass over the file finds them. */
+static int gather(struct ppm_tally *t, const struct ppm_sample *s, uint64_t nr)
+{
+	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
+
+	if (ppm_array__reserve((void **)&t->kaddrs, &t->cap_kaddrs, t->nr_kaddrs + (nr ? nr : 1),
+			       sizeof(*t->kaddrs)))
+		return -ENOMEM;
+	if (!nr && kernel)
+		t->kaddrs[t->nr_kaddrs++] = s->ip;
+	for (uint64_t i = 0; i < nr; i++) {
+		uint64_t ip = s->callchain[i];
+
+		if (ip >= PERF_CONTEXT_MAX)
+			kernel = ip == PERF_CONTEXT_KERNEL;
+		else if (kernel)
+			t->kaddrs[t->nr_kaddrs++] = ip;
+	}
+	return 0;
+}
+
+static uint64_t entry_hash(const void *ctx, size_t i)
+{
+	return ((const struct ppm_tally *)ctx)->v[i].hash;
+}
+
+int ppm_tally__add(struct ppm_tally *t, const struct ppm_tally_item *it)
+{
+	const struct ppm_sample *s = &it->s;
+	uint64_t nr = s->callchain ? s->nr_callchain : 0;
+	struct ppm_tally_entry *e;
+	size_t k;
+	int err;
+
+	if (it->rc)
+		return it->rc;
+	if (t->nslots) {
+		for (k = it->hash & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
+			e = &t->v[t->slots[k] - 1];
+			if (same(t, e, it)) {
+				e->period += s->period;
+				e->samples++;
+				t->samples++;
+				return 0;
+			}
+		}
+	}
+	if ((t->nr_words + nr > TALLY_MAX_WORDS || t->nr + 1 >= UINT32_MAX / 2) &&
+	    (err = ppm_tally__flush(t)))
+		return err;
+	if ((t->gather_kernel && gather(t, s, nr)) ||
+	    ppm_slots__reserve(&t->slots, &t->nslots, t->nr, 4096, entry_hash, t) ||
+	    ppm_array__reserve((void **)&t->v, &t->cap, t->nr + 1, sizeof(*t->v)) ||
+	    ppm_array__reserve((void **)&t->words, &t->cap_words, t->nr_words + nr, sizeof(*t->words)))
+		return -ENOMEM;
+	for (k = it->hash & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1))
+		;
+	e = &t->v[t->nr];
+	*e = (struct ppm_tally_entry){ it->hash, s->pid, s->tid, s->attr,
+				       (uint16_t)(s->misc & PERF_RECORD_MISC_CPUMODE_MASK),
+				       (uint16_t)it->with_ip, (uint32_t)nr, t->nr_words,
+				       it->with_ip ? s->ip : 0, s->period, 1 };
+	if (nr)
+		memcpy(t->words + t->nr_words, s->callchain, nr * sizeof(uint64_t));
+	t->nr_words += nr;
+	t->slots[k] = (uint32_t)++t->nr;
+	t->samples++;
+	return 0;
+}
+
+/* Empties the index: slot by slot when few are used, else at once. */
+static void clear_slots(struct ppm_tally *t)
+{
+	size_t mask = t->nslots - 1;
+
+	if (!t->nslots)
+		return;
+	if (t->nr * 8 >= t->nslots) {
+		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
+		return;
+	}
+	/* every entry's slot is on its probe path, maybe past slots already cleared */
+	for (size_t i = 0; i < t->nr; i++) {
+		size_t k = t->v[i].hash & mask;
+
+		while (t->slots[k] != i + 1)
+			k = (k + 1) & mask;
+		t->slots[k] = 0;
+	}
+}
+
+int ppm_tally__flush(struct ppm_tally *t)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < t->nr && !err; i++) {
+		const struct ppm_tally_entry *e = &t->v[i];
+		struct ppm_sample s = { 0 };
+
+		s.attr = e->attr;
+		s.misc = e->cpumode;
+		s.ip = e->ip;
+		s.period = e->period;
+		s.pid = e->pid;
+		s.tid = e->tid;
+		s.nr_callchain = e->nr;
+		s.callchain = e->nr ? t->words + e->off : NULL;
+		err = ppm_resolver__counted(t->res, &s, e->samples);
+	}
+	clear_slots(t);
+	t->nr = 0;
+	t->nr_words = 0;
+	t->samples = 0;
+	return err;
+}
