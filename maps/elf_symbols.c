@@ -71,6 +71,24 @@ static uint64_t section_end(Elf *elf, size_t shndx)
 	return sh.sh_addr + sh.sh_size;
 }
 
+/*
+ * A label in code (an assembly symbol without a type: ld.so's _start, the entry
+ * point every program's first samples fall in): perf names addresses by these too,
+ * when they are visible and in an executable section.
+ */
+static int is_code_label(Elf *elf, const GElf_Sym *sym)
+{
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+	int vis = GELF_ST_VISIBILITY(sym->st_other);
+
+	if (vis == STV_HIDDEN || vis == STV_INTERNAL || sym->st_shndx == SHN_UNDEF ||
+	    sym->st_shndx >= SHN_LORESERVE)
+		return 0;
+	scn = elf_getscn(elf, sym->st_shndx);
+	return scn && gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_EXECINSTR);
+}
+
 static int read_symbols(Elf *elf, Elf64_Word want, struct ppm_symtab *syms)
 {
 	Elf_Scn *scn = NULL;
@@ -92,20 +110,23 @@ static int read_symbols(Elf *elf, Elf64_Word want, struct ppm_symtab *syms)
 			GElf_Sym sym;
 			const char *name;
 			uint64_t size;
-			int type, bind;
+			int type, bind, label;
 
 			if (!gelf_getsym(data, (int)i, &sym))
 				break;
 			type = GELF_ST_TYPE(sym.st_info);
 			bind = GELF_ST_BIND(sym.st_info);
-			if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
-			    sym.st_shndx >= SHN_LORESERVE || !sym.st_value)
+			label = type == STT_NOTYPE && is_code_label(elf, &sym);
+			if ((type != STT_FUNC && type != STT_GNU_IFUNC && !label) ||
+			    sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE || !sym.st_value)
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			if (!name || !*name)
 				continue;
 			size = sym.st_size;
-			if (!size) {
+			if (!size && label) {
+				/* a label runs to the next symbol (symtab.c), as perf reads it */
+			} else if (!size) {
 				/* No size (assembly, _init): it may not run past its section. */
 				uint64_t end = section_end(elf, sym.st_shndx);
 

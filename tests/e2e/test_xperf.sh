@@ -80,10 +80,20 @@ scenario_report() {
 	fi
 }
 
-# whole STACKS FILE: "whole all" samples of FILE's folded stacks through chain.py's chain.
+# whole FILE: "whole all infoo" of FILE's folded stacks: samples through chain.py's whole
+# chain, all samples, and samples with py::foo in them.
 whole_chains() {
 	"$PPM_BIN" report -i "$1" --format folded | awk -v f="$PROGS/chain.py" '{ a += $NF }
-		index($0, ";py::<module>:" f ";py::baz:" f ";py::bar:" f ";py::foo:" f) { w += $NF } END { print w + 0, a + 0 }'
+		index($0, ";py::foo:" f) { foo += $NF }
+		index($0, ";py::<module>:" f ";py::baz:" f ";py::bar:" f ";py::foo:" f) { w += $NF }
+		END { print w + 0, a + 0, foo + 0 }'
+}
+# Whether stacks were unwound whole: nearly every sample that reached foo's stub went on
+# through bar's and baz's to the module (a failure there leaves foo with a cut chain),
+# and most samples reached it (a failure before it leaves no py::foo). Not a share of
+# all samples: start-up and clock calls take more of them on a loaded machine.
+unwound_whole() { # whole all infoo
+	[ "$2" -ge 1000 ] && [ $((100 * $1)) -ge $((98 * $3)) ] && [ $((100 * $3)) -ge $((80 * $2)) ]
 }
 
 # pyperfmap record of python -X perf, unwinding DWARF stacks through CPython's stubs.
@@ -94,10 +104,10 @@ record_xperf() { # option
 	grep -q "^pyperfmap: -X $1: CPython's own perf trampoline names the Python functions; pyperfmap's stays off$" err.txt \
 		&& pass "$PYVER: record says CPython's own trampoline (-X $1) names the functions" || fail "$PYVER: notice: $(cat err.txt)"
 	[ "$(grep -c "stays off" err.txt)" = 1 ] || fail "$PYVER: the step-aside notice came $(grep -c "stays off" err.txt) times"
-	read -r whole all < <(whole_chains x.data)
-	[ "$all" -ge 1000 ] && [ $((100 * whole)) -ge $((95 * all)) ] \
-		&& pass "$PYVER: -X $1, DWARF: $whole of $all samples carry py::<module>;py::baz;py::bar;py::foo" \
-		|| fail "$PYVER: -X $1, DWARF: $whole of $all whole ($(grep unwound err.txt))"
+	read -r whole all infoo < <(whole_chains x.data)
+	unwound_whole "$whole" "$all" "$infoo" \
+		&& pass "$PYVER: -X $1, DWARF: $whole of the $infoo samples in foo ($all in all) carry py::<module>;py::baz;py::bar;py::foo" \
+		|| fail "$PYVER: -X $1, DWARF: $whole of $infoo samples in foo whole, $all in all ($(grep unwound err.txt))"
 }
 
 scenario_dwarf() {
@@ -149,10 +159,10 @@ scenario_perf_dwarf() {
 	perf record -q --call-graph dwarf -e cpu-clock -F 1000 -o pd.data -- "$PY" -X perf "$PROGS/chain.py" 1.5 \
 		>/dev/null 2>perr.txt || skip "perf cannot record DWARF call graphs here: $(head -1 perr.txt)"
 	for p in $(perf script -i pd.data -F pid 2>/dev/null | sort -u); do MAPS_MADE+=("$p"); done
-	read -r whole all < <(whole_chains pd.data)
-	[ "$all" -ge 1000 ] && [ $((100 * whole)) -ge $((95 * all)) ] \
-		&& pass "$PYVER: perf record --call-graph dwarf of -X perf: report unwinds $whole of $all samples to py::<module>;py::baz;py::bar;py::foo" \
-		|| fail "$PYVER: perf's DWARF file: $whole of $all whole ($("$PPM_BIN" report -i pd.data 2>&1 | grep '^# Stacks unwound'))"
+	read -r whole all infoo < <(whole_chains pd.data)
+	unwound_whole "$whole" "$all" "$infoo" \
+		&& pass "$PYVER: perf record --call-graph dwarf of -X perf: report unwinds $whole of the $infoo samples in foo ($all in all) to py::<module>;py::baz;py::bar;py::foo" \
+		|| fail "$PYVER: perf's DWARF file: $whole of $infoo samples in foo whole, $all in all ($("$PPM_BIN" report -i pd.data 2>&1 | grep '^# Stacks unwound'))"
 }
 
 run_scenario "$@"

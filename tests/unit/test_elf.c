@@ -36,6 +36,29 @@ static void elf_reads_symtab_and_loads(void **state)
 	ppm_symtab__release(&t);
 }
 
+/* A label without a type names the code from it to the next symbol, as perf reads it. */
+static void elf_code_label_runs_to_next_symbol(void **state)
+{
+	struct ppm_symtab t = { 0 };
+	struct ppm_elf_info info;
+	const struct ppm_symbol *label, *after, *found;
+
+	(void)state;
+	assert_int_equal(ppm_elf__load(FIXTURE_PATH, &t, &info), 0);
+	ppm_symtab__finalize(&t, 0);
+	label = by_name(&t, "fixture_label");
+	after = by_name(&t, "fixture_after_label");
+	assert_non_null(label);
+	assert_non_null(after);
+	assert_int_equal(label->end, after->start);
+	found = ppm_symtab__find(&t, label->start + 3);
+	assert_non_null(found);
+	assert_string_equal(found->name, "fixture_label");
+	/* data labels stay out: only code is named */
+	assert_null(by_name(&t, "fixture_runtime"));
+	ppm_symtab__release(&t);
+}
+
 /* Feed the machine the fixture's real mapping in this process and resolve through it. */
 static void elf_nonzero_load_bias(void **state)
 {
@@ -157,6 +180,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(elf_reads_symtab_and_loads),
+		cmocka_unit_test(elf_code_label_runs_to_next_symbol),
 		cmocka_unit_test(elf_nonzero_load_bias),
 		cmocka_unit_test(elf_section_through_each_mapping),
 		cmocka_unit_test(elf_section_and_object_missing),

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
 #include <cmocka.h>
 
 #include "../../maps/machine.h"
@@ -278,6 +279,229 @@ static void test_reader_dwarf(void **state)
 	ppm_reader__close(r);
 }
 
+/*
+ * The scene of the counted reading: two events, two cpus whose samples are written
+ * out of time order within a round, samples with kernel frames, without a symbol and
+ * without a call chain (named by their ip), threads, and the model changing half-way
+ * at times earlier than samples already written (a late COMM, a FORK, an MMAP that
+ * puts other code at the same addresses). rounds 1 keeps only the first round: no
+ * change of the model after the first sample.
+ */
+#define COUNT_BASE 0x400000ULL
+#define COUNT_KBASE 0xffffffff81000000ULL
+
+struct counted_spec {
+	const char *elf_a, *elf_b;
+	int rounds;
+};
+
+static const struct perfgen_func count_funcs_a[] = { { "main", 64 }, { "hot", 128 },
+						     { "warm", 96 }, { NULL, 64 } };
+static const struct perfgen_func count_funcs_b[] = { { "main_b", 64 }, { "hot_b", 128 },
+						     { "warm_b", 96 }, { NULL, 64 } };
+
+static int counted_sample(struct perfgen *g, int round, int i)
+{
+	uint64_t main_a = COUNT_BASE + perfgen_elf_addr(count_funcs_a, 0);
+	uint64_t hot = COUNT_BASE + perfgen_elf_addr(count_funcs_a, 1);
+	uint64_t warm = COUNT_BASE + perfgen_elf_addr(count_funcs_a, 2);
+	uint64_t anon = COUNT_BASE + perfgen_elf_addr(count_funcs_a, 3);
+	uint64_t user[3], kernel[2] = { COUNT_KBASE + 0x10, COUNT_KBASE + 0x108 };
+	struct perfgen_sample s = { .ev = i % 3 == 0, .pid = 100, .tid = 100 + (uint32_t)(i % 2),
+				    .cpu = (uint32_t)(i % 2), .period = 1000 + (uint64_t)(i % 4),
+				    .user = user };
+
+	if (round >= 3 && i % 4 == 1)
+		s.pid = s.tid = 200;
+	switch (i % 5) {
+	case 0: /* hot <- main */
+		user[0] = hot + 5, user[1] = main_a + 9, s.nr_user = 2;
+		break;
+	case 1: /* a system call: two kernel frames, then warm <- main */
+		user[0] = warm + 3, user[1] = main_a + 9, s.nr_user = 2;
+		s.kernel = kernel, s.nr_kernel = 2;
+		break;
+	case 2: /* no call chain: the ip names it */
+		s.regs[2] = warm + 7 + (uint64_t)(i % 3);
+		break;
+	case 3: /* code without a symbol <- hot <- main */
+		user[0] = anon + 8, user[1] = hot + 20, user[2] = main_a + 9, s.nr_user = 3;
+		break;
+	default: /* hot, called from itself */
+		user[0] = hot + 5, user[1] = hot + 40, user[2] = main_a + 9, s.nr_user = 3;
+		break;
+	}
+	return perfgen__sample(g, &s);
+}
+
+static int counted_scene(int fd, void *arg)
+{
+	static const struct perfgen_event evs[2] = {
+		{ "cpu-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK, 1000, false },
+		{ "task-clock", PERF_TYPE_SOFTWARE, PERF_COUNT_SW_TASK_CLOCK, 1000, false },
+	};
+	const struct counted_spec *spec = arg;
+	struct perfgen *g = perfgen__new(fd, evs, 2, PERFGEN_CALLCHAIN | PERFGEN_CPU, 2);
+	int err;
+
+	if (!g)
+		return -errno;
+	perfgen__set_clock(g, 100, 1);
+	err = perfgen__comm(g, 100, 100, "first", true);
+	if (!err) /* a thread named apart: samples of one chain in two threads are two */
+		err = perfgen__comm(g, 100, 101, "worker", false);
+	if (!err)
+		err = perfgen__mmap(g, 100, COUNT_BASE, 0x10000, 0, spec->elf_a);
+	for (int round = 0; round < spec->rounds && !err; round++) {
+		uint64_t base = 1000 + 1000 * (uint64_t)round;
+
+		/* the model changes at a time before the last samples of the round before */
+		perfgen__set_clock(g, base - 300, 1);
+		if (round == 1)
+			err = perfgen__comm(g, 100, 100, "second", false);
+		else if (round == 2)
+			err = perfgen__fork(g, 200, 100, 200, 100);
+		else if (round == 3)
+			err = perfgen__mmap(g, 100, COUNT_BASE, 0x10000, 0, spec->elf_b);
+		if (round == 4 && !err)
+			err = perfgen__lost(g, 3);
+		/* two cpus' samples, one after the other: each in time order, not together */
+		for (int i = 0; i < 60 && !err; i++) {
+			perfgen__set_clock(g, base + (uint64_t)(i % 2) * 5 + (uint64_t)(i / 2) * 10, 1);
+			err = counted_sample(g, round, i);
+		}
+		if (!err && round + 1 < spec->rounds)
+			err = perfgen__round(g);
+	}
+	if (!err)
+		err = perfgen__finish(g);
+	perfgen__free(g);
+	return err;
+}
+
+/* Reads path into hists, counted or one sample at a time. */
+static struct ppm_reader *read_hists(const char *path, const char *kallsyms, int counted,
+				     struct ppm_hists *hs)
+{
+	struct ppm_reader_opts o = { path, kallsyms, dir, 0, NULL };
+	struct ppm_reader *r;
+	struct ppm_err err;
+
+	assert_int_equal(ppm_reader__open(&r, &o, &err), 0);
+	assert_int_equal(ppm_hists__init(hs, r->data->nr_attrs, &r->res.frames,
+					 SORT_COMM | SORT_DSO | SORT_SYM), 0);
+	r->counted = counted;
+	assert_int_equal(ppm_reader__run(r, ppm_hists__add, hs, &err), 0);
+	return r;
+}
+
+static const char *stack_names(const struct ppm_reader *r, const struct hist *h,
+			       const struct hist_stack *s, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "%s/%d", s->comm ? s->comm : "?", (int)s->pid);
+
+	for (uint32_t k = 0; k < s->nr && used < len; k++) {
+		const struct ppm_frame *f = &r->res.frames.v[h->arena[s->off + k]];
+
+		used += (size_t)snprintf(buf + used, len - used, ";%s", f->sym ? f->sym->name : "?");
+	}
+	return buf;
+}
+
+static void assert_same_reading(const char *path, const char *kallsyms, int changes)
+{
+	struct ppm_hists one, all;
+	struct ppm_reader *r1 = read_hists(path, kallsyms, 0, &one);
+	struct ppm_reader *ra = read_hists(path, kallsyms, 1, &all);
+	int second = 0, other_elf = 0, kernel = 0, forked = 0, worker = 0;
+	char b1[512], ba[512];
+
+	assert_true(ra->counted);
+	assert_int_equal(r1->res.frames.nr, ra->res.frames.nr);
+	for (size_t i = 0; i < r1->res.frames.nr; i++) {
+		const struct ppm_frame *f = &r1->res.frames.v[i], *g = &ra->res.frames.v[i];
+
+		assert_string_equal(f->sym ? f->sym->name : "", g->sym ? g->sym->name : "");
+		assert_int_equal(f->rel, g->rel);
+		assert_int_equal(f->kernel, g->kernel);
+	}
+	assert_memory_equal(&r1->res.stats, &ra->res.stats, sizeof(r1->res.stats));
+	assert_memory_equal(r1->res.by_event, ra->res.by_event, sizeof(r1->res.by_event));
+	for (int e = 0; e < one.nr; e++) {
+		const struct hist *h1 = &one.h[e], *ha = &all.h[e];
+
+		assert_int_equal(h1->total_samples, ha->total_samples);
+		assert_int_equal(h1->total_period, ha->total_period);
+		assert_int_equal(h1->nr_stacks, ha->nr_stacks);
+		for (size_t i = 0; i < h1->nr_stacks; i++) {
+			const struct hist_stack *s1 = &h1->stacks[i], *sa = &ha->stacks[i];
+
+			assert_string_equal(stack_names(r1, h1, s1, b1, sizeof(b1)),
+					    stack_names(ra, ha, sa, ba, sizeof(ba)));
+			assert_memory_equal(h1->arena + s1->off, ha->arena + sa->off, s1->nr * 4);
+			assert_int_equal(s1->samples, sa->samples);
+			assert_int_equal(s1->period, sa->period);
+			second += strstr(b1, "second/") != NULL;
+			other_elf += strstr(b1, "hot_b") != NULL;
+			kernel += strstr(b1, "kfunc_b") != NULL;
+			forked += strstr(b1, "/200;") != NULL;
+			worker += strstr(b1, "worker/") != NULL;
+		}
+		assert_int_equal(h1->nr_entries, ha->nr_entries);
+		for (size_t i = 0; i < h1->nr_entries; i++) {
+			assert_int_equal(h1->entries[i].frame, ha->entries[i].frame);
+			assert_int_equal(h1->entries[i].self_samples, ha->entries[i].self_samples);
+			assert_int_equal(h1->entries[i].self_period, ha->entries[i].self_period);
+			assert_int_equal(h1->entries[i].children_samples, ha->entries[i].children_samples);
+			assert_int_equal(h1->entries[i].children_period, ha->entries[i].children_period);
+		}
+	}
+	/* the scene reached what it is for */
+	assert_true(kernel > 0 && worker > 0);
+	assert_int_equal(one.h[0].total_samples + one.h[1].total_samples,
+			 changes ? 300 : 60);
+	if (changes) {
+		assert_true(second > 0 && other_elf > 0 && forked > 0);
+		assert_int_equal(r1->res.stats.lost, 3);
+	}
+	ppm_hists__release(&one);
+	ppm_hists__release(&all);
+	ppm_reader__close(r1);
+	ppm_reader__close(ra);
+}
+
+/*
+ * Samples counted by raw chain before they are resolved (session/tally.c) build the
+ * same hists, in the same order, as samples resolved one by one: stacks, rows, frame
+ * ids, counts, periods and stats; the model's changes half-way included, and the
+ * kernel's symbols read for the addresses the samples hold either way.
+ */
+static void test_reader_counted_same_as_one_by_one(void **state)
+{
+	struct counted_spec spec = { NULL, NULL, 5 };
+	char path[128], elf_a[128], elf_b[128], ksyms[128];
+	FILE *f;
+
+	(void)state;
+	snprintf(elf_a, sizeof(elf_a), "%s/count_a.so", dir);
+	snprintf(elf_b, sizeof(elf_b), "%s/count_b.so", dir);
+	assert_int_equal(perfgen_elf(elf_a, count_funcs_a, 4), 0);
+	assert_int_equal(perfgen_elf(elf_b, count_funcs_b, 4), 0);
+	snprintf(ksyms, sizeof(ksyms), "%s/kallsyms", dir);
+	f = fopen(ksyms, "w");
+	assert_non_null(f);
+	fprintf(f, "ffffffff81000000 T kfunc_a\nffffffff81000100 T kfunc_b\nffffffff81000200 T kfunc_c\n");
+	fclose(f);
+	/* the binaries are read under --symfs dir, at their paths as recorded */
+	spec.elf_a = "/count_a.so";
+	spec.elf_b = "/count_b.so";
+	make_file("counted.data", counted_scene, &spec, path, sizeof(path));
+	assert_same_reading(path, ksyms, 1);
+	spec.rounds = 1;
+	make_file("counted1.data", counted_scene, &spec, path, sizeof(path));
+	assert_same_reading(path, ksyms, 0);
+}
+
 static int stop_at_five(void *arg, const struct ppm_resolved_sample *rs)
 {
 	int *n = arg;
@@ -356,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_hist_keys),
 		cmocka_unit_test(test_reader_dwarf),
 		cmocka_unit_test(test_reader_errors),
+		cmocka_unit_test(test_reader_counted_same_as_one_by_one),
 		cmocka_unit_test(test_perfmaps_section),
 	};
 
