@@ -9,18 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 #include "reader.h"
+#include "window.h"
 #include "../util/array.h"
 
 /*
  * Records are processed in time order, as perf does it: the recorder writes a
  * FINISHED_ROUND mark after each pass over the rings, and once a mark is read every
  * record older than the newest time of the round before it is known to have been
- * read. So only about two rounds are held and sorted at a time, and the pages of
- * the file behind them are dropped: memory stays flat however large the file.
- * A file without marks is sorted whole.
+ * read. So only about two rounds are held (in the window, window.h) and sorted at
+ * a time: memory stays flat however large the file. A file without marks is sorted
+ * whole.
  */
 struct rec_ref {
 	uint64_t time;
@@ -70,7 +70,8 @@ struct reorder {
 	struct rec_ref *q, *tmp;
 	size_t nr, cap, tmp_cap;
 	uint64_t last_time, max_time, next_flush;
-	uint64_t dropped;      /* file bytes below this were given back to the kernel */
+	struct ppm_window w;   /* the records, read as they come */
+	uint64_t keep;         /* the offset of the oldest record queued */
 };
 
 static int reorder_push(struct reorder *ro, uint64_t time, uint64_t off)
@@ -79,6 +80,8 @@ static int reorder_push(struct reorder *ro, uint64_t time, uint64_t off)
 	if (ppm_array__reserve((void **)&ro->q, &ro->cap, ro->nr + 1, sizeof(*ro->q)) ||
 	    ppm_array__reserve((void **)&ro->tmp, &ro->tmp_cap, ro->cap, sizeof(*ro->tmp)))
 		return -ENOMEM;
+	if (!ro->nr)
+		ro->keep = off;
 	ro->q[ro->nr].time = time;
 	ro->q[ro->nr++].off = off;
 	if (time > ro->max_time)
@@ -102,16 +105,20 @@ static int changes_model(const struct perf_event_header *h)
  */
 #define AHEAD 16
 
-static int is_sample(const struct ppm_reader *r, const struct reorder *ro, size_t i)
+static const struct perf_event_header *rec(const struct reorder *ro, size_t i)
 {
-	return ((const struct perf_event_header *)(r->data->data + ro->q[i].off))->type ==
-	       PERF_RECORD_SAMPLE;
+	return ppm_window__at(&ro->w, ro->q[i].off);
+}
+
+static int is_sample(const struct reorder *ro, size_t i)
+{
+	return rec(ro, i)->type == PERF_RECORD_SAMPLE;
 }
 
 static void prepare(struct ppm_reader *r, const struct reorder *ro, size_t i,
 		    struct ppm_tally_item *ring)
 {
-	const struct perf_event_header *h = (const void *)(r->data->data + ro->q[i].off);
+	const struct perf_event_header *h = rec(ro, i);
 
 	if (h->type != PERF_RECORD_SAMPLE)
 		return;
@@ -133,7 +140,7 @@ static int reorder_flush(struct ppm_reader *r, struct reorder *ro, uint64_t limi
 	for (size_t i = 0; r->counted && i < end && i < AHEAD; i++)
 		prepare(r, ro, i, ring);
 	for (; done < end && !err; done++) {
-		const struct perf_event_header *h = (const void *)(r->data->data + ro->q[done].off);
+		const struct perf_event_header *h = rec(ro, done);
 
 		if (r->counted) {
 			if (h->type == PERF_RECORD_SAMPLE) {
@@ -150,17 +157,15 @@ static int reorder_flush(struct ppm_reader *r, struct reorder *ro, uint64_t limi
 			for (int stage = 1; stage <= 2; stage++) {
 				size_t i = done + (AHEAD >> stage);
 
-				if (i < end && is_sample(r, ro, i))
+				if (i < end && is_sample(ro, i))
 					ppm_tally__prefetch(&r->tally, &ring[i % AHEAD], stage);
 			}
 		} else {
 			/* the memory of the samples a few turns ahead on its way (resolve.h) */
 			if (done + 16 < ro->nr)
-				ppm_resolver__prefetch(&r->res, r->data,
-						       (const void *)(r->data->data + ro->q[done + 16].off), 0);
+				ppm_resolver__prefetch(&r->res, r->data, rec(ro, done + 16), 0);
 			if (done + 8 < ro->nr)
-				ppm_resolver__prefetch(&r->res, r->data,
-						       (const void *)(r->data->data + ro->q[done + 8].off), 1);
+				ppm_resolver__prefetch(&r->res, r->data, rec(ro, done + 8), 1);
 			err = ppm_resolver__record(&r->res, r->data, h);
 		}
 		if (err)
@@ -168,59 +173,10 @@ static int reorder_flush(struct ppm_reader *r, struct reorder *ro, uint64_t limi
 	}
 	memmove(ro->q, ro->q + done, (ro->nr - done) * sizeof(*ro->q));
 	ro->nr -= done;
-	return err;
-}
-
-/* Gives the whole pages of the data section in [from, to) back to the kernel; returns
- * how far they were given back. The mapping is private and read-only: a page given
- * back is read again from the page cache if touched. */
-static uint64_t release_pages(const struct ppm_data *d, uint64_t from, uint64_t to)
-{
-	uint64_t page = 4096, start, end;
-	uintptr_t base = (uintptr_t)d->data;
-
-	start = ((base + from + page - 1) & ~(page - 1)) - base;
-	end = ((base + to) & ~(page - 1)) - base;
-	if (end <= start || end > d->data_size)
-		return from;
-	madvise((void *)(base + start), end - start, MADV_DONTNEED);
-	return end;
-}
-
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#endif
-
-/*
- * Maps the next pages of the data section before they are read: one call per 4 MiB
- * in place of a page fault per 64 KiB (Linux 5.14+; elsewhere the faults stay).
- */
-static void read_ahead(const struct ppm_data *d, uint64_t pos, uint64_t *ahead)
-{
-	uint64_t page = 4096, chunk = 4u << 20, start, len;
-	uintptr_t base = (uintptr_t)d->data;
-
-	if (pos + chunk / 2 < *ahead || *ahead >= d->data_size)
-		return;
-	start = (base + (*ahead > pos ? *ahead : pos)) & ~(page - 1);
-	len = chunk;
-	if (start + len > base + d->data_size)
-		len = base + d->data_size - start;
-	madvise((void *)start, len, MADV_POPULATE_READ);
-	*ahead = start + len - base;
-}
-
-/* Gives back the pages of the data section that no queued record needs. */
-static void reorder_release(const struct ppm_data *d, struct reorder *ro, uint64_t pos)
-{
-	uint64_t keep = pos;
-
 	for (size_t i = 0; i < ro->nr; i++)
-		if (ro->q[i].off < keep)
-			keep = ro->q[i].off;
-	/* only in steps worth a system call */
-	if (keep > ro->dropped && keep - ro->dropped >= (1u << 20))
-		ro->dropped = release_pages(d, ro->dropped, keep);
+		if (!i || ro->q[i].off < ro->keep)
+			ro->keep = ro->q[i].off;
+	return err;
 }
 
 static uint64_t record_time(const struct ppm_data *d, const struct perf_event_header *h,
@@ -292,11 +248,13 @@ static int gather_kernel_addrs(struct ppm_reader *r)
 {
 	const struct ppm_data *d = r->data;
 	const struct perf_event_header *h;
-	uint64_t pos = 0, dropped = 0, ahead = 0;
+	struct ppm_window w;
+	uint64_t pos = 0;
 	size_t cap = 0;
 	int rc = 0, e = 0;
 
-	while (!e && (read_ahead(d, pos, &ahead), h = ppm_data__next(d, &pos, &rc))) {
+	ppm_window__init(&w, d->fd, (uint64_t)(d->data - d->map), d->data_size);
+	while (!e && (h = ppm_window__next(&w, &pos, pos, &rc))) {
 		const uint64_t *chain;
 		uint64_t ip0, nr;
 		int kernel;
@@ -314,9 +272,8 @@ static int gather_kernel_addrs(struct ppm_reader *r)
 			else if (kernel)
 				e = add_addr(r, ip, &cap);
 		}
-		if (pos - dropped >= (1u << 20))
-			dropped = release_pages(d, dropped, pos);
 	}
+	ppm_window__release(&w);
 	if (e)
 		return e;
 	r->nr_kaddrs = sort_unique(r->kaddrs, r->nr_kaddrs);
@@ -357,7 +314,7 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 	const char *path = r->path;
 	struct reorder ro = { 0 };
 	const struct perf_event_header *h;
-	uint64_t pos = 0, at = 0, bad_off = 0, ahead = 0;
+	uint64_t pos = 0, at = 0, bad_off = 0, told = 0;
 	int rc = 0, e = 0;
 
 	r->res.sink = sink;
@@ -368,11 +325,11 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 	r->tally.gather_kernel = r->counted && r->gather_kernel;
 	if (!r->counted && r->gather_kernel && gather_kernel_addrs(r))
 		return ppm_err__set(err, -ENOMEM, "out of memory reading '%s'", path);
-	for (at = pos; !e && (read_ahead(d, pos, &ahead), h = ppm_data__next(d, &pos, &rc)); at = pos) {
+	ppm_window__init(&ro.w, d->fd, (uint64_t)(d->data - d->map), d->data_size);
+	for (at = pos; !e && (h = ppm_window__next(&ro.w, &pos, ro.nr ? ro.keep : pos, &rc)); at = pos) {
 		if (h->type == PPM_RECORD_FINISHED_ROUND) {
 			e = reorder_flush(r, &ro, ro.next_flush, &bad_off);
 			ro.next_flush = ro.max_time;
-			reorder_release(d, &ro, pos);
 			continue;
 		}
 		if (h->type == PPM_RECORD_COMPRESSED) {
@@ -385,7 +342,21 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 			continue;
 		ro.last_time = record_time(d, h, ro.last_time);
 		e = reorder_push(&ro, ro.last_time, at);
-		ppm_progress__update(r->progress, pos, d->data_size);
+		/* told in steps: a call per record would be a cost of its own */
+		if (pos - told >= (1u << 20)) {
+			ppm_progress__update(r->progress, pos, d->data_size);
+			told = pos;
+		}
+	}
+	if (!e && rc == -EIO) {
+		e = rc;
+		set_err(err, "cannot read '%s': %s", path, strerror(EIO));
+		goto out;
+	}
+	if (!e && rc == -ENOMEM) {
+		e = rc;
+		set_err(err, "out of memory reading '%s'", path);
+		goto out;
 	}
 	if (!e && rc) {
 		e = rc;
@@ -404,6 +375,7 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 	else if (e)
 		set_err(err, "reading '%s' stopped: %s", path, strerror(-e));
 out:
+	ppm_window__release(&ro.w);
 	free(ro.q);
 	free(ro.tmp);
 	return e;
