@@ -1,0 +1,222 @@
+/*
+ * Folded stacks (report -F folded): a line per distinct stack, "comm;root;...;leaf N",
+ * in byte order of the line, lines that read alike (stacks of other processes) summed.
+ *
+ * The lines are never made to be sorted: a stack is its command and its frame ids,
+ * each frame's text is made once, and two stacks compare frame by frame, by the
+ * number of the text (equal texts share one) until they differ; only there are two
+ * texts compared, as strcmp would compare the whole lines at that place. Sorting
+ * lines of a few hundred bytes that share most of their start cost more than
+ * everything else in the report.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "export.h"
+#include "report_out.h"
+#include "../util/array.h"
+
+/* Kernel frames are name_[k], as FlameGraph's stackcollapse-perf.pl writes them. */
+static char *folded_text(const char *name, int kernel)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem)
+		return NULL;
+	ppm_folded__fputs(name, mem);
+	if (kernel)
+		fputs("_[k]", mem);
+	if (fclose(mem)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The texts: per frame id and per command, a number shared by equal texts. */
+struct texts {
+	char **v;            /* by text number */
+	size_t nr, cap;
+	uint32_t *slots;     /* equal texts found by hash */
+	size_t nslots;
+	uint32_t *of_frame;  /* frame id -> text number + 1 (0: not made yet) */
+};
+
+static uint64_t text_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t text_hash_idx(const void *ctx, size_t i)
+{
+	return text_hash(((const struct texts *)ctx)->v[i]);
+}
+
+/* The number of text (taken over: freed here when it is a repeat), or -1 (no memory). */
+static int64_t intern(struct texts *t, char *text)
+{
+	size_t k;
+
+	if (!text || ppm_slots__reserve(&t->slots, &t->nslots, t->nr, 1024, text_hash_idx, t))
+		goto fail;
+	for (k = text_hash(text) & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1))
+		if (!strcmp(t->v[t->slots[k] - 1], text)) {
+			free(text);
+			return t->slots[k] - 1;
+		}
+	if (ppm_array__reserve((void **)&t->v, &t->cap, t->nr + 1, sizeof(*t->v)))
+		goto fail;
+	t->v[t->nr] = text;
+	t->slots[k] = (uint32_t)++t->nr;
+	return (int64_t)t->nr - 1;
+fail:
+	free(text);
+	return -1;
+}
+
+static int64_t frame_text(struct texts *t, const struct ppm_frames *frames, uint32_t id)
+{
+	char buf[512];
+	int64_t n;
+
+	if (t->of_frame[id])
+		return t->of_frame[id] - 1;
+	n = intern(t, folded_text(ppm_export__frame_name(&frames->v[id], buf, sizeof(buf)),
+				  frames->v[id].kernel));
+	if (n >= 0)
+		t->of_frame[id] = (uint32_t)n + 1;
+	return n;
+}
+
+/* A line: its command's text, then its frames' texts, root first. */
+struct line {
+	uint32_t off, nr;    /* into the text numbers */
+	uint64_t weight;
+};
+
+struct lines {
+	struct line *v;
+	uint32_t *seq;       /* every line's text numbers, end to end */
+	size_t nr_seq, cap_seq;
+	const struct texts *t;
+};
+
+/*
+ * Two texts where two lines first differ, compared as strcmp compares the lines: a
+ * text that is not its line's last is followed by ';' there, the last by the end.
+ */
+static int cmp_at(const char *a, int a_last, const char *b, int b_last)
+{
+	unsigned char ca, cb;
+	size_t i = 0;
+
+	while (a[i] && a[i] == b[i])
+		i++;
+	ca = a[i] ? (unsigned char)a[i] : a_last ? 0 : ';';
+	cb = b[i] ? (unsigned char)b[i] : b_last ? 0 : ';';
+	return ca == cb ? 0 : ca < cb ? -1 : 1;
+}
+
+static int cmp_lines(const void *pa, const void *pb, void *arg)
+{
+	const struct lines *ls = arg;
+	const struct line *x = &ls->v[*(const uint32_t *)pa], *y = &ls->v[*(const uint32_t *)pb];
+	const uint32_t *a = ls->seq + x->off, *b = ls->seq + y->off;
+	uint32_t n = x->nr < y->nr ? x->nr : y->nr;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return cmp_at(ls->t->v[a[i]], i + 1 == x->nr, ls->t->v[b[i]], i + 1 == y->nr);
+	return x->nr == y->nr ? 0 : x->nr < y->nr ? -1 : 1;
+}
+
+static int same_line(const struct lines *ls, const struct line *x, const struct line *y)
+{
+	return x->nr == y->nr && !memcmp(ls->seq + x->off, ls->seq + y->off, x->nr * sizeof(uint32_t));
+}
+
+/* Each stack's line as text numbers. 0 or -ENOMEM. */
+static int make_lines(const struct hist *h, struct texts *t, struct lines *ls, int by_period)
+{
+	const char *last_comm = NULL;
+	int64_t comm_text = -1;
+
+	for (size_t i = 0; i < h->nr_stacks; i++) {
+		const struct hist_stack *s = &h->stacks[i];
+		const uint32_t *fr = h->arena + s->off;
+		uint32_t *out;
+
+		if (!i || s->comm != last_comm) {
+			last_comm = s->comm;
+			comm_text = intern(t, folded_text(s->comm ? s->comm : "[unknown]", 0));
+		}
+		if (comm_text < 0 || ppm_array__reserve((void **)&ls->seq, &ls->cap_seq,
+							ls->nr_seq + 1 + s->nr, sizeof(*ls->seq)))
+			return -ENOMEM;
+		out = ls->seq + ls->nr_seq;
+		out[0] = (uint32_t)comm_text;
+		for (uint32_t k = 0; k < s->nr; k++) {
+			int64_t n = fr[k] < h->frames->nr ? frame_text(t, h->frames, fr[k]) : -1;
+
+			if (n < 0)
+				return -ENOMEM;
+			out[1 + k] = (uint32_t)n;
+		}
+		ls->v[i] = (struct line){ (uint32_t)ls->nr_seq, 1 + s->nr,
+					  by_period ? s->period : s->samples };
+		ls->nr_seq += 1 + s->nr;
+	}
+	return 0;
+}
+
+static void write_line(FILE *out, const struct lines *ls, const struct line *l, uint64_t total)
+{
+	const uint32_t *seq = ls->seq + l->off;
+
+	for (uint32_t k = 0; k < l->nr; k++) {
+		if (k)
+			putc_unlocked(';', out);
+		fputs_unlocked(ls->t->v[seq[k]], out);
+	}
+	fprintf(out, " %" PRIu64 "\n", total);
+}
+
+void ppm_report__print_folded(FILE *out, const struct hist *h, int by_period)
+{
+	struct texts t = { 0 };
+	struct lines ls = { 0 };
+	uint32_t *order = malloc((h->nr_stacks + 1) * sizeof(*order));
+
+	ls.t = &t;
+	ls.v = malloc((h->nr_stacks + 1) * sizeof(*ls.v));
+	t.of_frame = calloc(h->frames->nr + 1, sizeof(*t.of_frame));
+	if (order && ls.v && t.of_frame && !make_lines(h, &t, &ls, by_period)) {
+		for (size_t i = 0; i < h->nr_stacks; i++)
+			order[i] = (uint32_t)i;
+		qsort_r(order, h->nr_stacks, sizeof(*order), cmp_lines, &ls);
+		for (size_t i = 0; i < h->nr_stacks; i++) {
+			const struct line *l = &ls.v[order[i]];
+			uint64_t total = l->weight;
+
+			while (i + 1 < h->nr_stacks && same_line(&ls, l, &ls.v[order[i + 1]]))
+				total += ls.v[order[++i]].weight;
+			write_line(out, &ls, l, total);
+		}
+	}
+	for (size_t i = 0; i < t.nr; i++)
+		free(t.v[i]);
+	free(t.v);
+	free(t.slots);
+	free(t.of_frame);
+	free(ls.v);
+	free(ls.seq);
+	free(order);
+}
