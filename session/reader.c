@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "reader.h"
 #include "window.h"
@@ -323,6 +324,9 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 	if (r->counted && r->res.unwinder)
 		r->counted = 0;
 	r->tally.gather_kernel = r->counted && r->gather_kernel;
+	/* the second cpu resolves while the first counts, on a flush worth a thread */
+	if (r->counted && !r->tally.parallel_min && sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		r->tally.parallel_min = 4096;
 	if (!r->counted && r->gather_kernel && gather_kernel_addrs(r))
 		return ppm_err__set(err, -ENOMEM, "out of memory reading '%s'", path);
 	ppm_window__init(&ro.w, d->fd, (uint64_t)(d->data - d->map), d->data_size);

@@ -146,7 +146,7 @@ static int frame_of(struct ppm_resolver *r, pid_t pid, uint64_t addr, int kernel
 		    uint32_t *id)
 {
 	uint64_t look = caller && addr ? addr - 1 : addr; /* a return address: the call is before it */
-	size_t k = (size_t)((look * 0x9E3779B97F4A7C15ULL) >> 48 ^ (uint64_t)pid) % FCACHE_SIZE;
+	size_t k = (size_t)(((look ^ (uint64_t)pid << 40) * 0x9E3779B97F4A7C15ULL) >> 40) % FCACHE_SIZE;
 	struct ppm_fcache_slot *s = &r->fcache[k];
 	/* a return address and the same address where a sample was taken are two frames
 	 * when unnamed (their offsets differ by the 1 looked back) */
@@ -431,7 +431,10 @@ int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s)
 /* Without the memo: a tally hands each distinct chain over once per generation. */
 int ppm_resolver__counted(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples)
 {
-	return resolve_sample(r, s, samples, 0);
+	struct ppm_resolved_part part;
+	int err = ppm_resolver__resolve(r, s, r->chain, &part);
+
+	return err ? err : ppm_resolver__deliver(r, s, samples, &part, r->chain);
 }
 
 /*
@@ -662,6 +665,52 @@ static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s, ui
 		ev->unresolved += unresolved * samples;
 	}
 	return r->sink ? r->sink(r->sink_arg, &rs) : 0;
+}
+
+int ppm_resolver__resolve(struct ppm_resolver *r, const struct ppm_sample *s, uint32_t *ids,
+			  struct ppm_resolved_part *part)
+{
+	uint32_t incomplete = 0, unresolved = 0;
+	int n, by_ip = 0;
+
+	part->comm = ppm_machine__comm_of(r->m, (pid_t)s->pid, (pid_t)s->tid);
+	n = resolve_chain(r, s, &incomplete, &unresolved, &by_ip);
+	if (n < 0)
+		return n;
+	if (ids != r->chain)
+		memcpy(ids, r->chain, (size_t)n * sizeof(*ids));
+	part->n = (uint32_t)n;
+	part->incomplete = incomplete;
+	part->unresolved = unresolved;
+	return 0;
+}
+
+int ppm_resolver__deliver(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples,
+			  const struct ppm_resolved_part *part, const uint32_t *ids)
+{
+	struct ppm_resolved_sample rs = { s, part->comm, ids, part->n,
+					  s->callchain && s->nr_callchain, 0, samples };
+
+	r->stats.incomplete += part->incomplete * samples;
+	r->stats.unresolved += part->unresolved * samples;
+	if (s->attr >= 0 && s->attr < PPM_RESOLVE_EVENTS) {
+		r->by_event[s->attr].incomplete += part->incomplete * samples;
+		r->by_event[s->attr].unresolved += part->unresolved * samples;
+	}
+	return r->sink ? r->sink(r->sink_arg, &rs) : 0;
+}
+
+size_t ppm_resolver__max_frames(const struct ppm_sample *s)
+{
+	uint64_t n = s->callchain ? s->nr_callchain : 0;
+
+	return n > MAX_FRAMES ? MAX_FRAMES : n ? (size_t)n : 1;
+}
+
+int ppm_resolver__reserve_frames(struct ppm_resolver *r, size_t more)
+{
+	return ppm_array__reserve((void **)&r->frames.v, &r->frames.cap, r->frames.nr + more,
+				  sizeof(*r->frames.v));
 }
 
 int ppm_resolver__record(struct ppm_resolver *r, const struct ppm_data *d,

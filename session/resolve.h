@@ -140,4 +140,23 @@ int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s);
  */
 int ppm_resolver__counted(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples);
 
+/*
+ * ppm_resolver__counted in two halves, which a tally's flush runs on two threads
+ * (tally.c). resolve reads the model and makes frames: s's frame ids into ids (room
+ * for ppm_resolver__max_frames(s)) and what deliver needs into part. deliver counts
+ * the stats and calls the sink: it reads the frames resolve made, never adds any, so
+ * it may run beside resolve when the frames cannot move (ppm_resolver__reserve_frames
+ * beforehand, for as many frames as the ids resolve may give plus one per sample).
+ */
+struct ppm_resolved_part {
+	const char *comm;
+	uint32_t n, incomplete, unresolved;
+};
+int ppm_resolver__resolve(struct ppm_resolver *r, const struct ppm_sample *s, uint32_t *ids,
+			  struct ppm_resolved_part *part);
+int ppm_resolver__deliver(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples,
+			  const struct ppm_resolved_part *part, const uint32_t *ids);
+size_t ppm_resolver__max_frames(const struct ppm_sample *s);
+int ppm_resolver__reserve_frames(struct ppm_resolver *r, size_t more);
+
 #endif

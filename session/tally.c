@@ -1,5 +1,6 @@
 /* Samples counted by raw call chain before they are resolved (see tally.h). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,23 +205,135 @@ static void clear_slots(struct ppm_tally *t)
 	}
 }
 
+/* The sample an entry stands for (its period the total). */
+static void sample_of(const struct ppm_tally *t, const struct ppm_tally_entry *e, struct ppm_sample *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->attr = e->attr;
+	s->misc = e->cpumode;
+	s->ip = e->ip;
+	s->period = e->period;
+	s->pid = e->pid;
+	s->tid = e->tid;
+	s->nr_callchain = e->nr;
+	s->callchain = e->nr ? t->words + e->off : NULL;
+}
+
+/*
+ * A flush on two threads: one resolves the entries in order (the model, the frames),
+ * the other hands them to the sink as they come (the hists), in the same order. What
+ * they share: the frames, which cannot move while both run (reserved beforehand),
+ * and the results, handed over in batches under a lock.
+ */
+struct job {
+	struct ppm_tally *t;
+	uint32_t *ids;                  /* every entry's frame ids, end to end */
+	struct ppm_resolved_part *parts;
+	size_t *offs;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t done;                    /* entries resolved, under mu */
+	int err, stop;                  /* the resolving side's error; the sink's stop */
+};
+
+#define BATCH 64
+
+static void *resolve_all(void *arg)
+{
+	struct job *j = arg;
+	struct ppm_tally *t = j->t;
+	size_t off = 0;
+	int err = 0, stop = 0;
+
+	for (size_t i = 0; i < t->nr && !err && !stop; i++) {
+		struct ppm_sample s;
+
+		sample_of(t, &t->v[i], &s);
+		j->offs[i] = off;
+		err = ppm_resolver__resolve(t->res, &s, j->ids + off, &j->parts[i]);
+		off += j->parts[i].n;
+		if (err || (i + 1) % BATCH == 0 || i + 1 == t->nr) {
+			pthread_mutex_lock(&j->mu);
+			j->done = err ? i : i + 1;
+			j->err = err;
+			stop = j->stop;
+			pthread_cond_signal(&j->cv);
+			pthread_mutex_unlock(&j->mu);
+		}
+	}
+	return NULL;
+}
+
+static int flush_parallel(struct ppm_tally *t, int *ran)
+{
+	struct job j = { .t = t };
+	size_t room = 0, avail = 0;
+	pthread_t th;
+	int err = 0, rerr = 0;
+
+	*ran = 0;
+	for (size_t i = 0; i < t->nr; i++)
+		room += t->v[i].nr > 512 ? 512 : t->v[i].nr ? t->v[i].nr : 1;
+	j.ids = malloc(room * sizeof(*j.ids));
+	j.parts = malloc(t->nr * sizeof(*j.parts));
+	j.offs = malloc(t->nr * sizeof(*j.offs));
+	if (!j.ids || !j.parts || !j.offs || ppm_resolver__reserve_frames(t->res, room + t->nr + 1) ||
+	    pthread_mutex_init(&j.mu, NULL)) {
+		free(j.ids);
+		free(j.parts);
+		free(j.offs);
+		return 0; /* one thread, then */
+	}
+	pthread_cond_init(&j.cv, NULL);
+	if (pthread_create(&th, NULL, resolve_all, &j)) {
+		pthread_cond_destroy(&j.cv);
+		pthread_mutex_destroy(&j.mu);
+		free(j.ids);
+		free(j.parts);
+		free(j.offs);
+		return 0;
+	}
+	*ran = 1;
+	for (size_t i = 0; i < t->nr && !err; i++) {
+		struct ppm_sample s;
+
+		if (i == avail) {
+			pthread_mutex_lock(&j.mu);
+			while (j.done == avail && !j.err)
+				pthread_cond_wait(&j.cv, &j.mu);
+			avail = j.done;
+			rerr = j.err;
+			pthread_mutex_unlock(&j.mu);
+			if (i == avail)
+				break; /* the resolving side stopped with an error before i */
+		}
+		sample_of(t, &t->v[i], &s);
+		err = ppm_resolver__deliver(t->res, &s, t->v[i].samples, &j.parts[i], j.ids + j.offs[i]);
+	}
+	pthread_mutex_lock(&j.mu);
+	j.stop = 1;
+	pthread_mutex_unlock(&j.mu);
+	pthread_join(th, NULL);
+	rerr = rerr ? rerr : j.err;
+	pthread_cond_destroy(&j.cv);
+	pthread_mutex_destroy(&j.mu);
+	free(j.ids);
+	free(j.parts);
+	free(j.offs);
+	return err ? err : rerr;
+}
+
 int ppm_tally__flush(struct ppm_tally *t)
 {
-	int err = 0;
+	int err = 0, ran = 0;
 
-	for (size_t i = 0; i < t->nr && !err; i++) {
-		const struct ppm_tally_entry *e = &t->v[i];
-		struct ppm_sample s = { 0 };
+	if (t->parallel_min && t->nr >= t->parallel_min)
+		err = flush_parallel(t, &ran);
+	for (size_t i = 0; i < t->nr && !err && !ran; i++) {
+		struct ppm_sample s;
 
-		s.attr = e->attr;
-		s.misc = e->cpumode;
-		s.ip = e->ip;
-		s.period = e->period;
-		s.pid = e->pid;
-		s.tid = e->tid;
-		s.nr_callchain = e->nr;
-		s.callchain = e->nr ? t->words + e->off : NULL;
-		err = ppm_resolver__counted(t->res, &s, e->samples);
+		sample_of(t, &t->v[i], &s);
+		err = ppm_resolver__counted(t->res, &s, t->v[i].samples);
 	}
 	clear_slots(t);
 	t->nr = 0;

@@ -47,6 +47,9 @@ struct ppm_tally {
 	/* Set by the reader when the kernel's symbols are to be read for the samples'
 	 * addresses: those of each new chain are gathered here (unsorted, repeated) */
 	int gather_kernel;
+	/* Flushes of at least this many entries resolve on a second thread while the
+	 * sink takes what is resolved (0: never); set by the reader when there are cpus */
+	size_t parallel_min;
 	uint64_t *kaddrs;
 	size_t nr_kaddrs, cap_kaddrs;
 };

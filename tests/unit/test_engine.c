@@ -379,7 +379,8 @@ static int counted_scene(int fd, void *arg)
 	return err;
 }
 
-/* Reads path into hists, counted or one sample at a time. */
+/* Reads path into hists: one sample at a time (0), counted (1), counted and resolved on
+ * a second thread however few the chains (2). */
 static struct ppm_reader *read_hists(const char *path, const char *kallsyms, int counted,
 				     struct ppm_hists *hs)
 {
@@ -390,7 +391,8 @@ static struct ppm_reader *read_hists(const char *path, const char *kallsyms, int
 	assert_int_equal(ppm_reader__open(&r, &o, &err), 0);
 	assert_int_equal(ppm_hists__init(hs, r->data->nr_attrs, &r->res.frames,
 					 SORT_COMM | SORT_DSO | SORT_SYM), 0);
-	r->counted = counted;
+	r->counted = counted > 0;
+	r->tally.parallel_min = counted == 2 ? 1 : counted == 1 ? (size_t)-1 : 0;
 	assert_int_equal(ppm_reader__run(r, ppm_hists__add, hs, &err), 0);
 	return r;
 }
@@ -408,11 +410,11 @@ static const char *stack_names(const struct ppm_reader *r, const struct hist *h,
 	return buf;
 }
 
-static void assert_same_reading(const char *path, const char *kallsyms, int changes)
+static void assert_same_reading(const char *path, const char *kallsyms, int changes, int how)
 {
 	struct ppm_hists one, all;
 	struct ppm_reader *r1 = read_hists(path, kallsyms, 0, &one);
-	struct ppm_reader *ra = read_hists(path, kallsyms, 1, &all);
+	struct ppm_reader *ra = read_hists(path, kallsyms, how, &all);
 	int second = 0, other_elf = 0, kernel = 0, forked = 0, worker = 0;
 	char b1[512], ba[512];
 
@@ -474,7 +476,8 @@ static void assert_same_reading(const char *path, const char *kallsyms, int chan
  * Samples counted by raw chain before they are resolved (session/tally.c) build the
  * same hists, in the same order, as samples resolved one by one: stacks, rows, frame
  * ids, counts, periods and stats; the model's changes half-way included, and the
- * kernel's symbols read for the addresses the samples hold either way.
+ * kernel's symbols read for the addresses the samples hold either way; whether the
+ * chains are resolved on the reading thread or on a second one.
  */
 static void test_reader_counted_same_as_one_by_one(void **state)
 {
@@ -496,10 +499,12 @@ static void test_reader_counted_same_as_one_by_one(void **state)
 	spec.elf_a = "/count_a.so";
 	spec.elf_b = "/count_b.so";
 	make_file("counted.data", counted_scene, &spec, path, sizeof(path));
-	assert_same_reading(path, ksyms, 1);
+	assert_same_reading(path, ksyms, 1, 1);
+	assert_same_reading(path, ksyms, 1, 2);
 	spec.rounds = 1;
 	make_file("counted1.data", counted_scene, &spec, path, sizeof(path));
-	assert_same_reading(path, ksyms, 0);
+	assert_same_reading(path, ksyms, 0, 1);
+	assert_same_reading(path, ksyms, 0, 2);
 }
 
 static int stop_at_five(void *arg, const struct ppm_resolved_sample *rs)
