@@ -47,7 +47,7 @@ static const struct {
 };
 
 /* A frame's line as printed, remembered: call chains repeat their frames. */
-#define LINE_CACHE 65536
+#define LINE_CACHE 262144
 
 struct line_slot {
 	uint64_t ip;
@@ -136,37 +136,55 @@ static void render_frame(struct script *sc, FILE *out, pid_t pid, uint64_t ip, i
 }
 
 /* Prints a frame's line, made once per address and process while the model stands. */
-static void print_frame(struct script *sc, pid_t pid, uint64_t ip, int kernel, int chain)
+static void print_frame(struct script *sc, FILE *out, pid_t pid, uint64_t ip, int kernel, int chain)
 {
 	uint64_t gen = sc->res->generation + 1;
 	int32_t how = kernel | chain << 1;
 	struct line_slot *l;
 
 	if (!sc->lines) {
-		render_frame(sc, sc->out, pid, ip, kernel, chain);
+		render_frame(sc, out, pid, ip, kernel, chain);
 		return;
 	}
-	l = &sc->lines[((ip * 0x9E3779B97F4A7C15ULL) >> 40 ^ (uint64_t)(uint32_t)pid ^ (uint64_t)how) %
-		       LINE_CACHE];
+	l = &sc->lines[(((ip ^ (uint64_t)(uint32_t)pid << 40 ^ (uint64_t)how << 62) *
+			 0x9E3779B97F4A7C15ULL) >> 40) % LINE_CACHE];
 	if (l->generation != gen || l->ip != ip || l->pid != pid || l->how != how) {
 		char *text = NULL;
 		size_t len = 0;
 		FILE *mem = open_memstream(&text, &len);
 
 		if (!mem) {
-			render_frame(sc, sc->out, pid, ip, kernel, chain);
+			render_frame(sc, out, pid, ip, kernel, chain);
 			return;
 		}
 		render_frame(sc, mem, pid, ip, kernel, chain);
 		if (fclose(mem)) {
 			free(text);
-			render_frame(sc, sc->out, pid, ip, kernel, chain);
+			render_frame(sc, out, pid, ip, kernel, chain);
 			return;
 		}
 		free(l->text);
 		*l = (struct line_slot){ ip, gen, pid, how, text, len };
 	}
-	fwrite_unlocked(l->text, 1, l->len, sc->out);
+	fwrite_unlocked(l->text, 1, l->len, out);
+}
+
+/* A call chain's lines, one frame a line. */
+static void print_chain(struct script *sc, FILE *out, pid_t pid, const uint64_t *chain, uint64_t nr)
+{
+	int kernel = 0;
+
+	for (uint64_t i = 0; i < nr; i++) {
+		uint64_t ip = chain[i];
+
+		if (ip >= PERF_CONTEXT_MAX) {
+			kernel = ip == PERF_CONTEXT_KERNEL;
+			if (ip != PERF_CONTEXT_KERNEL && ip != PERF_CONTEXT_USER)
+				break;
+			continue;
+		}
+		print_frame(sc, out, pid, ip, kernel, 1);
+	}
 }
 
 /*
@@ -238,25 +256,11 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 	if (!has_chain) {
 		int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 
-		print_frame(sc, (pid_t)s->pid, s->ip, kernel, 0);
+		print_frame(sc, out, (pid_t)s->pid, s->ip, kernel, 0);
 		return 0;
 	}
 	fputc('\n', out);
-	{
-		int kernel = 0;
-
-		for (uint64_t i = 0; i < s->nr_callchain; i++) {
-			uint64_t ip = s->callchain[i];
-
-			if (ip >= PERF_CONTEXT_MAX) {
-				kernel = ip == PERF_CONTEXT_KERNEL;
-				if (ip != PERF_CONTEXT_KERNEL && ip != PERF_CONTEXT_USER)
-					break;
-				continue;
-			}
-			print_frame(sc, (pid_t)s->pid, ip, kernel, 1);
-		}
-	}
+	print_chain(sc, out, (pid_t)s->pid, s->callchain, s->nr_callchain);
 	fputc('\n', out);
 	return ferror(out) ? -EIO : 0;
 }
@@ -272,7 +276,7 @@ int ppm_cmd__script(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char outbuf[1 << 16];
+	static char outbuf[1 << 20];
 	struct script sc = { F_COMM | F_TID | F_CPU | F_TIME | F_PERIOD | F_EVENT | F_IP | F_SYM |
 				     F_SYMOFF | F_DSO,
 			     false, stdout, -1, NULL, NULL, NULL, NULL };
@@ -316,6 +320,7 @@ int ppm_cmd__script(int argc, char **argv)
 	r = ppm_cmd__open(&src, 0, &pl);
 	if (r) {
 		r->res.python_self = 0; /* every sample where it was taken, as perf script */
+		r->res.frames_off = 1;  /* on_sample names each frame of the raw chain itself */
 		sc.d = r->data;
 		sc.m = r->machine;
 		sc.res = &r->res;

@@ -482,8 +482,10 @@ int ppm_reader__open(struct ppm_reader **rp, const struct ppm_reader_opts *o, st
 		ppm_machine__set_kernel_symbols(r->machine, sec, size);
 	else if (cached_kallsyms(r->data, r->kallsyms, sizeof(r->kallsyms)) == 0)
 		ppm_machine__set_kallsyms(r->machine, r->kallsyms);
-	/* kallsyms is read: for the addresses the samples need only */
-	r->gather_kernel = !sec;
+	/* kallsyms is read: for the addresses the samples need only, when some event
+	 * could sample the kernel at all */
+	for (int i = 0; !sec && i < r->data->nr_attrs; i++)
+		r->gather_kernel |= !r->data->attrs[i].attr.exclude_kernel;
 	/* A damaged section loses what it holds, not the file: its maps up to the damage. */
 	sec = ppm_data__feature(r->data, PPM_FEAT_PERFMAPS, &size);
 	e = ppm_reader__perfmaps(sec, size, r->machine);

@@ -425,6 +425,11 @@ int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s)
 
 	if (r->unwinder && s->stack && unwind_sample(r, s, &unwound))
 		s = &unwound;
+	if (r->frames_off) {
+		struct ppm_resolved_sample rs = { s, NULL, NULL, 0, s->callchain && s->nr_callchain, 0, 1 };
+
+		return r->sink ? r->sink(r->sink_arg, &rs) : 0;
+	}
 	return resolve_sample(r, s, 1, 1);
 }
 

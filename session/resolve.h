@@ -66,6 +66,8 @@ struct ppm_resolver {
 	int show_interpreter;       /* keep the interpreter's frames between Python frames */
 	int python_self;            /* and fold those leafward of the innermost Python frame
 				     * into it: its self time (on unless show_interpreter) */
+	int frames_off;             /* the sink names the frames itself (script): samples
+				     * reach it (unwound) without frame ids, comm or stats */
 	ppm_sample_sink sink;
 	void *sink_arg;
 	/* private */
