@@ -182,8 +182,7 @@ static int frame_of(struct ppm_resolver *r, pid_t pid, uint64_t addr, int kernel
 	return 0;
 }
 
-static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples,
-			  int memo);
+static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s);
 
 /* ppm_frame__kind, remembered per frame id (it compares names). */
 static enum ppm_frame_kind kind_of(struct ppm_resolver *r, uint32_t id)
@@ -430,7 +429,7 @@ int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s)
 
 		return r->sink ? r->sink(r->sink_arg, &rs) : 0;
 	}
-	return resolve_sample(r, s, 1, 1);
+	return resolve_sample(r, s);
 }
 
 /* Without the memo: a tally hands each distinct chain over once per generation. */
@@ -623,26 +622,24 @@ void ppm_resolver__prefetch(struct ppm_resolver *r, const struct ppm_data *d,
 	}
 }
 
-static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples,
-			  int memo)
+static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s)
 {
-	struct ppm_resolved_sample rs = { s, NULL, r->chain, 0, 0, 0, samples };
+	struct ppm_resolved_sample rs = { s, NULL, r->chain, 0, 0, 0, 1 };
 	struct ppm_resolve_event_stats *ev = s->attr >= 0 && s->attr < PPM_RESOLVE_EVENTS ?
 						     &r->by_event[s->attr] : NULL;
 	uint32_t incomplete = 0, unresolved = 0, kn;
-	uint64_t head, hash = 0;
+	uint64_t head, hash;
 	const uint64_t *key = memo_key(s, &head, &kn);
 	const struct ppm_memo_entry *hit = NULL;
 	int n, by_ip = 0;
 
 	rs.comm = ppm_machine__comm_of(r->m, (pid_t)s->pid, (pid_t)s->tid);
 	rs.has_callchain = s->callchain && s->nr_callchain;
-	if (memo && r->memo_gen != r->generation)
+	if (r->memo_gen != r->generation)
 		memo_clear(r);
-	if (memo)
-		hash = memo_hash((int32_t)s->pid, head, key, kn);
+	hash = memo_hash((int32_t)s->pid, head, key, kn);
 	for (size_t k = r->memo_nslots ? hash & (r->memo_nslots - 1) : 0;
-	     memo && r->memo_nslots && r->memo_slots[k]; k = (k + 1) & (r->memo_nslots - 1))
+	     r->memo_nslots && r->memo_slots[k]; k = (k + 1) & (r->memo_nslots - 1))
 		if (memo_same(r, &r->memo[r->memo_slots[k] - 1], hash, (int32_t)s->pid, head, key, kn)) {
 			hit = &r->memo[r->memo_slots[k] - 1];
 			break;
@@ -659,15 +656,15 @@ static int resolve_sample(struct ppm_resolver *r, const struct ppm_sample *s, ui
 			return n;
 		rs.nr = (size_t)n;
 		/* an answer from the ip is not the chain's (a chain of markers only) */
-		if (memo && r->memo_gen == r->generation && (!by_ip || !rs.has_callchain) &&
+		if (r->memo_gen == r->generation && (!by_ip || !rs.has_callchain) &&
 		    !memo_add(r, hash, (int32_t)s->pid, head, key, kn, rs.nr, incomplete, unresolved))
 			rs.chain_key = r->memo_epoch << 32 | r->nr_memo;
 	}
-	r->stats.incomplete += incomplete * samples;
-	r->stats.unresolved += unresolved * samples;
+	r->stats.incomplete += incomplete;
+	r->stats.unresolved += unresolved;
 	if (ev) {
-		ev->incomplete += incomplete * samples;
-		ev->unresolved += unresolved * samples;
+		ev->incomplete += incomplete;
+		ev->unresolved += unresolved;
 	}
 	return r->sink ? r->sink(r->sink_arg, &rs) : 0;
 }
