@@ -5,6 +5,7 @@
 #include <sys/auxv.h>
 
 #include "dso.h"
+#include "../util/array.h"
 #include "kallsyms.h"
 #include "perfmap.h"
 
@@ -16,18 +17,9 @@ int ppm_dsos__init(struct ppm_dsos *dsos)
 	return dsos->buckets ? 0 : -ENOMEM;
 }
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 struct ppm_dso *ppm_dsos__get(struct ppm_dsos *dsos, const char *path, enum ppm_dso_kind kind)
 {
-	size_t b = hash_str(path) % dsos->nr_buckets;
+	size_t b = ppm_hash__str(path) % dsos->nr_buckets;
 	struct ppm_dso *d;
 	const char *slash;
 

@@ -50,15 +50,6 @@ const char *ppm_export__event_unit(const struct counter_event *ev)
 	return "count";
 }
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
 int ppm_strtab__init(struct ppm_strtab *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -76,7 +67,7 @@ void ppm_strtab__release(struct ppm_strtab *t)
 
 static uint64_t strtab_hash(const void *ctx, size_t i)
 {
-	return hash_str(((const struct ppm_strtab *)ctx)->v[i]);
+	return ppm_hash__str(((const struct ppm_strtab *)ctx)->v[i]);
 }
 
 int64_t ppm_strtab__intern(struct ppm_strtab *t, const char *s)
@@ -85,7 +76,7 @@ int64_t ppm_strtab__intern(struct ppm_strtab *t, const char *s)
 
 	if (ppm_slots__reserve(&t->slots, &t->nslots, t->nr, 1024, strtab_hash, t))
 		return -ENOMEM;
-	for (k = hash_str(s) & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1))
+	for (k = ppm_hash__str(s) & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1))
 		if (!strcmp(t->v[t->slots[k] - 1], s))
 			return t->slots[k] - 1;
 	if (ppm_array__reserve((void **)&t->v, &t->cap, t->nr + 1, sizeof(*t->v)))

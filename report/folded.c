@@ -37,49 +37,19 @@ static char *folded_text(const char *name, int kernel)
 	return text;
 }
 
-/* The texts: per frame id and per command, a number shared by equal texts. */
+/* The texts, numbered (equal texts one number), and each frame id's text number + 1. */
 struct texts {
-	char **v;            /* by text number */
-	size_t nr, cap;
-	uint32_t *slots;     /* equal texts found by hash */
-	size_t nslots;
-	uint32_t *of_frame;  /* frame id -> text number + 1 (0: not made yet) */
+	struct ppm_strtab str;
+	uint32_t *of_frame;
 };
 
-static uint64_t text_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static uint64_t text_hash_idx(const void *ctx, size_t i)
-{
-	return text_hash(((const struct texts *)ctx)->v[i]);
-}
-
-/* The number of text (taken over: freed here when it is a repeat), or -1 (no memory). */
+/* The number of text (freed here), or -1 (no memory). */
 static int64_t intern(struct texts *t, char *text)
 {
-	size_t k;
+	int64_t n = text ? ppm_strtab__intern(&t->str, text) : -1;
 
-	if (!text || ppm_slots__reserve(&t->slots, &t->nslots, t->nr, 1024, text_hash_idx, t))
-		goto fail;
-	for (k = text_hash(text) & (t->nslots - 1); t->slots[k]; k = (k + 1) & (t->nslots - 1))
-		if (!strcmp(t->v[t->slots[k] - 1], text)) {
-			free(text);
-			return t->slots[k] - 1;
-		}
-	if (ppm_array__reserve((void **)&t->v, &t->cap, t->nr + 1, sizeof(*t->v)))
-		goto fail;
-	t->v[t->nr] = text;
-	t->slots[k] = (uint32_t)++t->nr;
-	return (int64_t)t->nr - 1;
-fail:
 	free(text);
-	return -1;
+	return n < 0 ? -1 : n;
 }
 
 static int64_t frame_text(struct texts *t, const struct ppm_frames *frames, uint32_t id)
@@ -134,7 +104,7 @@ static int cmp_lines(const void *pa, const void *pb, void *arg)
 
 	for (uint32_t i = 0; i < n; i++)
 		if (a[i] != b[i])
-			return cmp_at(ls->t->v[a[i]], i + 1 == x->nr, ls->t->v[b[i]], i + 1 == y->nr);
+			return cmp_at(ls->t->str.v[a[i]], i + 1 == x->nr, ls->t->str.v[b[i]], i + 1 == y->nr);
 	return x->nr == y->nr ? 0 : x->nr < y->nr ? -1 : 1;
 }
 
@@ -184,7 +154,7 @@ static void write_line(FILE *out, const struct lines *ls, const struct line *l, 
 	for (uint32_t k = 0; k < l->nr; k++) {
 		if (k)
 			putc_unlocked(';', out);
-		fputs_unlocked(ls->t->v[seq[k]], out);
+		fputs_unlocked(ls->t->str.v[seq[k]], out);
 	}
 	fprintf(out, " %" PRIu64 "\n", total);
 }
@@ -198,7 +168,8 @@ void ppm_report__print_folded(FILE *out, const struct hist *h, int by_period)
 	ls.t = &t;
 	ls.v = malloc((h->nr_stacks + 1) * sizeof(*ls.v));
 	t.of_frame = calloc(h->frames->nr + 1, sizeof(*t.of_frame));
-	if (order && ls.v && t.of_frame && !make_lines(h, &t, &ls, by_period)) {
+	if (order && ls.v && t.of_frame && !ppm_strtab__init(&t.str) &&
+	    !make_lines(h, &t, &ls, by_period)) {
 		for (size_t i = 0; i < h->nr_stacks; i++)
 			order[i] = (uint32_t)i;
 		qsort_r(order, h->nr_stacks, sizeof(*order), cmp_lines, &ls);
@@ -211,10 +182,7 @@ void ppm_report__print_folded(FILE *out, const struct hist *h, int by_period)
 			write_line(out, &ls, l, total);
 		}
 	}
-	for (size_t i = 0; i < t.nr; i++)
-		free(t.v[i]);
-	free(t.v);
-	free(t.slots);
+	ppm_strtab__release(&t.str);
 	free(t.of_frame);
 	free(ls.v);
 	free(ls.seq);

@@ -96,18 +96,9 @@ int ppm_resolver__set_activated(struct ppm_resolver *r, const void *pids, size_t
 	return 0;
 }
 
-static uint64_t name_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 static uint64_t py_hash_idx(const void *ctx, size_t i)
 {
-	return name_hash(((const struct ppm_resolver *)ctx)->py_syms[i]->name);
+	return ppm_hash__str(((const struct ppm_resolver *)ctx)->py_syms[i]->name);
 }
 
 /*
@@ -122,7 +113,7 @@ static const struct ppm_symbol *python_symbol(struct ppm_resolver *r, const stru
 
 	if (ppm_slots__reserve(&r->py_slots, &r->py_nslots, r->nr_py_syms, 256, py_hash_idx, r))
 		return NULL;
-	for (k = name_hash(sym->name) & (r->py_nslots - 1); r->py_slots[k];
+	for (k = ppm_hash__str(sym->name) & (r->py_nslots - 1); r->py_slots[k];
 	     k = (k + 1) & (r->py_nslots - 1))
 		if (!strcmp(r->py_syms[r->py_slots[k] - 1]->name, sym->name))
 			return r->py_syms[r->py_slots[k] - 1];

@@ -74,6 +74,16 @@ static inline int ppm_array__reserve_zeroed(void **v, size_t *cap, size_t need, 
 	return 0;
 }
 
+/* FNV-1a of a string: the one hash of names for the indexes below. */
+static inline uint64_t ppm_hash__str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
 /*
  * An open-addressing index over an array the caller owns: a slot holds an element's
  * index + 1 (0 is empty), probed linearly from hash & (nslots - 1). Rebuilt, from the
