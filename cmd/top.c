@@ -24,6 +24,7 @@
 #include "../report/metrics.h"
 #include "../report/report_out.h"
 #include "../session/resolve.h"
+#include "../session/tally.h"
 
 const char ppm_top_usage[] =
 	"usage: pyperfmap top [options] [-p <pid>[,<pid>...] | -a | -- <command> [<args>...]]\n"
@@ -57,6 +58,7 @@ struct top {
 	struct recording r;
 	struct ppm_machine *m;
 	struct ppm_resolver res;
+	struct ppm_tally tally;             /* samples counted by raw chain until read */
 	struct ppm_live live;
 	struct ppm_live_query q;
 	regex_t re;
@@ -82,12 +84,32 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Every record the recorder writes, on its thread: into the live counts. */
+/*
+ * Every record the recorder writes, on its thread: a sample into the tally (its chain
+ * resolved once per refresh, not once per sample), side band into the model.
+ */
 static int observe(void *ctx, const struct perf_event_header *h)
 {
 	struct top *t = ctx;
+	const struct ppm_data *d = ppm_record__data(t->r.rec);
+	int err;
 
-	return ppm_resolver__record(&t->res, ppm_record__data(t->r.rec), h);
+	if (h->type == PERF_RECORD_SAMPLE) {
+		struct ppm_tally_item it;
+
+		ppm_tally__prepare(d, h, &it);
+		return ppm_tally__add(&t->tally, &it);
+	}
+	if (ppm_tally__before(h) && (err = ppm_tally__flush(&t->tally)))
+		return err;
+	return ppm_resolver__record(&t->res, d, h);
+}
+
+/* The samples held, into the live counts: before they are read, zeroed or renamed. */
+static void settle(struct top *t)
+{
+	if (ppm_tally__flush(&t->tally))
+		snprintf(t->message, sizeof(t->message), "out of memory");
 }
 
 /* The target's processes and threads now: the tree of -p or of the command, or all. */
@@ -306,6 +328,7 @@ static void refresh_rows(struct top *t)
 {
 	uint64_t lost = t->res.stats.lost;
 
+	settle(t);
 	t->samples = ppm_live__interval(&t->live);
 	t->lost = lost - t->lost_seen;
 	t->lost_seen = lost;
@@ -349,6 +372,7 @@ static void draw_detail(struct top *t)
 		mvprintw(y, 0, "no stacks in this recording: run top with -g for callers and callees");
 		return;
 	}
+	settle(t);
 	if (ppm_live__links(&t->live, t->q.sort_event, row->frame, &total, &callers, &nc, &callees,
 			    &ne))
 		return;
@@ -495,6 +519,7 @@ static int key(struct top *t, int c)
 		t->detail = 0;
 		break;
 	case 'z':
+		settle(t);
 		ppm_live__zero(&t->live);
 		break;
 	case KEY_RESIZE:
@@ -533,8 +558,10 @@ static void run(struct top *t)
 		/* new Python functions reach the perf maps within ~100 ms: look 5 times a second */
 		if (now() - maps >= 0.2) {
 			maps = now();
-			if (ppm_machine__refresh_perfmaps(t->m) > 0)
+			if (ppm_machine__refresh_perfmaps(t->m) > 0) {
+				settle(t);
 				ppm_resolver__invalidate(&t->res);
+			}
 		}
 		if (over) {
 			if (ppm_signals.stop || !t->r.exited)
@@ -579,6 +606,7 @@ static int setup(struct top *t)
 	    ppm_live__init(&t->live, t->r.nr_ev, &t->res.frames))
 		return -ENOMEM;
 	t->res.python_self = 1;
+	ppm_tally__init(&t->tally, &t->res);
 	t->r.opts.observe = observe;
 	t->r.opts.observe_ctx = t;
 	return 0;
@@ -632,6 +660,7 @@ int ppm_cmd__top(int argc, char **argv)
 	if (t->have_re)
 		regfree(&t->re);
 	ppm_live__release(&t->live);
+	ppm_tally__release(&t->tally);
 	ppm_resolver__release(&t->res);
 	ppm_machine__free(t->m);
 	ppm_recording__release(&t->r);

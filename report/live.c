@@ -66,7 +66,7 @@ int ppm_live__add(void *live, const struct ppm_resolved_sample *rs)
 
 	if (err)
 		return err;
-	l->interval_samples++;
+	l->interval_samples += rs->samples;
 	p = task_of(&l->procs, (pid_t)s->pid, (pid_t)s->pid);
 	t = task_of(&l->threads, (pid_t)s->tid, (pid_t)s->pid);
 	if (!p || !t)
@@ -76,9 +76,9 @@ int ppm_live__add(void *live, const struct ppm_resolved_sample *rs)
 		p->comm = rs->comm;
 	t->comm = rs->comm;
 	p->period[s->attr] += s->period;
-	p->samples[s->attr]++;
+	p->samples[s->attr] += rs->samples;
 	t->period[s->attr] += s->period;
-	t->samples[s->attr]++;
+	t->samples[s->attr] += rs->samples;
 	return 0;
 }
 

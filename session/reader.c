@@ -92,13 +92,6 @@ static int reorder_push(struct reorder *ro, uint64_t time, uint64_t off)
 
 static int flush_tally(struct ppm_reader *r, int final);
 
-/* A record that changes the model: what the tally holds is resolved before it. */
-static int changes_model(const struct perf_event_header *h)
-{
-	return h->type == PERF_RECORD_MMAP || h->type == PERF_RECORD_MMAP2 ||
-	       h->type == PERF_RECORD_COMM || h->type == PERF_RECORD_FORK;
-}
-
 /*
  * How far ahead of its turn a sample is parsed and hashed (its tally slot fetched),
  * and how far its entry is fetched: the lookups' cache misses overlap instead of
@@ -147,7 +140,7 @@ static int reorder_flush(struct ppm_reader *r, struct reorder *ro, uint64_t limi
 			if (h->type == PERF_RECORD_SAMPLE) {
 				err = ppm_tally__add(&r->tally, &ring[done % AHEAD]);
 			} else {
-				if (changes_model(h))
+				if (ppm_tally__before(h))
 					err = flush_tally(r, 0);
 				if (!err)
 					err = ppm_resolver__record(&r->res, r->data, h);

@@ -13,7 +13,8 @@
  *	ppm_tally__prepare(d, h, &item);  (a few records ahead: parses and hashes)
  *	ppm_tally__prefetch(&t, &item, 0, 1, 2 as its turn nears: its slot, entry, chain)
  *	ppm_tally__add(&t, &item);        (in its turn; may resolve what is held: 0 or -errno)
- *	ppm_tally__flush(&t, res);        (before a record changes the model, and at the end)
+ *	ppm_tally__flush(&t);             (before a record changes the model: ppm_tally__before,
+ *	                                   before the counts are read, and at the end)
  *	ppm_tally__release(&t);
  */
 #ifndef PPM_SESSION_TALLY_H
@@ -62,6 +63,13 @@ void ppm_tally__prepare(const struct ppm_data *d, const struct perf_event_header
 void ppm_tally__prefetch(const struct ppm_tally *t, const struct ppm_tally_item *it, int stage);
 /* Counts the item's sample. 0, its parse's -EINVAL, or -errno of a flush it needed. */
 int ppm_tally__add(struct ppm_tally *t, const struct ppm_tally_item *it);
+/* Whether a record changes the model: what the tally holds is resolved before it. */
+static inline int ppm_tally__before(const struct perf_event_header *h)
+{
+	return h->type == PERF_RECORD_MMAP || h->type == PERF_RECORD_MMAP2 ||
+	       h->type == PERF_RECORD_COMM || h->type == PERF_RECORD_FORK;
+}
+
 /* Resolves every entry held, in the order first seen, and empties the tally. 0 or -errno. */
 int ppm_tally__flush(struct ppm_tally *t);
 
