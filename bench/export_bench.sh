@@ -3,8 +3,9 @@
 # the same runs: cat of the file from the page cache (reading its bytes once: the
 # physical limit) and perf script on it (the first step of every perf-based flame graph
 # pipeline); wall time and peak memory, medians of 3 runs; the flame graph page's size
-# per distinct stack; then the text report at 1M, 4M and 16M samples (the same 100,000
-# stacks), which must grow linearly in time and stay flat in memory.
+# per distinct stack; the counter report of six events on such a file; then the text
+# report at 1M, 4M and 16M samples (the same 100,000 stacks), which must grow linearly
+# in time and stay flat in memory.
 # The file comes from the tests' deterministic generator (tests/gen, 'perfgen stacks'):
 # 100,000 distinct stacks of 6-29 frames over libpython's functions.
 . "$(dirname "$0")/common.sh"
@@ -47,9 +48,26 @@ if [ -n "$BEFORE" ]; then
 			"${BEFORE##*/}" "$f" "$bw" "$(median "before_$f" 2)" "$aw" "$(median "$f" 2)" "$(ratio "$bw" "$aw")"
 	done
 fi
+# The counter report: the same stacks sampled by six hardware events in turn (a
+# machine with a PMU recording cycles, instructions, cache and branch events), one
+# table of every event's counts per function; perf report --stdio of it once.
+rm -f "$TMP/big.data" "$TMP"/out.* "$TMP"/before.*
+"$PERFGEN" stacks "$TMP/hw6.data" "$LIB" "$TMP/addrs.txt" 1000000 100000 6 >/dev/null
+for i in 1 2 3; do
+	timed hw6cat cat "$TMP/hw6.data"
+	timed hw6 "$PYPERFMAP" report -i "$TMP/hw6.data" -o "$TMP/out.hw6"
+	[ -z "$BEFORE" ] || timed before_hw6 "$BEFORE" report -i "$TMP/hw6.data" -o "$TMP/before.hw6"
+done
+timed hw6perf perf report -i "$TMP/hw6.data" --stdio
+printf "export: six events, counter report %8s s %9s KiB   %sx cat's time; perf report --stdio %s s %s KiB (%sx the speed)\n" \
+	"$(median hw6 1)" "$(median hw6 2)" "$(ratio "$(median hw6 1)" "$(median hw6cat 1)")" \
+	"$(median hw6perf 1)" "$(median hw6perf 2)" "$(ratio "$(median hw6perf 1)" "$(median hw6 1)")"
+[ -z "$BEFORE" ] || printf "export: six events, before (%s) %8s s %9s KiB   %sx the speed after\n" \
+	"${BEFORE##*/}" "$(median before_hw6 1)" "$(median before_hw6 2)" \
+	"$(ratio "$(median before_hw6 1)" "$(median hw6 1)")"
+rm -f "$TMP/hw6.data" "$TMP"/out.* "$TMP"/before.*
 # Scaling: the same 100,000 stacks, 1M, 4M and 16M samples (196 MB to 3.1 GB), one run
 # each after a cat (page cache warm); each figure beside the 1M one.
-rm -f "$TMP/big.data" "$TMP"/out.* "$TMP"/before.*
 for n in 1 4 16; do
 	"$PERFGEN" stacks "$TMP/s$n.data" "$LIB" "$TMP/addrs.txt" $((n * 1000000)) 100000 >/dev/null
 	cat "$TMP/s$n.data" >/dev/null

@@ -119,9 +119,11 @@ int perfgen_dwarf(int fd, const char *binary);
  * Many distinct call stacks over the functions of BINARY at ADDRS (file virtual
  * addresses): sample j has stack j % nstacks, 6 to 29 frames sharing their outer
  * frames as real programs do (the 100,000-stack flame graph, the format benchmarks).
+ * nevents 1: cpu-clock; 6: the six hardware events of hw6, sample j of event j % 6
+ * (the counter report's benchmark).
  */
 int perfgen_stacks(int fd, const char *binary, const uint64_t *addrs, size_t naddrs,
-		   uint64_t nsamples, uint64_t nstacks);
+		   uint64_t nsamples, uint64_t nstacks, int nevents);
 
 /*
  * Six hardware events (cycles, instructions, cache-references, cache-misses,

@@ -2,7 +2,7 @@
  * perfgen: writes the test and benchmark files (perfgen.h says what each holds).
  *
  * Usage:
- *   perfgen stacks OUT BINARY ADDRS NSAMPLES NSTACKS
+ *   perfgen stacks OUT BINARY ADDRS NSAMPLES NSTACKS [NEVENTS]
  *       ADDRS: a file of file virtual addresses (hex, one per line) of functions of
  *       BINARY, e.g. from nm; prints the samples and distinct stacks written
  *   perfgen hw6 DIR      DIR/hw6.data and DIR/root/...; prints "A|B EVENT COUNT"
@@ -21,7 +21,7 @@
 
 static int usage(void)
 {
-	fputs("usage: perfgen stacks OUT BINARY ADDRS NSAMPLES NSTACKS | hw6 DIR | golden DIR | "
+	fputs("usage: perfgen stacks OUT BINARY ADDRS NSAMPLES NSTACKS [1|6] | hw6 DIR | golden DIR | "
 	      "simple OUT [NSAMPLES] | cut OUT\n",
 	      stderr);
 	return 2;
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		return usage();
-	if (!strcmp(argv[1], "stacks") && argc == 7) {
+	if (!strcmp(argv[1], "stacks") && (argc == 7 || argc == 8)) {
 		uint64_t *addrs = NULL, nsamples = strtoull(argv[5], NULL, 10);
 		uint64_t nstacks = strtoull(argv[6], NULL, 10);
 		size_t naddrs = 0;
@@ -81,7 +81,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		fd = open_out(argv[2]);
-		err = fd < 0 ? fd : perfgen_stacks(fd, argv[3], addrs, naddrs, nsamples, nstacks);
+		err = fd < 0 ? fd : perfgen_stacks(fd, argv[3], addrs, naddrs, nsamples, nstacks,
+								argc == 8 ? atoi(argv[7]) : 1);
 		if (fd >= 0 && close(fd) && !err)
 			err = -errno;
 		free(addrs);

@@ -170,17 +170,27 @@ static int make_stack(uint64_t s, const uint64_t *addrs, size_t n, uint64_t *out
 }
 
 int perfgen_stacks(int fd, const char *binary, const uint64_t *addrs, size_t naddrs,
-		   uint64_t nsamples, uint64_t nstacks)
+		   uint64_t nsamples, uint64_t nstacks, int nevents)
 {
-	static const struct perfgen_event ev = { "cpu-clock", PERF_TYPE_SOFTWARE,
-						 PERF_COUNT_SW_CPU_CLOCK, 250000, true };
+	static const struct perfgen_event clock = { "cpu-clock", PERF_TYPE_SOFTWARE,
+						    PERF_COUNT_SW_CPU_CLOCK, 250000, true };
+	static const struct perfgen_event hw[6] = {
+		{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, 100000, true },
+		{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 100000, true },
+		{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES, 10000, true },
+		{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES, 1000, true },
+		{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 100000, true },
+		{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES, 1000, true },
+	};
+	const struct perfgen_event *evs = nevents == 6 ? hw : &clock;
 	struct perfgen *g;
 	struct stat st;
 	int err;
 
-	if (!naddrs || !nstacks || stat(binary, &st) || st.st_size <= 0)
+	if (!naddrs || !nstacks || (nevents != 1 && nevents != 6) || stat(binary, &st) ||
+	    st.st_size <= 0)
 		return -EINVAL;
-	g = perfgen__new(fd, &ev, 1, PERFGEN_CALLCHAIN, 1);
+	g = perfgen__new(fd, evs, nevents, PERFGEN_CALLCHAIN, 1);
 	if (!g)
 		return -errno;
 	perfgen__set_clock(g, 1000000, 1);
@@ -188,11 +198,12 @@ int perfgen_stacks(int fd, const char *binary, const uint64_t *addrs, size_t nad
 	if (!err)
 		err = perfgen__mmap(g, STACKS_PID, STACKS_BASE, ((uint64_t)st.st_size + 4095) & ~4095ULL, 0,
 				    binary);
-	perfgen__set_clock(g, 1000002, ev.period);
+	perfgen__set_clock(g, 1000002, 250000);
 	for (uint64_t j = 0; j < nsamples && !err; j++) {
 		uint64_t stack[STACKS_MAX_DEPTH], leaf_first[STACKS_MAX_DEPTH];
 		int depth = make_stack(j % nstacks, addrs, naddrs, stack);
-		struct perfgen_sample s = { .pid = STACKS_PID, .tid = STACKS_PID, .period = ev.period,
+		struct perfgen_sample s = { .ev = (int)(j % (uint64_t)nevents), .pid = STACKS_PID,
+					    .tid = STACKS_PID, .period = evs[j % (uint64_t)nevents].period,
 					    .user = leaf_first, .nr_user = (size_t)depth };
 
 		for (int k = 0; k < depth; k++)  /* callchains are leaf first */
