@@ -362,6 +362,8 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 	}
 	if (!e)
 		e = reorder_flush(r, &ro, UINT64_MAX, &bad_off);
+	/* every record is in: the window's memory serves what the flush builds */
+	ppm_window__release(&ro.w);
 	if (!e && r->counted)
 		e = flush_tally(r, 1);
 	if (e == -ENOMEM)
