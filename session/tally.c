@@ -156,7 +156,6 @@ int ppm_tally__add(struct ppm_tally *t, const struct ppm_tally_item *it)
 			if (same(t, e, it)) {
 				e->period += s->period;
 				e->samples++;
-				t->samples++;
 				return 0;
 			}
 		}
@@ -180,7 +179,6 @@ int ppm_tally__add(struct ppm_tally *t, const struct ppm_tally_item *it)
 		memcpy(t->words + t->nr_words, s->callchain, nr * sizeof(uint64_t));
 	t->nr_words += nr;
 	t->slots[k] = (uint32_t)++t->nr;
-	t->samples++;
 	return 0;
 }
 
@@ -272,8 +270,12 @@ static int flush_parallel(struct ppm_tally *t, int *ran)
 	int err = 0, rerr = 0;
 
 	*ran = 0;
-	for (size_t i = 0; i < t->nr; i++)
-		room += t->v[i].nr > 512 ? 512 : t->v[i].nr ? t->v[i].nr : 1;
+	for (size_t i = 0; i < t->nr; i++) {
+		struct ppm_sample s;
+
+		sample_of(t, &t->v[i], &s);
+		room += ppm_resolver__max_frames(&s);
+	}
 	j.ids = malloc(room * sizeof(*j.ids));
 	j.parts = malloc(t->nr * sizeof(*j.parts));
 	j.offs = malloc(t->nr * sizeof(*j.offs));
@@ -338,6 +340,5 @@ int ppm_tally__flush(struct ppm_tally *t)
 	clear_slots(t);
 	t->nr = 0;
 	t->nr_words = 0;
-	t->samples = 0;
 	return err;
 }

@@ -44,7 +44,6 @@ struct ppm_tally {
 	size_t nslots;
 	uint64_t *words;            /* the keys' call chains */
 	size_t nr_words, cap_words;
-	uint64_t samples;           /* held, for the stats */
 	/* Set by the reader when the kernel's symbols are to be read for the samples'
 	 * addresses: those of each new chain are gathered here (unsorted, repeated) */
 	int gather_kernel;

@@ -169,20 +169,22 @@ static int make_stack(uint64_t s, const uint64_t *addrs, size_t n, uint64_t *out
 	return depth;
 }
 
+/* The six hardware events of a machine with a PMU, as hw6 and six-event stacks record them. */
+static const struct perfgen_event hw_events[6] = {
+	{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, 1000, true },
+	{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 1000, true },
+	{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES, 1000, true },
+	{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES, 1000, true },
+	{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 1000, true },
+	{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES, 1000, true },
+};
+
 int perfgen_stacks(int fd, const char *binary, const uint64_t *addrs, size_t naddrs,
 		   uint64_t nsamples, uint64_t nstacks, int nevents)
 {
 	static const struct perfgen_event clock = { "cpu-clock", PERF_TYPE_SOFTWARE,
 						    PERF_COUNT_SW_CPU_CLOCK, 250000, true };
-	static const struct perfgen_event hw[6] = {
-		{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, 100000, true },
-		{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 100000, true },
-		{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES, 10000, true },
-		{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES, 1000, true },
-		{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 100000, true },
-		{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES, 1000, true },
-	};
-	const struct perfgen_event *evs = nevents == 6 ? hw : &clock;
+	const struct perfgen_event *evs = nevents == 6 ? hw_events : &clock;
 	struct perfgen *g;
 	struct stat st;
 	int err;
@@ -247,14 +249,7 @@ static int open_out(const char *dir, const char *name)
 
 int perfgen_hw6(const char *dir, void *counts)
 {
-	static const struct perfgen_event evs[HW_NEV] = {
-		{ "cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, 1000, true },
-		{ "instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS, 1000, true },
-		{ "cache-references", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_REFERENCES, 1000, true },
-		{ "cache-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES, 1000, true },
-		{ "branches", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 1000, true },
-		{ "branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES, 1000, true },
-	};
+	const struct perfgen_event *evs = hw_events;
 	/* samples and period per function (A = hot_loop, B = warm_loop) and event */
 	static const struct {
 		unsigned samples;
