@@ -16,6 +16,7 @@
 #include "progress.h"
 #include "../report/escape.h"
 #include "../session/reader.h"
+#include "../util/array.h"
 
 static const char script_usage[] =
 	"usage: pyperfmap script [-i FILE] [-F FIELDS]\n"
@@ -46,27 +47,48 @@ static const struct {
 	{ "sym", F_SYM },	{ "symoff", F_SYMOFF }, { "dso", F_DSO },
 };
 
-/* A frame's line as printed, remembered: call chains repeat their frames. */
-#define LINE_CACHE 262144
-
-struct line_slot {
+/*
+ * A frame's line as printed, remembered while the model stands: call chains repeat
+ * their frames (1M samples of 100,000 stacks hold 28,673 distinct addresses). The
+ * lines live end to end in one arena, found through an open-addressing index, so a
+ * chain's lines are copied from a few cache lines each; memory grows with the distinct
+ * lines, not the samples.
+ */
+struct line_key {
 	uint64_t ip;
-	uint64_t generation;   /* the resolver's, + 1: 0 is empty */
 	int32_t pid;
 	int32_t how;           /* kernel | in a call chain << 1 */
-	char *text;
-	size_t len;
+	uint32_t off, len;     /* the text in the arena */
+};
+
+struct lines {
+	uint64_t generation;   /* the resolver's the lines were made under */
+	struct line_key *v;
+	size_t nr, cap;
+	uint32_t *slots;
+	size_t nslots;
+	char *arena;
+	size_t used, room;
+};
+
+/* What script prints, gathered here and written in large blocks. */
+struct outbuf {
+	FILE *f;
+	char *buf;
+	size_t len, cap;
+	int err;
 };
 
 struct script {
 	unsigned int fields;
 	bool user_fields;
-	FILE *out;
-	int event_width;     /* perf aligns the event names of a multi-event file */
 	const struct ppm_data *d;  /* the reader's */
 	struct ppm_machine *m;
 	const struct ppm_resolver *res;
-	struct line_slot *lines;
+	struct lines lines;
+	struct outbuf ob;
+	char comm_raw[64], comm_text[128];  /* the last command name and how it prints */
+	char **event_text;   /* each event's name as printed, aligned */
 };
 
 static int parse_fields(const char *list, unsigned int *fields)
@@ -135,42 +157,148 @@ static void render_frame(struct script *sc, FILE *out, pid_t pid, uint64_t ip, i
 	fputc('\n', out);
 }
 
-/* Prints a frame's line, made once per address and process while the model stands. */
-static void print_frame(struct script *sc, FILE *out, pid_t pid, uint64_t ip, int kernel, int chain)
+static void ob_flush(struct outbuf *ob)
 {
-	uint64_t gen = sc->res->generation + 1;
-	int32_t how = kernel | chain << 1;
-	struct line_slot *l;
+	if (ob->len && fwrite(ob->buf, 1, ob->len, ob->f) != ob->len)
+		ob->err = -EIO;
+	ob->len = 0;
+}
 
-	if (!sc->lines) {
-		render_frame(sc, out, pid, ip, kernel, chain);
+static inline void ob_put(struct outbuf *ob, const void *p, size_t n)
+{
+	if (ob->cap - ob->len < n) {
+		ob_flush(ob);
+		if (n > ob->cap) {
+			if (fwrite(p, 1, n, ob->f) != n)
+				ob->err = -EIO;
+			return;
+		}
+	}
+	memcpy(ob->buf + ob->len, p, n);
+	ob->len += n;
+}
+
+static inline void ob_putc(struct outbuf *ob, char c)
+{
+	if (ob->len == ob->cap)
+		ob_flush(ob);
+	ob->buf[ob->len++] = c;
+}
+
+/* v in decimal, at least width wide: padded with pad on the left, or with spaces on the
+ * right (left-aligned), as printf's %*u, %0*u and %-*u (the header's fields: printf
+ * itself was a tenth of script's time). */
+static void ob_uint(struct outbuf *ob, uint64_t v, int width, char pad, int left)
+{
+	char d[20];
+	int n = 0, fill;
+
+	do
+		d[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	fill = width > n ? width - n : 0;
+	if (ob->cap - ob->len < (size_t)(n + fill))
+		ob_flush(ob);
+	if (!left) {
+		memset(ob->buf + ob->len, pad, (size_t)fill);
+		ob->len += (size_t)fill;
+	}
+	while (n)
+		ob->buf[ob->len++] = d[--n];
+	if (left) {
+		memset(ob->buf + ob->len, ' ', (size_t)fill);
+		ob->len += (size_t)fill;
+	}
+}
+
+/* s right-aligned in width, as %*s. */
+static void ob_str(struct outbuf *ob, const char *s, int width)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = n; (int)i < width; i++)
+		ob_putc(ob, ' ');
+	ob_put(ob, s, n);
+}
+
+static uint64_t line_hash(uint64_t ip, int32_t pid, int32_t how)
+{
+	return (ip ^ (uint64_t)(uint32_t)pid << 40 ^ (uint64_t)how << 62) * 0x9E3779B97F4A7C15ULL;
+}
+
+static uint64_t line_hash_at(const void *ctx, size_t i)
+{
+	const struct line_key *k = &((const struct lines *)ctx)->v[i];
+
+	return line_hash(k->ip, k->pid, k->how) >> 20;
+}
+
+/* Makes a frame's line and keeps it: the index of its key, or -errno. */
+static long make_line(struct script *sc, struct lines *ls, pid_t pid, uint64_t ip, int kernel,
+		      int chain)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	struct line_key *k;
+
+	if (!mem)
+		return -ENOMEM;
+	render_frame(sc, mem, pid, ip, kernel, chain);
+	if (fclose(mem) || len > UINT32_MAX || ls->used + len > UINT32_MAX ||
+	    ppm_array__reserve((void **)&ls->arena, &ls->room, ls->used + len, 1) ||
+	    ppm_array__reserve((void **)&ls->v, &ls->cap, ls->nr + 1, sizeof(*ls->v)) ||
+	    ppm_slots__reserve(&ls->slots, &ls->nslots, ls->nr, 4096, line_hash_at, ls)) {
+		free(text);
+		return -ENOMEM;
+	}
+	memcpy(ls->arena + ls->used, text, len);
+	free(text);
+	k = &ls->v[ls->nr];
+	*k = (struct line_key){ ip, pid, kernel | chain << 1, (uint32_t)ls->used, (uint32_t)len };
+	ls->used += len;
+	return (long)ls->nr++;
+}
+
+/* Prints a frame's line, made once per address and process while the model stands. */
+static void print_frame(struct script *sc, pid_t pid, uint64_t ip, int kernel, int chain)
+{
+	struct lines *ls = &sc->lines;
+	int32_t how = kernel | chain << 1;
+	const struct line_key *k;
+	size_t mask, at;
+	long i;
+
+	if (ls->generation != sc->res->generation) {  /* names may have changed: made anew */
+		ls->nr = ls->used = 0;
+		if (ls->slots)
+			memset(ls->slots, 0, ls->nslots * sizeof(*ls->slots));
+		ls->generation = sc->res->generation;
+	}
+	mask = ls->nslots - 1;
+	for (at = ls->nslots ? (line_hash(ip, pid, how) >> 20) & mask : 0; ls->nslots && ls->slots[at];
+	     at = (at + 1) & mask) {
+		k = &ls->v[ls->slots[at] - 1];
+		if (k->ip == ip && k->pid == pid && k->how == how) {
+			ob_put(&sc->ob, ls->arena + k->off, k->len);
+			return;
+		}
+	}
+	i = make_line(sc, ls, pid, ip, kernel, chain);
+	if (i < 0) {
+		sc->ob.err = (int)i;
 		return;
 	}
-	l = &sc->lines[(((ip ^ (uint64_t)(uint32_t)pid << 40 ^ (uint64_t)how << 62) *
-			 0x9E3779B97F4A7C15ULL) >> 40) % LINE_CACHE];
-	if (l->generation != gen || l->ip != ip || l->pid != pid || l->how != how) {
-		char *text = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&text, &len);
-
-		if (!mem) {
-			render_frame(sc, out, pid, ip, kernel, chain);
-			return;
-		}
-		render_frame(sc, mem, pid, ip, kernel, chain);
-		if (fclose(mem)) {
-			free(text);
-			render_frame(sc, out, pid, ip, kernel, chain);
-			return;
-		}
-		free(l->text);
-		*l = (struct line_slot){ ip, gen, pid, how, text, len };
-	}
-	fwrite_unlocked(l->text, 1, l->len, out);
+	mask = ls->nslots - 1;
+	for (at = (line_hash(ip, pid, how) >> 20) & mask; ls->slots[at]; at = (at + 1) & mask)
+		;
+	ls->slots[at] = (uint32_t)i + 1;
+	k = &ls->v[i];
+	ob_put(&sc->ob, ls->arena + k->off, k->len);
 }
 
 /* A call chain's lines, one frame a line. */
-static void print_chain(struct script *sc, FILE *out, pid_t pid, const uint64_t *chain, uint64_t nr)
+static void print_chain(struct script *sc, pid_t pid, const uint64_t *chain, uint64_t nr)
 {
 	int kernel = 0;
 
@@ -183,7 +311,7 @@ static void print_chain(struct script *sc, FILE *out, pid_t pid, const uint64_t 
 				break;
 			continue;
 		}
-		print_frame(sc, out, pid, ip, kernel, 1);
+		print_frame(sc, pid, ip, kernel, 1);
 	}
 }
 
@@ -202,6 +330,51 @@ static uint64_t chain_addr(struct ppm_machine *m, pid_t pid, uint64_t ip, int ke
 	return off;
 }
 
+/*
+ * Each event's name as printed: escaped for the terminal, and right-aligned to the
+ * longest in a file of several events, as perf aligns them. NULL when out of memory.
+ */
+static char **event_texts(const struct ppm_data *d)
+{
+	char **v = calloc((size_t)d->nr_attrs + 1, sizeof(*v));
+	int width = 0;
+
+	for (int i = 0; v && d->nr_attrs > 1 && i < d->nr_attrs; i++)
+		if (d->attrs[i].name && (int)strlen(d->attrs[i].name) > width)
+			width = (int)strlen(d->attrs[i].name);
+	for (int i = 0; v && i < d->nr_attrs; i++) {
+		char te[256];
+		const char *name = d->attrs[i].name ? ppm_term__name(d->attrs[i].name, te, sizeof(te)) : "?";
+
+		if (asprintf(&v[i], "%*s", width, name) < 0) {
+			v[i] = NULL;
+			while (i--)
+				free(v[i]);
+			free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+/* The command's name as a terminal gets it: the last one is kept, samples repeat it. */
+static const char *comm_text(struct script *sc, const char *comm)
+{
+	size_t n = strlen(comm), tn;
+	const char *t;
+
+	if (n < sizeof(sc->comm_raw) && !memcmp(comm, sc->comm_raw, n + 1))
+		return sc->comm_text;
+	t = ppm_term__name(comm, sc->comm_text, sizeof(sc->comm_text));
+	tn = strlen(t);
+	if (n >= sizeof(sc->comm_raw) || tn >= sizeof(sc->comm_text))
+		return t;  /* too long to keep: made each time */
+	if (t != sc->comm_text)
+		memcpy(sc->comm_text, t, tn + 1);
+	memcpy(sc->comm_raw, comm, n + 1);
+	return sc->comm_text;
+}
+
 static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 {
 	struct script *sc = arg;
@@ -211,58 +384,56 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 	const struct perf_event_attr *attr = &d->attrs[s->attr].attr;
 	bool has_chain = (attr->sample_type & PERF_SAMPLE_CALLCHAIN) && s->callchain;
 	unsigned int f = sc->fields;
-	FILE *out = sc->out;
+	struct outbuf *ob = &sc->ob;
 
 	if (f & F_COMM) {
-		char tc[128];
-		const char *comm = ppm_term__name(ppm_machine__comm_of(m, (pid_t)s->pid, (pid_t)s->tid),
-						  tc, sizeof(tc));
+		const char *comm = comm_text(sc, ppm_machine__comm_of(m, (pid_t)s->pid, (pid_t)s->tid));
 
 		/* perf pads the command to 16 unless a call chain follows on its own lines */
-		if ((f & F_IP) && has_chain)
-			fprintf(out, "%s ", comm);
-		else
-			fprintf(out, "%16s ", comm);
+		ob_str(ob, comm, (f & F_IP) && has_chain ? 0 : 16);
+		ob_putc(ob, ' ');
 	}
-	if ((f & F_PID) && (f & F_TID))
-		fprintf(out, "%5u/%-5u ", s->pid, s->tid);
-	else if (f & F_PID)
-		fprintf(out, "%5u ", s->pid);
-	else if (f & F_TID)
-		fprintf(out, "%5u ", s->tid);
-	if ((f & F_CPU) && (attr->sample_type & PERF_SAMPLE_CPU))
-		fprintf(out, "[%03u] ", s->cpu);
-	if ((f & F_TIME) && (attr->sample_type & PERF_SAMPLE_TIME))
-		fprintf(out, "%5" PRIu64 ".%06" PRIu64 ": ", s->time / 1000000000,
-			s->time % 1000000000 / 1000);
-	if (f & F_PERIOD)
-		fprintf(out, "%10" PRIu64 " ", s->period);
-	if (sc->event_width < 0) {
-		sc->event_width = 0;
-		for (int i = 0; d->nr_attrs > 1 && i < d->nr_attrs; i++)
-			if (d->attrs[i].name && (int)strlen(d->attrs[i].name) > sc->event_width)
-				sc->event_width = (int)strlen(d->attrs[i].name);
+	if (f & F_PID) {
+		ob_uint(ob, s->pid, 5, ' ', 0);
+		ob_putc(ob, (f & F_TID) ? '/' : ' ');
+	}
+	if (f & F_TID) {
+		ob_uint(ob, s->tid, 5, ' ', (f & F_PID) != 0);
+		ob_putc(ob, ' ');
+	}
+	if ((f & F_CPU) && (attr->sample_type & PERF_SAMPLE_CPU)) {
+		ob_putc(ob, '[');
+		ob_uint(ob, s->cpu, 3, '0', 0);
+		ob_put(ob, "] ", 2);
+	}
+	if ((f & F_TIME) && (attr->sample_type & PERF_SAMPLE_TIME)) {
+		ob_uint(ob, s->time / 1000000000, 5, ' ', 0);
+		ob_putc(ob, '.');
+		ob_uint(ob, s->time % 1000000000 / 1000, 6, '0', 0);
+		ob_put(ob, ": ", 2);
+	}
+	if (f & F_PERIOD) {
+		ob_uint(ob, s->period, 10, ' ', 0);
+		ob_putc(ob, ' ');
 	}
 	if (f & F_EVENT) {
-		char te[256];
-
-		fprintf(out, "%*s: ", sc->event_width,
-			d->attrs[s->attr].name ? ppm_term__name(d->attrs[s->attr].name, te, sizeof(te)) : "?");
+		ob_put(ob, sc->event_text[s->attr], strlen(sc->event_text[s->attr]));
+		ob_put(ob, ": ", 2);
 	}
 	if (!(f & F_IP)) {
-		fputc('\n', out);
-		return 0;
+		ob_putc(ob, '\n');
+		return ob->err;
 	}
 	if (!has_chain) {
 		int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 
-		print_frame(sc, out, (pid_t)s->pid, s->ip, kernel, 0);
-		return 0;
+		print_frame(sc, (pid_t)s->pid, s->ip, kernel, 0);
+		return ob->err;
 	}
-	fputc('\n', out);
-	print_chain(sc, out, (pid_t)s->pid, s->callchain, s->nr_callchain);
-	fputc('\n', out);
-	return ferror(out) ? -EIO : 0;
+	ob_putc(ob, '\n');
+	print_chain(sc, (pid_t)s->pid, s->callchain, s->nr_callchain);
+	ob_putc(ob, '\n');
+	return ob->err;
 }
 
 int ppm_cmd__script(int argc, char **argv)
@@ -277,9 +448,9 @@ int ppm_cmd__script(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static char outbuf[1 << 20];
-	struct script sc = { F_COMM | F_TID | F_CPU | F_TIME | F_PERIOD | F_EVENT | F_IP | F_SYM |
-				     F_SYMOFF | F_DSO,
-			     false, stdout, -1, NULL, NULL, NULL, NULL };
+	struct script sc = { .fields = F_COMM | F_TID | F_CPU | F_TIME | F_PERIOD | F_EVENT | F_IP |
+				       F_SYM | F_SYMOFF | F_DSO,
+			     .ob = { .f = stdout, .buf = outbuf, .cap = sizeof(outbuf) } };
 	struct ppm_source src = { "perf.data", NULL, NULL };
 	struct ppm_progress_line pl;
 	struct ppm_reader *r;
@@ -316,7 +487,6 @@ int ppm_cmd__script(int argc, char **argv)
 		return 2;
 	}
 	ppm_cmd__setup_log(0);
-	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	r = ppm_cmd__open(&src, 0, &pl);
 	if (r) {
 		r->res.python_self = 0; /* every sample where it was taken, as perf script */
@@ -324,15 +494,20 @@ int ppm_cmd__script(int argc, char **argv)
 		sc.d = r->data;
 		sc.m = r->machine;
 		sc.res = &r->res;
-		sc.lines = calloc(LINE_CACHE, sizeof(*sc.lines)); /* without it, lines are made each time */
-		ret = ppm_cmd__read(r, on_sample, &sc, &pl);
-		for (size_t i = 0; sc.lines && i < LINE_CACHE; i++)
-			free(sc.lines[i].text);
-		free(sc.lines);
+		sc.lines.generation = r->res.generation;
+		sc.event_text = event_texts(r->data);
+		ret = sc.event_text ? ppm_cmd__read(r, on_sample, &sc, &pl) : -ENOMEM;
+		for (int i = 0; sc.event_text && i < r->data->nr_attrs; i++)
+			free(sc.event_text[i]);
+		free(sc.event_text);
+		ob_flush(&sc.ob);
+		free(sc.lines.v);
+		free(sc.lines.slots);
+		free(sc.lines.arena);
 	}
 	ppm_progress_line__end(&pl);
 	ppm_reader__close(r);
-	if (fflush(stdout) != 0) {
+	if (fflush(stdout) != 0 || sc.ob.err) {
 		ppm_cmd__err("cannot write: %s", strerror(errno));
 		return 1;
 	}
