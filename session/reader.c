@@ -140,8 +140,7 @@ static int reorder_flush(struct ppm_reader *r, struct reorder *ro, uint64_t limi
 			if (h->type == PERF_RECORD_SAMPLE) {
 				err = ppm_tally__add(&r->tally, &ring[done % AHEAD]);
 			} else {
-				if (ppm_tally__before(h))
-					err = flush_tally(r, 0);
+				err = ppm_tally__before(h) ? flush_tally(r, 0) : ppm_tally__quiesce(&r->tally);
 				if (!err)
 					err = ppm_resolver__record(&r->res, r->data, h);
 			}
@@ -284,6 +283,10 @@ static int gather_kernel_addrs(struct ppm_reader *r)
 static int flush_tally(struct ppm_reader *r, int final)
 {
 	struct ppm_tally *t = &r->tally;
+	int err = ppm_tally__quiesce(t);  /* the model is not touched while resolving */
+
+	if (err)
+		return err;
 
 	if (t->gather_kernel && t->nr) {
 		t->gather_kernel = 0;
@@ -317,9 +320,9 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 	if (r->counted && r->res.unwinder)
 		r->counted = 0;
 	r->tally.gather_kernel = r->counted && r->gather_kernel;
-	/* the second cpu resolves while the first counts, on a flush worth a thread */
-	if (r->counted && !r->tally.parallel_min && sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		r->tally.parallel_min = 4096;
+	/* the second cpu resolves the chains while the first counts */
+	if (r->counted && !r->tally.early)
+		r->tally.early = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : -1;
 	if (!r->counted && r->gather_kernel && gather_kernel_addrs(r))
 		return ppm_err__set(err, -ENOMEM, "out of memory reading '%s'", path);
 	ppm_window__init(&ro.w, d->fd, (uint64_t)(d->data - d->map), d->data_size);

@@ -12,16 +12,65 @@
 /* x86-64 perf_regs numbers */
 enum { REG_BP = 6, REG_SP = 7, REG_IP = 8 };
 
-/* Remembers recent (pid, address) -> frame id answers: stacks repeat a lot. */
-#define FCACHE_SIZE 65536
+/*
+ * Remembers (pid, address) -> frame id answers while the model stands: stacks repeat
+ * their frames (1M samples of 100,000 stacks hold 1.75M frames of 28,673 addresses).
+ * Open addressing, grown as distinct addresses come, so an address is looked up in
+ * the model once per generation; slots of an older generation count as empty (no
+ * clearing at each change). Past FCACHE_MAX slots it starts again empty: a cache,
+ * bounded.
+ */
+#define FCACHE_MIN 4096
+#define FCACHE_MAX ((size_t)1 << 22)
 
 struct ppm_fcache_slot {
 	uint64_t addr;
 	int32_t pid;
 	int32_t kernel;          /* kernel | looked back (a return address) << 1 */
 	uint32_t frame;
-	uint32_t valid;
+	uint32_t valid;          /* the generation + 1 it was made in */
 };
+
+static size_t fcache_at(uint64_t look, pid_t pid, int32_t how, size_t mask)
+{
+	return (size_t)(((look ^ (uint64_t)(uint32_t)pid << 40 ^ (uint64_t)how << 62) *
+			 0x9E3779B97F4A7C15ULL) >> 32) & mask;
+}
+
+/* Room for one more answer of this generation: 0, or -ENOMEM (the cache is then unused). */
+static int fcache_room(struct ppm_resolver *r)
+{
+	uint32_t valid = (uint32_t)r->generation + 1;
+	struct ppm_fcache_slot *v;
+	size_t n;
+
+	if ((r->fcache_nr + 1) * 2 <= r->fcache_slots)
+		return 0;
+	n = r->fcache_slots ? r->fcache_slots * 2 : FCACHE_MIN;
+	if (n > FCACHE_MAX) {   /* full: begun again, at the same size */
+		memset(r->fcache, 0, r->fcache_slots * sizeof(*r->fcache));
+		r->fcache_nr = 0;
+		return 0;
+	}
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	ppm_mem__huge(v, n * sizeof(*v));
+	for (size_t i = 0; i < r->fcache_slots; i++) {
+		const struct ppm_fcache_slot *s = &r->fcache[i];
+		size_t k;
+
+		if (s->valid != valid)
+			continue;
+		for (k = fcache_at(s->addr, s->pid, s->kernel, n - 1); v[k].valid; k = (k + 1) & (n - 1))
+			;
+		v[k] = *s;
+	}
+	free(r->fcache);
+	r->fcache = v;
+	r->fcache_slots = n;
+	return 0;
+}
 
 int ppm_resolver__init(struct ppm_resolver *r, struct ppm_machine *m, int show_interpreter,
 		       ppm_sample_sink sink, void *sink_arg)
@@ -37,9 +86,8 @@ int ppm_resolver__init(struct ppm_resolver *r, struct ppm_machine *m, int show_i
 	r->python_dso.loaded = 1;
 	r->sink = sink;
 	r->sink_arg = sink_arg;
-	r->fcache = calloc(FCACHE_SIZE, sizeof(*r->fcache));
 	r->chain = malloc(MAX_FRAMES * sizeof(*r->chain));
-	if (!r->fcache || !r->chain) {
+	if (!r->chain) {
 		ppm_resolver__release(r);
 		return -ENOMEM;
 	}
@@ -137,19 +185,29 @@ static int frame_of(struct ppm_resolver *r, pid_t pid, uint64_t addr, int kernel
 		    uint32_t *id)
 {
 	uint64_t look = caller && addr ? addr - 1 : addr; /* a return address: the call is before it */
-	size_t k = (size_t)(((look ^ (uint64_t)pid << 40) * 0x9E3779B97F4A7C15ULL) >> 40) % FCACHE_SIZE;
-	struct ppm_fcache_slot *s = &r->fcache[k];
 	/* a return address and the same address where a sample was taken are two frames
 	 * when unnamed (their offsets differ by the 1 looked back) */
 	int32_t how = kernel | (look != addr) << 1;
+	uint32_t valid = (uint32_t)r->generation + 1;
 	struct ppm_resolved res;
 	struct ppm_frame f;
 	int err;
 
-	if (s->valid == (uint32_t)r->generation + 1 && s->addr == look && s->pid == pid &&
-	    s->kernel == how) {
-		*id = s->frame;
-		return 0;
+	if (r->fcache_gen != r->generation) {
+		r->fcache_gen = r->generation;
+		r->fcache_nr = 0;
+	}
+	if (r->fcache_slots) {
+		size_t mask = r->fcache_slots - 1, k;
+
+		for (k = fcache_at(look, pid, how, mask); r->fcache[k].valid == valid; k = (k + 1) & mask) {
+			const struct ppm_fcache_slot *s = &r->fcache[k];
+
+			if (s->addr == look && s->pid == pid && s->kernel == how) {
+				*id = s->frame;
+				return 0;
+			}
+		}
 	}
 	ppm_machine__resolve(r->m, pid, look, kernel, &res);
 	f.dso = res.dso;
@@ -165,11 +223,14 @@ static int frame_of(struct ppm_resolver *r, pid_t pid, uint64_t addr, int kernel
 	err = ppm_frames__intern(&r->frames, &f, id);
 	if (err)
 		return err;
-	s->addr = look;
-	s->pid = pid;
-	s->kernel = how;
-	s->frame = *id;
-	s->valid = (uint32_t)r->generation + 1;
+	if (!fcache_room(r)) {
+		size_t mask = r->fcache_slots - 1, k;
+
+		for (k = fcache_at(look, pid, how, mask); r->fcache[k].valid == valid; k = (k + 1) & mask)
+			;
+		r->fcache[k] = (struct ppm_fcache_slot){ look, pid, how, *id, valid };
+		r->fcache_nr++;
+	}
 	return 0;
 }
 
@@ -698,12 +759,6 @@ size_t ppm_resolver__max_frames(const struct ppm_sample *s)
 	uint64_t n = s->callchain ? s->nr_callchain : 0;
 
 	return n > MAX_FRAMES ? MAX_FRAMES : n ? (size_t)n : 1;
-}
-
-int ppm_resolver__reserve_frames(struct ppm_resolver *r, size_t more)
-{
-	return ppm_array__reserve((void **)&r->frames.v, &r->frames.cap, r->frames.nr + more,
-				  sizeof(*r->frames.v));
 }
 
 int ppm_resolver__record(struct ppm_resolver *r, const struct ppm_data *d,

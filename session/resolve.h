@@ -72,6 +72,8 @@ struct ppm_resolver {
 	void *sink_arg;
 	/* private */
 	struct ppm_fcache_slot *fcache;
+	size_t fcache_slots, fcache_nr;    /* its size and the slots of this generation */
+	uint64_t fcache_gen;
 	uint32_t *chain;
 	uint8_t *kinds;             /* per frame id: 0 unknown yet, else enum ppm_frame_kind + 1 */
 	size_t nr_kinds;
@@ -143,12 +145,11 @@ int ppm_resolver__sample(struct ppm_resolver *r, const struct ppm_sample *s);
 int ppm_resolver__counted(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples);
 
 /*
- * ppm_resolver__counted in two halves, which a tally's flush runs on two threads
- * (tally.c). resolve reads the model and makes frames: s's frame ids into ids (room
- * for ppm_resolver__max_frames(s)) and what deliver needs into part. deliver counts
- * the stats and calls the sink: it reads the frames resolve made, never adds any, so
- * it may run beside resolve when the frames cannot move (ppm_resolver__reserve_frames
- * beforehand, for as many frames as the ids resolve may give plus one per sample).
+ * ppm_resolver__counted in two halves, which a tally runs on two threads (tally.c):
+ * resolve, on a second thread while the reader counts, reads the model and makes
+ * frames: s's frame ids into ids (room for ppm_resolver__max_frames(s)) and what
+ * deliver needs into part. deliver, on the reader's thread once resolve is idle,
+ * counts the stats and calls the sink.
  */
 struct ppm_resolved_part {
 	const char *comm;
@@ -159,6 +160,5 @@ int ppm_resolver__resolve(struct ppm_resolver *r, const struct ppm_sample *s, ui
 int ppm_resolver__deliver(struct ppm_resolver *r, const struct ppm_sample *s, uint64_t samples,
 			  const struct ppm_resolved_part *part, const uint32_t *ids);
 size_t ppm_resolver__max_frames(const struct ppm_sample *s);
-int ppm_resolver__reserve_frames(struct ppm_resolver *r, size_t more);
 
 #endif

@@ -13,6 +13,7 @@
  * and the order of first sight is kept), so memory stays bounded however varied.
  */
 #define TALLY_MAX_WORDS (8u << 20)
+#define TALLY_MAX_ENTRIES ((size_t)1 << 20)
 
 struct ppm_tally_entry {
 	uint64_t hash;
@@ -26,14 +27,20 @@ struct ppm_tally_entry {
 	uint64_t period, samples;
 };
 
+static void stop(struct ppm_tally *t);
+static int start(struct ppm_tally *t);
+static void new_entry(struct ppm_tally *t);
+
 void ppm_tally__init(struct ppm_tally *t, struct ppm_resolver *res)
 {
 	memset(t, 0, sizeof(*t));
 	t->res = res;
+	t->kernel_from = SIZE_MAX;
 }
 
 void ppm_tally__release(struct ppm_tally *t)
 {
+	stop(t);
 	free(t->v);
 	free(t->slots);
 	free(t->words);
@@ -117,6 +124,8 @@ static int same(const struct ppm_tally *t, const struct ppm_tally_entry *e,
 /* The kernel addresses a new chain holds, as the reader's pass over the file finds them. */
 static int gather(struct ppm_tally *t, const struct ppm_sample *s, uint64_t nr)
 {
+	size_t before = t->nr_kaddrs;
+
 	int kernel = (s->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL;
 
 	if (ppm_array__reserve((void **)&t->kaddrs, &t->cap_kaddrs, t->nr_kaddrs + (nr ? nr : 1),
@@ -132,6 +141,8 @@ static int gather(struct ppm_tally *t, const struct ppm_sample *s, uint64_t nr)
 		else if (kernel)
 			t->kaddrs[t->nr_kaddrs++] = ip;
 	}
+	if (t->nr_kaddrs > before && t->nr < t->kernel_from)
+		t->kernel_from = t->nr;  /* this entry's, to be made: it waits for the flush */
 	return 0;
 }
 
@@ -160,7 +171,12 @@ int ppm_tally__add(struct ppm_tally *t, const struct ppm_tally_item *it)
 			}
 		}
 	}
-	if ((t->nr_words + nr > TALLY_MAX_WORDS || t->nr + 1 >= UINT32_MAX / 2) &&
+	if (t->early > 0 && !t->tried) {
+		t->tried = 1;
+		start(t); /* or, failing, on one thread */
+	}
+	if ((t->nr_words + nr > TALLY_MAX_WORDS || t->nr + 1 >= UINT32_MAX / 2 ||
+	     (t->worker && t->nr + 1 > TALLY_MAX_ENTRIES)) &&
 	    (err = ppm_tally__flush(t)))
 		return err;
 	if ((t->gather_kernel && gather(t, s, nr)) ||
@@ -179,6 +195,7 @@ int ppm_tally__add(struct ppm_tally *t, const struct ppm_tally_item *it)
 		memcpy(t->words + t->nr_words, s->callchain, nr * sizeof(uint64_t));
 	t->nr_words += nr;
 	t->slots[k] = (uint32_t)++t->nr;
+	new_entry(t);
 	return 0;
 }
 
@@ -218,127 +235,235 @@ static void sample_of(const struct ppm_tally *t, const struct ppm_tally_entry *e
 }
 
 /*
- * A flush on two threads: one resolves the entries in order (the model, the frames),
- * the other hands them to the sink as they come (the hists), in the same order. What
- * they share: the frames, which cannot move while both run (reserved beforehand),
- * and the results, handed over in batches under a lock.
+ * Resolving beside the counting. While the reader counts, a second thread resolves the
+ * entries already made, in the order they were made: between two changes of the model
+ * an entry resolves the same whenever it is resolved. The flush then waits for the
+ * rest and hands everything to the sink on the reader's thread, in order.
+ *
+ * What the two threads share, and how:
+ * - the entries and their chains: fixed in place for as long as the worker runs (their
+ *   arrays are made at full size once, TALLY_MAX_ENTRIES and TALLY_MAX_WORDS, and are
+ *   only written past what was published); the counts, which the reader keeps adding
+ *   to, are not read by the worker;
+ * - the resolver (model, frames): the worker's alone while it has work. The reader
+ *   waits for it to be idle (ppm_tally__quiesce) before anything else of the resolver's
+ *   is touched: another record, the kernel's symbols, the flush;
+ * - its results (frame ids, parts): the worker's until the flush has waited for it.
+ * Entries holding kernel addresses wait for the flush when the kernel's symbols are
+ * still to be read for them (gather_kernel): they are published only then.
  */
-struct job {
+#define PUBLISH_EVERY 64
+
+struct tally_worker {
 	struct ppm_tally *t;
-	uint32_t *ids;                  /* every entry's frame ids, end to end */
-	struct ppm_resolved_part *parts;
-	size_t *offs;
+	pthread_t th;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	size_t done;                    /* entries resolved, under mu */
-	int err, stop;                  /* the resolving side's error; the sink's stop */
+	pthread_cond_t work, idle;
+	size_t published;               /* entries the worker may resolve (under mu) */
+	size_t done;                    /* entries it resolved (under mu) */
+	int err, quit, waiting;
+	/* the worker's: every entry's frame ids, end to end */
+	uint32_t *ids;
+	size_t nr_ids, cap_ids;
+	struct ppm_resolved_part *parts;
+	size_t cap_parts;
+	size_t *offs;
+	size_t cap_offs;
 };
 
-#define BATCH 64
-
-static void *resolve_all(void *arg)
+/* The sample an entry stands for, as resolving needs it: its counts are not read. */
+static void chain_of(const struct ppm_tally *t, const struct ppm_tally_entry *e, struct ppm_sample *s)
 {
-	struct job *j = arg;
-	struct ppm_tally *t = j->t;
-	size_t off = 0;
-	int err = 0, stop = 0;
+	memset(s, 0, sizeof(*s));
+	s->attr = e->attr;
+	s->misc = e->cpumode;
+	s->ip = e->ip;
+	s->pid = e->pid;
+	s->tid = e->tid;
+	s->nr_callchain = e->nr;
+	s->callchain = e->nr ? t->words + e->off : NULL;
+}
 
-	for (size_t i = 0; i < t->nr && !err && !stop; i++) {
-		struct ppm_sample s;
+/* Resolves entry i on the worker: 0 or -errno. */
+static int resolve_one(struct tally_worker *w, size_t i)
+{
+	struct ppm_tally *t = w->t;
+	struct ppm_sample s;
 
-		sample_of(t, &t->v[i], &s);
-		j->offs[i] = off;
-		err = ppm_resolver__resolve(t->res, &s, j->ids + off, &j->parts[i]);
-		off += j->parts[i].n;
-		if (err || (i + 1) % BATCH == 0 || i + 1 == t->nr) {
-			pthread_mutex_lock(&j->mu);
-			j->done = err ? i : i + 1;
-			j->err = err;
-			stop = j->stop;
-			pthread_cond_signal(&j->cv);
-			pthread_mutex_unlock(&j->mu);
+	chain_of(t, &t->v[i], &s);
+	if (ppm_array__reserve((void **)&w->ids, &w->cap_ids, w->nr_ids + ppm_resolver__max_frames(&s),
+			       sizeof(*w->ids)) ||
+	    ppm_array__reserve((void **)&w->parts, &w->cap_parts, i + 1, sizeof(*w->parts)) ||
+	    ppm_array__reserve((void **)&w->offs, &w->cap_offs, i + 1, sizeof(*w->offs)))
+		return -ENOMEM;
+	w->offs[i] = w->nr_ids;
+	if (ppm_resolver__resolve(t->res, &s, w->ids + w->nr_ids, &w->parts[i]))
+		return -ENOMEM;
+	w->nr_ids += w->parts[i].n;
+	return 0;
+}
+
+static void *work(void *arg)
+{
+	struct tally_worker *w = arg;
+	size_t done = 0;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		size_t to;
+		int err = 0;
+
+		while (!w->quit && (w->err || w->done == w->published)) {
+			w->waiting = 1;
+			pthread_cond_broadcast(&w->idle);
+			pthread_cond_wait(&w->work, &w->mu);
+			w->waiting = 0;
 		}
+		if (w->quit)
+			break;
+		done = w->done;
+		to = w->published;
+		pthread_mutex_unlock(&w->mu);
+		while (done < to && !(err = resolve_one(w, done)))
+			done++;
+		pthread_mutex_lock(&w->mu);
+		w->done = done;
+		w->err = err;
 	}
+	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
 
-static int flush_parallel(struct ppm_tally *t, int *ran)
+/* The worker, started with the entries' arrays made at full size: 0, or -errno (the
+ * tally then resolves on one thread). */
+static int start(struct ppm_tally *t)
 {
-	struct job j = { .t = t };
-	size_t room = 0, avail = 0;
-	pthread_t th;
-	int err = 0, rerr = 0;
+	struct tally_worker *w;
 
-	*ran = 0;
-	for (size_t i = 0; i < t->nr; i++) {
-		struct ppm_sample s;
+	if (t->nr || ppm_array__reserve((void **)&t->v, &t->cap, TALLY_MAX_ENTRIES, sizeof(*t->v)) ||
+	    ppm_array__reserve((void **)&t->words, &t->cap_words, TALLY_MAX_WORDS, sizeof(*t->words)))
+		return -ENOMEM;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->t = t;
+	if (pthread_mutex_init(&w->mu, NULL)) {
+		free(w);
+		return -ENOMEM;
+	}
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->idle, NULL);
+	if (pthread_create(&w->th, NULL, work, w)) {
+		pthread_cond_destroy(&w->work);
+		pthread_cond_destroy(&w->idle);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		return -EAGAIN;
+	}
+	t->worker = w;
+	return 0;
+}
 
-		sample_of(t, &t->v[i], &s);
-		room += ppm_resolver__max_frames(&s);
+static void stop(struct ppm_tally *t)
+{
+	struct tally_worker *w = t->worker;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->quit = 1;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->idle);
+	pthread_mutex_destroy(&w->mu);
+	free(w->ids);
+	free(w->parts);
+	free(w->offs);
+	free(w);
+	t->worker = NULL;
+}
+
+/* Lets the worker resolve the entries before upto (at most those that may be). */
+static void publish(struct ppm_tally *t, size_t upto)
+{
+	struct tally_worker *w = t->worker;
+
+	if (upto > t->kernel_from)
+		upto = t->kernel_from;
+	pthread_mutex_lock(&w->mu);
+	if (upto > w->published) {
+		w->published = upto;
+		pthread_cond_signal(&w->work);
 	}
-	j.ids = malloc(room * sizeof(*j.ids));
-	j.parts = malloc(t->nr * sizeof(*j.parts));
-	j.offs = malloc(t->nr * sizeof(*j.offs));
-	if (!j.ids || !j.parts || !j.offs || ppm_resolver__reserve_frames(t->res, room + t->nr + 1) ||
-	    pthread_mutex_init(&j.mu, NULL)) {
-		free(j.ids);
-		free(j.parts);
-		free(j.offs);
-		return 0; /* one thread, then */
-	}
-	pthread_cond_init(&j.cv, NULL);
-	if (pthread_create(&th, NULL, resolve_all, &j)) {
-		pthread_cond_destroy(&j.cv);
-		pthread_mutex_destroy(&j.mu);
-		free(j.ids);
-		free(j.parts);
-		free(j.offs);
-		return 0;
-	}
-	*ran = 1;
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Waits for the worker to be idle. Its error, or 0. */
+static int wait_idle(struct tally_worker *w)
+{
+	int err;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->err && w->done < w->published)
+		pthread_cond_wait(&w->idle, &w->mu);
+	err = w->err;
+	pthread_mutex_unlock(&w->mu);
+	return err;
+}
+
+int ppm_tally__quiesce(struct ppm_tally *t)
+{
+	return t->worker ? wait_idle(t->worker) : 0;
+}
+
+static void new_entry(struct ppm_tally *t)
+{
+	if (t->worker && t->nr % PUBLISH_EVERY == 0)
+		publish(t, t->nr);
+}
+
+/* The flush with the worker: what is left resolved, then all handed over in order. */
+static int flush_worker(struct ppm_tally *t)
+{
+	struct tally_worker *w = t->worker;
+	int err;
+
+	t->kernel_from = SIZE_MAX;  /* the kernel's symbols are read by now (reader.c) */
+	publish(t, t->nr);
+	err = wait_idle(w);
 	for (size_t i = 0; i < t->nr && !err; i++) {
 		struct ppm_sample s;
 
-		if (i == avail) {
-			pthread_mutex_lock(&j.mu);
-			while (j.done == avail && !j.err)
-				pthread_cond_wait(&j.cv, &j.mu);
-			avail = j.done;
-			rerr = j.err;
-			pthread_mutex_unlock(&j.mu);
-			if (i == avail)
-				break; /* the resolving side stopped with an error before i */
-		}
 		sample_of(t, &t->v[i], &s);
-		err = ppm_resolver__deliver(t->res, &s, t->v[i].samples, &j.parts[i], j.ids + j.offs[i]);
+		err = ppm_resolver__deliver(t->res, &s, t->v[i].samples, &w->parts[i], w->ids + w->offs[i]);
 	}
-	pthread_mutex_lock(&j.mu);
-	j.stop = 1;
-	pthread_mutex_unlock(&j.mu);
-	pthread_join(th, NULL);
-	rerr = rerr ? rerr : j.err;
-	pthread_cond_destroy(&j.cv);
-	pthread_mutex_destroy(&j.mu);
-	free(j.ids);
-	free(j.parts);
-	free(j.offs);
-	return err ? err : rerr;
+	pthread_mutex_lock(&w->mu);
+	w->published = w->done = 0;
+	w->err = 0;
+	pthread_mutex_unlock(&w->mu);
+	w->nr_ids = 0;
+	return err;
 }
 
 int ppm_tally__flush(struct ppm_tally *t)
 {
-	int err = 0, ran = 0;
+	int err = 0;
 
-	if (t->parallel_min && t->nr >= t->parallel_min)
-		err = flush_parallel(t, &ran);
-	for (size_t i = 0; i < t->nr && !err && !ran; i++) {
-		struct ppm_sample s;
+	if (t->worker) {
+		err = flush_worker(t);
+	} else {
+		for (size_t i = 0; i < t->nr && !err; i++) {
+			struct ppm_sample s;
 
-		sample_of(t, &t->v[i], &s);
-		err = ppm_resolver__counted(t->res, &s, t->v[i].samples);
+			sample_of(t, &t->v[i], &s);
+			err = ppm_resolver__counted(t->res, &s, t->v[i].samples);
+		}
 	}
 	clear_slots(t);
 	t->nr = 0;
 	t->nr_words = 0;
+	t->kernel_from = SIZE_MAX;
 	return err;
 }

@@ -13,6 +13,7 @@
  *	ppm_tally__prepare(d, h, &item);  (a few records ahead: parses and hashes)
  *	ppm_tally__prefetch(&t, &item, 0, 1, 2 as its turn nears: its slot, entry, chain)
  *	ppm_tally__add(&t, &item);        (in its turn; may resolve what is held: 0 or -errno)
+ *	ppm_tally__quiesce(&t);           (before any other record reaches the resolver)
  *	ppm_tally__flush(&t);             (before a record changes the model: ppm_tally__before,
  *	                                   before the counts are read, and at the end)
  *	ppm_tally__release(&t);
@@ -47,11 +48,15 @@ struct ppm_tally {
 	/* Set by the reader when the kernel's symbols are to be read for the samples'
 	 * addresses: those of each new chain are gathered here (unsorted, repeated) */
 	int gather_kernel;
-	/* Flushes of at least this many entries resolve on a second thread while the
-	 * sink takes what is resolved (0: never); set by the reader when there are cpus */
-	size_t parallel_min;
+	/* Entries are resolved on a second thread as they are made, while counting goes
+	 * on (tally.c): 1, or -1 for one thread; the reader sets it by the cpus when 0 */
+	int early;
 	uint64_t *kaddrs;
 	size_t nr_kaddrs, cap_kaddrs;
+	/* private */
+	struct tally_worker *worker;
+	int tried;
+	size_t kernel_from;         /* the first entry with kernel addresses still to be read */
 };
 
 void ppm_tally__init(struct ppm_tally *t, struct ppm_resolver *res);
@@ -71,5 +76,10 @@ static inline int ppm_tally__before(const struct perf_event_header *h)
 
 /* Resolves every entry held, in the order first seen, and empties the tally. 0 or -errno. */
 int ppm_tally__flush(struct ppm_tally *t);
+/*
+ * Waits until nothing is being resolved beside the caller: before the resolver or the
+ * model is used otherwise (a record, the kernel's symbols). 0, or the resolving's -errno.
+ */
+int ppm_tally__quiesce(struct ppm_tally *t);
 
 #endif

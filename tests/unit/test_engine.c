@@ -380,7 +380,7 @@ static int counted_scene(int fd, void *arg)
 }
 
 /* Reads path into hists: one sample at a time (0), counted (1), counted and resolved on
- * a second thread however few the chains (2). */
+ * a second thread as the chains come (2). */
 static struct ppm_reader *read_hists(const char *path, const char *kallsyms, int counted,
 				     struct ppm_hists *hs)
 {
@@ -392,7 +392,7 @@ static struct ppm_reader *read_hists(const char *path, const char *kallsyms, int
 	assert_int_equal(ppm_hists__init(hs, r->data->nr_attrs, &r->res.frames,
 					 SORT_COMM | SORT_DSO | SORT_SYM), 0);
 	r->counted = counted > 0;
-	r->tally.parallel_min = counted == 2 ? 1 : counted == 1 ? (size_t)-1 : 0;
+	r->tally.early = counted == 2 ? 1 : -1;
 	assert_int_equal(ppm_reader__run(r, ppm_hists__add, hs, &err), 0);
 	return r;
 }
