@@ -52,10 +52,11 @@ static int fcache_room(struct ppm_resolver *r)
 		r->fcache_nr = 0;
 		return 0;
 	}
-	v = calloc(n, sizeof(*v));
+	v = malloc(n * sizeof(*v));  /* not calloc: zeroed after the hint, in huge pages */
 	if (!v)
 		return -ENOMEM;
 	ppm_mem__huge(v, n * sizeof(*v));
+	memset(v, 0, n * sizeof(*v));
 	for (size_t i = 0; i < r->fcache_slots; i++) {
 		const struct ppm_fcache_slot *s = &r->fcache[i];
 		size_t k;

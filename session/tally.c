@@ -347,6 +347,18 @@ static int start(struct ppm_tally *t)
 	if (!w)
 		return -ENOMEM;
 	w->t = t;
+	/* its own arrays at full size too: growing them copied into fresh memory (only the
+	 * pages used are ever touched) */
+	if (ppm_array__reserve((void **)&w->ids, &w->cap_ids, TALLY_MAX_WORDS + TALLY_MAX_ENTRIES,
+			       sizeof(*w->ids)) ||
+	    ppm_array__reserve((void **)&w->parts, &w->cap_parts, TALLY_MAX_ENTRIES, sizeof(*w->parts)) ||
+	    ppm_array__reserve((void **)&w->offs, &w->cap_offs, TALLY_MAX_ENTRIES, sizeof(*w->offs))) {
+		free(w->ids);
+		free(w->parts);
+		free(w->offs);
+		free(w);
+		return -ENOMEM;
+	}
 	if (pthread_mutex_init(&w->mu, NULL)) {
 		free(w);
 		return -ENOMEM;

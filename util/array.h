@@ -100,10 +100,11 @@ static inline int ppm_slots__reserve(uint32_t **slots, size_t *nslots, size_t nr
 		return 0;
 	while ((nr + 1) * 2 > n)
 		n *= 2;
-	s = calloc(n, sizeof(*s));
+	s = malloc(n * sizeof(*s));  /* not calloc: zeroed after the hint, in huge pages */
 	if (!s)
 		return -ENOMEM;
 	ppm_mem__huge(s, n * sizeof(*s));
+	memset(s, 0, n * sizeof(*s));
 	for (size_t i = 0; i < nr; i++) {
 		size_t k = hash(ctx, i) & (n - 1);
 
