@@ -17,6 +17,7 @@
 #include "../report/escape.h"
 #include "../session/reader.h"
 #include "../util/array.h"
+#include "../util/outbuf.h"
 
 static const char script_usage[] =
 	"usage: pyperfmap script [-i FILE] [-F FIELDS]\n"
@@ -71,14 +72,6 @@ struct lines {
 	size_t used, room;
 };
 
-/* What script prints, gathered here and written in large blocks. */
-struct outbuf {
-	FILE *f;
-	char *buf;
-	size_t len, cap;
-	int err;
-};
-
 struct script {
 	unsigned int fields;
 	bool user_fields;
@@ -86,7 +79,7 @@ struct script {
 	struct ppm_machine *m;
 	const struct ppm_resolver *res;
 	struct lines lines;
-	struct outbuf ob;
+	struct ppm_outbuf ob;
 	char comm_raw[64], comm_text[128];  /* the last command name and how it prints */
 	char **event_text;   /* each event's name as printed, aligned */
 };
@@ -157,70 +150,6 @@ static void render_frame(struct script *sc, FILE *out, pid_t pid, uint64_t ip, i
 	fputc('\n', out);
 }
 
-static void ob_flush(struct outbuf *ob)
-{
-	if (ob->len && fwrite(ob->buf, 1, ob->len, ob->f) != ob->len)
-		ob->err = -EIO;
-	ob->len = 0;
-}
-
-static inline void ob_put(struct outbuf *ob, const void *p, size_t n)
-{
-	if (ob->cap - ob->len < n) {
-		ob_flush(ob);
-		if (n > ob->cap) {
-			if (fwrite(p, 1, n, ob->f) != n)
-				ob->err = -EIO;
-			return;
-		}
-	}
-	memcpy(ob->buf + ob->len, p, n);
-	ob->len += n;
-}
-
-static inline void ob_putc(struct outbuf *ob, char c)
-{
-	if (ob->len == ob->cap)
-		ob_flush(ob);
-	ob->buf[ob->len++] = c;
-}
-
-/* v in decimal, at least width wide: padded with pad on the left, or with spaces on the
- * right (left-aligned), as printf's %*u, %0*u and %-*u (the header's fields: printf
- * itself was a tenth of script's time). */
-static void ob_uint(struct outbuf *ob, uint64_t v, int width, char pad, int left)
-{
-	char d[20];
-	int n = 0, fill;
-
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10));
-	fill = width > n ? width - n : 0;
-	if (ob->cap - ob->len < (size_t)(n + fill))
-		ob_flush(ob);
-	if (!left) {
-		memset(ob->buf + ob->len, pad, (size_t)fill);
-		ob->len += (size_t)fill;
-	}
-	while (n)
-		ob->buf[ob->len++] = d[--n];
-	if (left) {
-		memset(ob->buf + ob->len, ' ', (size_t)fill);
-		ob->len += (size_t)fill;
-	}
-}
-
-/* s right-aligned in width, as %*s. */
-static void ob_str(struct outbuf *ob, const char *s, int width)
-{
-	size_t n = strlen(s);
-
-	for (size_t i = n; (int)i < width; i++)
-		ob_putc(ob, ' ');
-	ob_put(ob, s, n);
-}
-
 static uint64_t line_hash(uint64_t ip, int32_t pid, int32_t how)
 {
 	return (ip ^ (uint64_t)(uint32_t)pid << 40 ^ (uint64_t)how << 62) * 0x9E3779B97F4A7C15ULL;
@@ -280,7 +209,7 @@ static void print_frame(struct script *sc, pid_t pid, uint64_t ip, int kernel, i
 	     at = (at + 1) & mask) {
 		k = &ls->v[ls->slots[at] - 1];
 		if (k->ip == ip && k->pid == pid && k->how == how) {
-			ob_put(&sc->ob, ls->arena + k->off, k->len);
+			ppm_out__put(&sc->ob, ls->arena + k->off, k->len);
 			return;
 		}
 	}
@@ -294,7 +223,7 @@ static void print_frame(struct script *sc, pid_t pid, uint64_t ip, int kernel, i
 		;
 	ls->slots[at] = (uint32_t)i + 1;
 	k = &ls->v[i];
-	ob_put(&sc->ob, ls->arena + k->off, k->len);
+	ppm_out__put(&sc->ob, ls->arena + k->off, k->len);
 }
 
 /* A call chain's lines, one frame a line. */
@@ -384,44 +313,44 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 	const struct perf_event_attr *attr = &d->attrs[s->attr].attr;
 	bool has_chain = (attr->sample_type & PERF_SAMPLE_CALLCHAIN) && s->callchain;
 	unsigned int f = sc->fields;
-	struct outbuf *ob = &sc->ob;
+	struct ppm_outbuf *ob = &sc->ob;
 
 	if (f & F_COMM) {
 		const char *comm = comm_text(sc, ppm_machine__comm_of(m, (pid_t)s->pid, (pid_t)s->tid));
 
 		/* perf pads the command to 16 unless a call chain follows on its own lines */
-		ob_str(ob, comm, (f & F_IP) && has_chain ? 0 : 16);
-		ob_putc(ob, ' ');
+		ppm_out__str(ob, comm, (f & F_IP) && has_chain ? 0 : 16);
+		ppm_out__putc(ob, ' ');
 	}
 	if (f & F_PID) {
-		ob_uint(ob, s->pid, 5, ' ', 0);
-		ob_putc(ob, (f & F_TID) ? '/' : ' ');
+		ppm_out__uint(ob, s->pid, 5, ' ', 0);
+		ppm_out__putc(ob, (f & F_TID) ? '/' : ' ');
 	}
 	if (f & F_TID) {
-		ob_uint(ob, s->tid, 5, ' ', (f & F_PID) != 0);
-		ob_putc(ob, ' ');
+		ppm_out__uint(ob, s->tid, 5, ' ', (f & F_PID) != 0);
+		ppm_out__putc(ob, ' ');
 	}
 	if ((f & F_CPU) && (attr->sample_type & PERF_SAMPLE_CPU)) {
-		ob_putc(ob, '[');
-		ob_uint(ob, s->cpu, 3, '0', 0);
-		ob_put(ob, "] ", 2);
+		ppm_out__putc(ob, '[');
+		ppm_out__uint(ob, s->cpu, 3, '0', 0);
+		ppm_out__put(ob, "] ", 2);
 	}
 	if ((f & F_TIME) && (attr->sample_type & PERF_SAMPLE_TIME)) {
-		ob_uint(ob, s->time / 1000000000, 5, ' ', 0);
-		ob_putc(ob, '.');
-		ob_uint(ob, s->time % 1000000000 / 1000, 6, '0', 0);
-		ob_put(ob, ": ", 2);
+		ppm_out__uint(ob, s->time / 1000000000, 5, ' ', 0);
+		ppm_out__putc(ob, '.');
+		ppm_out__uint(ob, s->time % 1000000000 / 1000, 6, '0', 0);
+		ppm_out__put(ob, ": ", 2);
 	}
 	if (f & F_PERIOD) {
-		ob_uint(ob, s->period, 10, ' ', 0);
-		ob_putc(ob, ' ');
+		ppm_out__uint(ob, s->period, 10, ' ', 0);
+		ppm_out__putc(ob, ' ');
 	}
 	if (f & F_EVENT) {
-		ob_put(ob, sc->event_text[s->attr], strlen(sc->event_text[s->attr]));
-		ob_put(ob, ": ", 2);
+		ppm_out__put(ob, sc->event_text[s->attr], strlen(sc->event_text[s->attr]));
+		ppm_out__put(ob, ": ", 2);
 	}
 	if (!(f & F_IP)) {
-		ob_putc(ob, '\n');
+		ppm_out__putc(ob, '\n');
 		return ob->err;
 	}
 	if (!has_chain) {
@@ -430,9 +359,9 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 		print_frame(sc, (pid_t)s->pid, s->ip, kernel, 0);
 		return ob->err;
 	}
-	ob_putc(ob, '\n');
+	ppm_out__putc(ob, '\n');
 	print_chain(sc, (pid_t)s->pid, s->callchain, s->nr_callchain);
-	ob_putc(ob, '\n');
+	ppm_out__putc(ob, '\n');
 	return ob->err;
 }
 
@@ -500,7 +429,7 @@ int ppm_cmd__script(int argc, char **argv)
 		for (int i = 0; sc.event_text && i < r->data->nr_attrs; i++)
 			free(sc.event_text[i]);
 		free(sc.event_text);
-		ob_flush(&sc.ob);
+		ppm_out__flush(&sc.ob);
 		free(sc.lines.v);
 		free(sc.lines.slots);
 		free(sc.lines.arena);

@@ -10,6 +10,7 @@
  * everything else in the report.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "export.h"
 #include "report_out.h"
 #include "../util/array.h"
+#include "../util/outbuf.h"
 
 /* Kernel frames are name_[k], as FlameGraph's stackcollapse-perf.pl writes them. */
 static char *folded_text(const char *name, int kernel)
@@ -147,42 +149,94 @@ static int make_lines(const struct hist *h, struct texts *t, struct lines *ls, i
 	return 0;
 }
 
-static void write_line(FILE *out, const struct lines *ls, const struct line *l, uint64_t total)
+static void write_line(struct ppm_outbuf *ob, const struct lines *ls, const uint32_t *lens,
+		       const struct line *l, uint64_t total)
 {
 	const uint32_t *seq = ls->seq + l->off;
 
 	for (uint32_t k = 0; k < l->nr; k++) {
 		if (k)
-			putc_unlocked(';', out);
-		fputs_unlocked(ls->t->str.v[seq[k]], out);
+			ppm_out__putc(ob, ';');
+		ppm_out__put(ob, ls->t->str.v[seq[k]], lens[seq[k]]);
 	}
-	fprintf(out, " %" PRIu64 "\n", total);
+	ppm_out__putc(ob, ' ');
+	ppm_out__uint(ob, total, 0, ' ', 0);
+	ppm_out__putc(ob, '\n');
+}
+
+/*
+ * The lines' order: two halves sorted at once, on this thread and another, then
+ * merged (the sort was the largest part of a folded report). Equal lines, which are
+ * summed, may come in any order among themselves.
+ */
+struct half {
+	uint32_t *v;
+	size_t n;
+	struct lines *ls;
+};
+
+static void *sort_half(void *arg)
+{
+	struct half *h = arg;
+
+	qsort_r(h->v, h->n, sizeof(*h->v), cmp_lines, h->ls);
+	return NULL;
+}
+
+static void sort_lines(uint32_t *order, size_t n, struct lines *ls)
+{
+	struct half a = { order, n / 2, ls }, b = { order + n / 2, n - n / 2, ls };
+	uint32_t *tmp = n >= 4096 ? malloc(n * sizeof(*tmp)) : NULL;
+	size_t i = 0, j = 0, k = 0;
+	pthread_t th;
+
+	if (!tmp || pthread_create(&th, NULL, sort_half, &b)) {
+		free(tmp);
+		qsort_r(order, n, sizeof(*order), cmp_lines, ls);
+		return;
+	}
+	sort_half(&a);
+	pthread_join(th, NULL);
+	while (i < a.n && j < b.n)
+		tmp[k++] = cmp_lines(&b.v[j], &a.v[i], ls) < 0 ? b.v[j++] : a.v[i++];
+	while (i < a.n)
+		tmp[k++] = a.v[i++];
+	while (j < b.n)
+		tmp[k++] = b.v[j++];
+	memcpy(order, tmp, n * sizeof(*order));
+	free(tmp);
 }
 
 void ppm_report__print_folded(FILE *out, const struct hist *h, int by_period)
 {
+	static char buf[1 << 20];
+	struct ppm_outbuf ob = { .f = out, .buf = buf, .cap = sizeof(buf) };
 	struct texts t = { 0 };
 	struct lines ls = { 0 };
-	uint32_t *order = malloc((h->nr_stacks + 1) * sizeof(*order));
+	uint32_t *order = malloc((h->nr_stacks + 1) * sizeof(*order)), *lens = NULL;
 
 	ls.t = &t;
 	ls.v = malloc((h->nr_stacks + 1) * sizeof(*ls.v));
 	t.of_frame = calloc(h->frames->nr + 1, sizeof(*t.of_frame));
 	if (order && ls.v && t.of_frame && !ppm_strtab__init(&t.str) &&
-	    !make_lines(h, &t, &ls, by_period)) {
+	    !make_lines(h, &t, &ls, by_period) && (lens = malloc((t.str.nr + 1) * sizeof(*lens)))) {
+		for (size_t i = 0; i < t.str.nr; i++)
+			lens[i] = (uint32_t)strlen(t.str.v[i]);
 		for (size_t i = 0; i < h->nr_stacks; i++)
 			order[i] = (uint32_t)i;
-		qsort_r(order, h->nr_stacks, sizeof(*order), cmp_lines, &ls);
+		sort_lines(order, h->nr_stacks, &ls);
 		for (size_t i = 0; i < h->nr_stacks; i++) {
 			const struct line *l = &ls.v[order[i]];
 			uint64_t total = l->weight;
 
 			while (i + 1 < h->nr_stacks && same_line(&ls, l, &ls.v[order[i + 1]]))
 				total += ls.v[order[++i]].weight;
-			write_line(out, &ls, l, total);
+			write_line(&ob, &ls, lens, l, total);
 		}
+		ppm_out__flush(&ob);
 	}
 	ppm_strtab__release(&t.str);
+	free(lens);
 	free(t.of_frame);
 	free(ls.v);
 	free(ls.seq);
