@@ -80,3 +80,23 @@ for n in 1 4 16; do
 		"$(ratio "$(median "scale$n" 2)" "$(median scale1 2)")"
 	rm -f "$TMP/s$n.data"
 done
+# perf's own DWARF files (perf record --call-graph dwarf): every sample carries its
+# registers and 8 KB of stack, unwound one by one as the file is read (counting by
+# chain cannot apply before that); against cat of the file and perf report on it.
+XP=()
+"$PY" -c 'import sys; sys.activate_stack_trampoline' 2>/dev/null && XP=(-X perf)
+perf record -q -F 9999 --call-graph dwarf --no-bpf-event -o "$TMP/pd.data" -- sh -c \
+	"'$PY' ${XP[*]} '$SRC/bench/cpu_work.py' 2000 >/dev/null & '$PY' ${XP[*]} '$SRC/bench/cpu_work.py' 2000 >/dev/null; wait" \
+	>/dev/null 2>&1
+for i in 1 2 3; do
+	timed dcat cat "$TMP/pd.data"
+	timed dperf perf report -i "$TMP/pd.data" --stdio
+	timed dours "$PYPERFMAP" report -i "$TMP/pd.data" -o "$TMP/out.dwarf"
+	[ -z "$BEFORE" ] || timed before_dours "$BEFORE" report -i "$TMP/pd.data" -o "$TMP/before.dwarf"
+done
+printf "export: perf DWARF file, %s samples, %s MB: cat %s s; perf report %s s %s KiB; pyperfmap report %s s %s KiB (%sx cat's time, %sx perf report's speed)\n" \
+	"$(samples_of "$TMP/pd.data")" "$(( $(stat -c %s "$TMP/pd.data") / 1000000 ))" "$(median dcat 1)" \
+	"$(median dperf 1)" "$(median dperf 2)" "$(median dours 1)" "$(median dours 2)" \
+	"$(ratio "$(median dours 1)" "$(median dcat 1)")" "$(ratio "$(median dperf 1)" "$(median dours 1)")"
+[ -z "$BEFORE" ] || printf "export: perf DWARF file, before (%s) %s s %s KiB\n" "${BEFORE##*/}" \
+	"$(median before_dours 1)" "$(median before_dours 2)"
