@@ -220,18 +220,25 @@ static void clear_slots(struct ppm_tally *t)
 	}
 }
 
-/* The sample an entry stands for (its period the total). */
-static void sample_of(const struct ppm_tally *t, const struct ppm_tally_entry *e, struct ppm_sample *s)
+/* The sample an entry stands for, as resolving needs it: its counts are not read (the
+ * worker resolves while the reader adds to them). */
+static void chain_of(const struct ppm_tally *t, const struct ppm_tally_entry *e, struct ppm_sample *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->attr = e->attr;
 	s->misc = e->cpumode;
 	s->ip = e->ip;
-	s->period = e->period;
 	s->pid = e->pid;
 	s->tid = e->tid;
 	s->nr_callchain = e->nr;
 	s->callchain = e->nr ? t->words + e->off : NULL;
+}
+
+/* The sample an entry stands for (its period the total). */
+static void sample_of(const struct ppm_tally *t, const struct ppm_tally_entry *e, struct ppm_sample *s)
+{
+	chain_of(t, e, s);
+	s->period = e->period;
 }
 
 /*
@@ -270,19 +277,6 @@ struct tally_worker {
 	size_t *offs;
 	size_t cap_offs;
 };
-
-/* The sample an entry stands for, as resolving needs it: its counts are not read. */
-static void chain_of(const struct ppm_tally *t, const struct ppm_tally_entry *e, struct ppm_sample *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->attr = e->attr;
-	s->misc = e->cpumode;
-	s->ip = e->ip;
-	s->pid = e->pid;
-	s->tid = e->tid;
-	s->nr_callchain = e->nr;
-	s->callchain = e->nr ? t->words + e->off : NULL;
-}
 
 /* Resolves entry i on the worker: 0 or -errno. */
 static int resolve_one(struct tally_worker *w, size_t i)
