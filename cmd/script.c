@@ -199,9 +199,21 @@ static void print_frame(struct script *sc, pid_t pid, uint64_t ip, int kernel, i
 	long i;
 
 	if (ls->generation != sc->res->generation) {  /* names may have changed: made anew */
-		ls->nr = ls->used = 0;
-		if (ls->slots)
+		if (!ls->nslots) {
+			/* nothing made yet */
+		} else if (ls->nr * 8 >= ls->nslots) {
 			memset(ls->slots, 0, ls->nslots * sizeof(*ls->slots));
+		} else {  /* few lines in a large index: their slots only (on their probe paths) */
+			for (size_t j = 0; j < ls->nr; j++) {
+				const struct line_key *e = &ls->v[j];
+
+				for (at = (line_hash(e->ip, e->pid, e->how) >> 20) & (ls->nslots - 1);
+				     ls->slots[at] != j + 1; at = (at + 1) & (ls->nslots - 1))
+					;
+				ls->slots[at] = 0;
+			}
+		}
+		ls->nr = ls->used = 0;
 		ls->generation = sc->res->generation;
 	}
 	mask = ls->nslots - 1;
@@ -316,7 +328,8 @@ static int on_sample(void *arg, const struct ppm_resolved_sample *rs)
 	struct ppm_outbuf *ob = &sc->ob;
 
 	if (f & F_COMM) {
-		const char *comm = comm_text(sc, ppm_machine__comm_of(m, (pid_t)s->pid, (pid_t)s->tid));
+		const char *name = ppm_machine__comm_of(m, (pid_t)s->pid, (pid_t)s->tid);
+		const char *comm = comm_text(sc, name ? name : "(null)");
 
 		/* perf pads the command to 16 unless a call chain follows on its own lines */
 		ppm_out__str(ob, comm, (f & F_IP) && has_chain ? 0 : 16);
@@ -425,6 +438,8 @@ int ppm_cmd__script(int argc, char **argv)
 		sc.res = &r->res;
 		sc.lines.generation = r->res.generation;
 		sc.event_text = event_texts(r->data);
+		if (!sc.event_text)
+			ppm_cmd__err("out of memory");
 		ret = sc.event_text ? ppm_cmd__read(r, on_sample, &sc, &pl) : -ENOMEM;
 		for (int i = 0; sc.event_text && i < r->data->nr_attrs; i++)
 			free(sc.event_text[i]);
@@ -436,8 +451,9 @@ int ppm_cmd__script(int argc, char **argv)
 	}
 	ppm_progress_line__end(&pl);
 	ppm_reader__close(r);
-	if (fflush(stdout) != 0 || sc.ob.err) {
-		ppm_cmd__err("cannot write: %s", strerror(errno));
+	/* a write that failed while reading stopped it, and the reading said why */
+	if ((fflush(stdout) != 0 || sc.ob.err) && !ret) {
+		ppm_cmd__err("cannot write: %s", strerror(sc.ob.err ? -sc.ob.err : errno));
 		return 1;
 	}
 	return ret ? 1 : 0;

@@ -92,6 +92,12 @@ static int reorder_push(struct reorder *ro, uint64_t time, uint64_t off)
 
 static int flush_tally(struct ppm_reader *r, int final);
 
+/* A tally grown to its bound is flushed as at a model change (its kernel symbols read). */
+static int tally_full(void *arg)
+{
+	return flush_tally(arg, 0);
+}
+
 /*
  * How far ahead of its turn a sample is parsed and hashed (its tally slot fetched),
  * and how far its entry is fetched: the lookups' cache misses overlap instead of
@@ -320,6 +326,8 @@ int ppm_reader__run(struct ppm_reader *r, ppm_sample_sink sink, void *arg, struc
 	if (r->counted && r->res.unwinder)
 		r->counted = 0;
 	r->tally.gather_kernel = r->counted && r->gather_kernel;
+	r->tally.on_full = tally_full;
+	r->tally.on_full_arg = r;
 	/* the second cpu resolves the chains while the first counts */
 	if (r->counted && !r->tally.early)
 		r->tally.early = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : -1;

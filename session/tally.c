@@ -177,7 +177,7 @@ int ppm_tally__add(struct ppm_tally *t, const struct ppm_tally_item *it)
 	}
 	if ((t->nr_words + nr > TALLY_MAX_WORDS || t->nr + 1 >= UINT32_MAX / 2 ||
 	     (t->worker && t->nr + 1 > TALLY_MAX_ENTRIES)) &&
-	    (err = ppm_tally__flush(t)))
+	    (err = t->on_full ? t->on_full(t->on_full_arg) : ppm_tally__flush(t)))
 		return err;
 	if ((t->gather_kernel && gather(t, s, nr)) ||
 	    ppm_slots__reserve(&t->slots, &t->nslots, t->nr, 4096, entry_hash, t) ||
@@ -328,6 +328,14 @@ static void *work(void *arg)
 	return NULL;
 }
 
+static void free_worker(struct tally_worker *w)
+{
+	free(w->ids);
+	free(w->parts);
+	free(w->offs);
+	free(w);
+}
+
 /* The worker, started with the entries' arrays made at full size: 0, or -errno (the
  * tally then resolves on one thread). */
 static int start(struct ppm_tally *t)
@@ -347,14 +355,11 @@ static int start(struct ppm_tally *t)
 			       sizeof(*w->ids)) ||
 	    ppm_array__reserve((void **)&w->parts, &w->cap_parts, TALLY_MAX_ENTRIES, sizeof(*w->parts)) ||
 	    ppm_array__reserve((void **)&w->offs, &w->cap_offs, TALLY_MAX_ENTRIES, sizeof(*w->offs))) {
-		free(w->ids);
-		free(w->parts);
-		free(w->offs);
-		free(w);
+		free_worker(w);
 		return -ENOMEM;
 	}
 	if (pthread_mutex_init(&w->mu, NULL)) {
-		free(w);
+		free_worker(w);
 		return -ENOMEM;
 	}
 	pthread_cond_init(&w->work, NULL);
@@ -363,7 +368,7 @@ static int start(struct ppm_tally *t)
 		pthread_cond_destroy(&w->work);
 		pthread_cond_destroy(&w->idle);
 		pthread_mutex_destroy(&w->mu);
-		free(w);
+		free_worker(w);
 		return -EAGAIN;
 	}
 	t->worker = w;
@@ -384,10 +389,7 @@ static void stop(struct ppm_tally *t)
 	pthread_cond_destroy(&w->work);
 	pthread_cond_destroy(&w->idle);
 	pthread_mutex_destroy(&w->mu);
-	free(w->ids);
-	free(w->parts);
-	free(w->offs);
-	free(w);
+	free_worker(w);
 	t->worker = NULL;
 }
 

@@ -53,6 +53,10 @@ struct ppm_tally {
 	int early;
 	uint64_t *kaddrs;
 	size_t nr_kaddrs, cap_kaddrs;
+	/* What a full tally calls to be flushed (the reader's flush, which reads the kernel's
+	 * symbols first); ppm_tally__flush when NULL. 0 or -errno. */
+	int (*on_full)(void *arg);
+	void *on_full_arg;
 	/* private */
 	struct tally_worker *worker;
 	int tried;

@@ -1,8 +1,8 @@
 /*
  * Output gathered in a caller's buffer and written to a stream in large blocks: for
  * outputs of many small pieces (script's frame lines, folded stacks' frame texts),
- * where a stdio call per piece cost more than the copying. Header-only. The first
- * error is kept in err (-EIO); what follows is still attempted, as stdio does.
+ * where a stdio call per piece cost more than the copying. Header-only. A failed
+ * write sets err (-errno); what follows is still attempted, as stdio does.
  *
  * Usage:
  *	static char buf[1 << 20];
@@ -28,7 +28,7 @@ struct ppm_outbuf {
 static inline void ppm_out__flush(struct ppm_outbuf *ob)
 {
 	if (ob->len && fwrite(ob->buf, 1, ob->len, ob->f) != ob->len)
-		ob->err = -EIO;
+		ob->err = errno ? -errno : -EIO;
 	ob->len = 0;
 }
 
@@ -38,7 +38,7 @@ static inline void ppm_out__put(struct ppm_outbuf *ob, const void *p, size_t n)
 		ppm_out__flush(ob);
 		if (n > ob->cap) {
 			if (fwrite(p, 1, n, ob->f) != n)
-				ob->err = -EIO;
+				ob->err = errno ? -errno : -EIO;
 			return;
 		}
 	}

@@ -96,5 +96,21 @@ scenario_errors() {
 	exit_is $rc 2 && grep -q "unknown field 'bogus'" err.txt && pass "unknown field: exit 2" || fail "unknown field: rc=$rc"
 	"$PPM_BIN" script -i missing.data >/dev/null 2>err.txt; rc=$?
 	exit_is $rc 1 && [ "$(wc -l <err.txt)" = 1 ] && pass "missing file: one line, exit 1" || fail "missing file: rc=$rc"
+	# output that cannot be written: one line saying so, exit 1 (with and without call
+	# chains, and with the fields of a header only), whether the write fails at the end or
+	# while reading (chains.data prints megabytes: more than script's buffer)
+	if [ -w /dev/full ]; then
+		nm --defined-only "$HOT_C" | awk '$2 ~ /^[tT]$/ { print $1 }' >addrs.txt
+		"$PERFGEN" stacks chains.data "$HOT_C" addrs.txt 20000 100 >/dev/null || fail "perfgen stacks"
+		[ "$("$PPM_BIN" script -i chains.data | wc -c)" -gt 2000000 ] || fail "chains.data prints too little"
+		for args in "-i chains.data" "-i flat.data" "-i chains.data -F comm,pid"; do
+			"$PPM_BIN" script $args >/dev/full 2>err.txt; rc=$?
+			exit_is $rc 1 && [ "$(wc -l <err.txt)" = 1 ] && grep -q "No space left on device" err.txt &&
+				pass "write to a full device ($args): one line, exit 1" ||
+				fail "write to a full device ($args): rc=$rc, $(wc -l <err.txt) lines: $(head -2 err.txt)"
+		done
+	else
+		skip "no writable /dev/full"
+	fi
 }
 run_scenario "$@"
