@@ -6,14 +6,14 @@
  * distinct texts are ranked: a text that is not its line's last is followed by ';'
  * there, the last by the end, so each text has two ranks, in the order the two would
  * take at the same place of two lines. Comparing two lines as strcmp would is then
- * comparing their ranks, position by position. The lines are sorted by their ranks
- * four or so at a time, packed in one 64-bit key: a radix sort of the keys, then the
- * same for each run of lines whose keys are equal, on the next ranks. (Sorting lines
- * of a few hundred bytes that share most of their start cost more than everything
- * else in the report; comparing them text by text, half of it.)
+ * comparing their ranks, position by position, and the lines are sorted on them by a
+ * multikey quicksort (sort_items). (Sorting lines of a few hundred bytes that share
+ * most of their start cost more than everything else in the report; comparing them
+ * text by text, half of it.)
  *
- * The texts are kept end to end with their ';' in one arena, and a line is written by
- * copying each of its texts in one fixed-size move where it fits.
+ * The texts are kept end to end with their ';' in one arena, a line is written by
+ * copying each of its texts in one fixed-size move where it fits, and a thread
+ * writes each block while the next is made.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -23,7 +23,6 @@
 #include "escape.h"
 #include "export.h"
 #include "report_out.h"
-#include "../util/array.h"
 
 /* Kernel frames are name_[k], as FlameGraph's stackcollapse-perf.pl writes them. */
 static char *folded_text(const char *name, int kernel)
