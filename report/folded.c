@@ -7,9 +7,11 @@
  * there, the last by the end, so each text has two ranks, in the order the two would
  * take at the same place of two lines. Comparing two lines as strcmp would is then
  * comparing their ranks, position by position, and the lines are sorted on them by a
- * multikey quicksort (sort_items). (Sorting lines of a few hundred bytes that share
- * most of their start cost more than everything else in the report; comparing them
- * text by text, half of it.)
+ * multikey quicksort (sort_items), whose large splits are radix sorts of the ranks.
+ * (Sorting lines of a few hundred bytes that share most of their start cost more than
+ * everything else in the report; comparing them text by text, half of it.) Each line
+ * carries where its frames are, and they are fetched a few lines ahead: the lines are
+ * taken in sorted order, not that of memory.
  *
  * The texts are kept end to end with their ';' in one arena, a line is written by
  * copying each of its texts in one fixed-size move where it fits, and a thread
@@ -187,21 +189,6 @@ static inline uint32_t text_at(const struct folded *fo, uint32_t line, uint32_t 
 	return k ? fo->text_of_frame[fo->h->arena[s->off + k - 1]] - 1 : fo->comm_text[line];
 }
 
-static inline uint32_t texts_of(const struct folded *fo, uint32_t line)
-{
-	return fo->h->stacks[line].nr + 1;
-}
-
-/* The rank of a line's k-th text, 0 past its end. */
-static inline uint32_t rank_at(const struct folded *fo, uint32_t line, uint32_t k)
-{
-	const struct hist_stack *s = &fo->h->stacks[line];
-
-	if (!k)
-		return fo->comm_rank[line];
-	return k <= s->nr ? fo->frame_rank[fo->h->arena[s->off + k - 1] * 2 + (k == s->nr)] : 0;
-}
-
 /* Each frame's and command's ranks, for rank_at. 0 or -ENOMEM. */
 static int rank_lines(struct folded *fo)
 {
@@ -227,15 +214,51 @@ static int rank_lines(struct folded *fo)
 	return 0;
 }
 
+/* A line being sorted, with where its frames are (its stack's, copied beside it). */
 struct item {
 	uint32_t line;
 	uint32_t r;      /* its rank at the depth being sorted on */
+	uint32_t off;    /* its frames in the hist's arena, root first */
+	uint32_t nr;     /* how many */
 };
 
-/* Two lines that agree before text depth, compared from there. */
-static int cmp_from(const struct folded *fo, uint32_t a, uint32_t b, uint32_t depth)
+/* The number of texts of an item's line: its command, then its frames. */
+static inline uint32_t texts_of(const struct item *it)
 {
-	uint32_t na = texts_of(fo, a), nb = texts_of(fo, b);
+	return it->nr + 1;
+}
+
+/* The rank of an item's k-th text, 0 past its end. */
+static inline uint32_t rank_at(const struct folded *fo, const struct item *it, uint32_t k)
+{
+	if (!k)
+		return fo->comm_rank[it->line];
+	return k <= it->nr ? fo->frame_rank[fo->h->arena[it->off + k - 1] * 2 + (k == it->nr)] : 0;
+}
+
+/*
+ * Each item's rank at depth, the largest of them returned. The lines are in no order
+ * in memory: their frames are asked for a few items ahead.
+ */
+static uint32_t rank_items(const struct folded *fo, struct item *v, size_t n, uint32_t depth)
+{
+	uint32_t max = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		if (k + 8 < n && depth)
+			__builtin_prefetch(&fo->h->arena[v[k + 8].off + depth - 1]);
+		v[k].r = rank_at(fo, &v[k], depth);
+		if (v[k].r > max)
+			max = v[k].r;
+	}
+	return max;
+}
+
+/* Two lines that agree before text depth, compared from there. */
+static int cmp_from(const struct folded *fo, const struct item *a, const struct item *b,
+		    uint32_t depth)
+{
+	uint32_t na = texts_of(a), nb = texts_of(b);
 
 	for (uint32_t k = depth; k < na && k < nb; k++) {
 		uint32_t ra = rank_at(fo, a, k), rb = rank_at(fo, b, k);
@@ -254,32 +277,93 @@ static inline void swap_items(struct item *a, struct item *b)
 	*b = x;
 }
 
+/* Below this many items a split is a quicksort's, from it a radix sort's (sort_items). */
+#define RADIX_MIN 1024
+#define RADIX_BITS 11
+
+/* The n items at v sorted on r (at most max), by LSD radix, through tmp. */
+static void radix_on_rank(struct item *v, struct item *tmp, size_t n, uint32_t max)
+{
+	size_t count[1u << RADIX_BITS];
+	struct item *from = v, *to = tmp, *x;
+	unsigned shift = 0;
+
+	do {
+		size_t sum = 0;
+
+		memset(count, 0, sizeof(count));
+		for (size_t k = 0; k < n; k++)
+			count[(from[k].r >> shift) & ((1u << RADIX_BITS) - 1)]++;
+		for (size_t d = 0; d < (1u << RADIX_BITS); d++) {
+			size_t c = count[d];
+
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t k = 0; k < n; k++)
+			to[count[(from[k].r >> shift) & ((1u << RADIX_BITS) - 1)]++] = from[k];
+		x = from;
+		from = to;
+		to = x;
+		shift += RADIX_BITS;
+	} while (shift < 32 && max >> shift);
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+}
+
 /*
  * Sorts the n items at v (v - base into the whole order) on their texts from depth on,
  * all of them alike before it, and marks alike[i] for an item that reads as the one
  * before it. A multikey quicksort: the items are split three ways on one text's rank,
  * those equal to it sorted on the next text (or alike, when that was their last: an
  * end has a rank of its own), the others on this one again. Each text of a line is
- * ranked once at each depth of a split.
+ * ranked once at each depth of a split. Many items are split by a radix sort on
+ * their ranks instead (through tmp, as long as base), which makes every group of
+ * equal rank at once without a branch that guesses wrong half the time.
  */
 static void sort_items(const struct folded *fo, struct item *base, struct item *v, size_t n,
-		       uint32_t depth, int ranked, uint8_t *alike)
+		       uint32_t depth, int ranked, uint8_t *alike, struct item *tmp)
 {
 	while (n > 1) {
 		size_t lt = 0, i = 0, gt = n;
 		uint32_t p;
 
+		if (n >= RADIX_MIN) {
+			uint32_t max = 0;
+
+			if (!ranked)
+				max = rank_items(fo, v, n, depth);
+			else
+				for (size_t k = 0; k < n; k++)
+					max = v[k].r > max ? v[k].r : max;
+			radix_on_rank(v, tmp + (v - base), n, max);
+			if (v[0].r == v[n - 1].r && texts_of(&v[0]) != depth + 1) {
+				depth++; /* one group, going on: the next text */
+				ranked = 0;
+				continue;
+			}
+			for (size_t a = 0, b; a < n; a = b) {
+				for (b = a + 1; b < n && v[b].r == v[a].r; b++)
+					;
+				if (texts_of(&v[a]) == depth + 1)
+					for (size_t k = a + 1; k < b; k++)
+						alike[v + k - base] = 1;
+				else
+					sort_items(fo, base, v + a, b - a, depth + 1, 0, alike, tmp);
+			}
+			return;
+		}
+
 		if (n < 3) {
 			for (size_t k = 1; k < n; k++)
-				for (size_t j = k; j && cmp_from(fo, v[j - 1].line, v[j].line, depth) > 0; j--)
+				for (size_t j = k; j && cmp_from(fo, &v[j - 1], &v[j], depth) > 0; j--)
 					swap_items(&v[j], &v[j - 1]);
 			for (size_t k = 1; k < n; k++)
-				alike[v + k - base] = !cmp_from(fo, v[k - 1].line, v[k].line, depth);
+				alike[v + k - base] = !cmp_from(fo, &v[k - 1], &v[k], depth);
 			return;
 		}
 		if (!ranked)
-			for (size_t k = 0; k < n; k++)
-				v[k].r = rank_at(fo, v[k].line, depth);
+			rank_items(fo, v, n, depth);
 		{	/* the median of three ranks */
 			uint32_t x = v[0].r, y = v[n / 2].r, z = v[n - 1].r;
 
@@ -293,9 +377,9 @@ static void sort_items(const struct folded *fo, struct item *base, struct item *
 			else
 				i++;
 		}
-		sort_items(fo, base, v, lt, depth, 1, alike);
-		sort_items(fo, base, v + gt, n - gt, depth, 1, alike);
-		if (texts_of(fo, v[lt].line) == depth + 1) {
+		sort_items(fo, base, v, lt, depth, 1, alike, tmp);
+		sort_items(fo, base, v + gt, n - gt, depth, 1, alike, tmp);
+		if (texts_of(&v[lt]) == depth + 1) {
 			for (size_t k = lt + 1; k < gt; k++)
 				alike[v + k - base] = 1;
 			return;
@@ -318,16 +402,15 @@ static inline char *put_text(const struct folded *fo, char *p, uint32_t at, uint
 }
 
 /* A line, and its weight; room for it is there. */
-static char *put_line(const struct folded *fo, char *p, uint32_t line, uint64_t weight)
+static char *put_line(const struct folded *fo, char *p, const struct item *it, uint64_t weight)
 {
-	const struct hist_stack *s = &fo->h->stacks[line];
-	const uint32_t *fr = fo->h->arena + s->off;
-	uint32_t t = fo->comm_text[line];
+	const uint32_t *fr = fo->h->arena + it->off;
+	uint32_t t = fo->comm_text[it->line];
 	char d[20];
 	int n = 0;
 
 	p = put_text(fo, p, fo->at[t], fo->len[t]);
-	for (uint32_t k = 0; k < s->nr; k++)
+	for (uint32_t k = 0; k < it->nr; k++)
 		p = put_text(fo, p, fo->frame_at[fr[k]], fo->frame_len[fr[k]]);
 	p[-1] = ' ';
 	do
@@ -414,7 +497,7 @@ static void write_lines(FILE *out, const struct folded *fo, const struct item *v
 		for (size_t i = 0; i < h->nr_stacks; i++) {
 			size_t bytes = 0;
 
-			for (uint32_t k = 0; k < texts_of(fo, (uint32_t)i); k++)
+			for (uint32_t k = 0; k < h->stacks[i].nr + 1; k++)
 				bytes += fo->len[text_at(fo, (uint32_t)i, k)] + 1;
 			if (bytes > most)
 				most = bytes;
@@ -432,9 +515,15 @@ static void write_lines(FILE *out, const struct folded *fo, const struct item *v
 	if (h->nr_stacks >= 8192 && pthread_create(&w.th, NULL, write_behind, &w))
 		w.th = 0;
 	for (size_t i = 0; i < h->nr_stacks; i++) {
-		uint32_t line = v[i].line;
-		const struct hist_stack *s = &h->stacks[line];
+		const struct item *it = &v[i];
+		const struct hist_stack *s = &h->stacks[it->line];
 		uint64_t total = by_period ? s->period : s->samples;
+
+		/* the lines come in sorted order, not that of memory: fetched ahead */
+		if (i + 8 < h->nr_stacks) {
+			__builtin_prefetch(&h->stacks[v[i + 8].line]);
+			__builtin_prefetch(&h->arena[v[i + 8].off]);
+		}
 
 		while (i + 1 < h->nr_stacks && alike[i + 1]) {
 			s = &h->stacks[v[++i].line];
@@ -445,7 +534,7 @@ static void write_lines(FILE *out, const struct folded *fo, const struct item *v
 			cur ^= 1;
 			len = 0;
 		}
-		len = (size_t)(put_line(fo, buf[cur] + len, line, total) - buf[cur]);
+		len = (size_t)(put_line(fo, buf[cur] + len, it, total) - buf[cur]);
 	}
 	hand(&w, buf[cur], len);
 	if (w.th) {
@@ -463,16 +552,17 @@ void ppm_report__print_folded(FILE *out, const struct hist *h, int by_period)
 {
 	struct folded fo = { .h = h };
 	struct item *v = malloc((h->nr_stacks + 1) * sizeof(*v));
+	struct item *tmp = malloc((h->nr_stacks + 1) * sizeof(*tmp));
 	uint8_t *alike = calloc(h->nr_stacks + 1, 1);
 
 	fo.text_of_frame = calloc(h->frames->nr + 1, sizeof(*fo.text_of_frame));
 	fo.comm_text = malloc((h->nr_stacks + 1) * sizeof(*fo.comm_text));
 	fo.comm_rank = malloc((h->nr_stacks + 1) * sizeof(*fo.comm_rank));
-	if (v && alike && fo.text_of_frame && fo.comm_text && fo.comm_rank &&
+	if (v && tmp && alike && fo.text_of_frame && fo.comm_text && fo.comm_rank &&
 	    !ppm_strtab__init(&fo.str) && !make_texts(&fo) && !rank_texts(&fo) && !rank_lines(&fo)) {
 		for (size_t i = 0; i < h->nr_stacks; i++)
-			v[i].line = (uint32_t)i;
-		sort_items(&fo, v, v, h->nr_stacks, 0, 0, alike);
+			v[i] = (struct item){ (uint32_t)i, 0, h->stacks[i].off, h->stacks[i].nr };
+		sort_items(&fo, v, v, h->nr_stacks, 0, 0, alike, tmp);
 		write_lines(out, &fo, v, alike, by_period);
 	}
 	ppm_strtab__release(&fo.str);
@@ -487,5 +577,6 @@ void ppm_report__print_folded(FILE *out, const struct hist *h, int by_period)
 	free(fo.len);
 	free(fo.arena);
 	free(v);
+	free(tmp);
 	free(alike);
 }

@@ -27,6 +27,7 @@ void ppm_hist__release(struct hist *h)
 	free(h->stack_slots);
 	free(h->arena);
 	free(h->rows);
+	free(h->frame_rows);
 	free(h->by_chain);
 	memset(h, 0, sizeof(*h));
 }
@@ -100,17 +101,14 @@ static uint64_t stack_hash(const char *comm, pid_t pid, const uint32_t *fr, size
 
 static uint64_t stack_hash_idx(const void *ctx, size_t i)
 {
-	const struct hist *h = ctx;
-	const struct hist_stack *s = &h->stacks[i];
-
-	return stack_hash(s->comm, s->pid, h->arena + s->off, s->nr);
+	return ((const struct hist *)ctx)->stacks[i].hash;
 }
 
 /* frames are leaf first; stacks are stored root first. */
 static struct hist_stack *find_stack(struct hist *h, const char *comm, pid_t pid,
 				     const uint32_t *leaf_first, size_t nr)
 {
-	uint32_t root_first[512];
+	uint32_t root_first[512], hash;
 	size_t k;
 
 	if (nr > 512)
@@ -119,11 +117,12 @@ static struct hist_stack *find_stack(struct hist *h, const char *comm, pid_t pid
 		root_first[i] = leaf_first[nr - 1 - i];
 	if (ppm_slots__reserve(&h->stack_slots, &h->stack_nslots, h->nr_stacks, 1024, stack_hash_idx, h))
 		return NULL;
-	for (k = stack_hash(comm, pid, root_first, nr) & (h->stack_nslots - 1); h->stack_slots[k];
+	hash = (uint32_t)stack_hash(comm, pid, root_first, nr);
+	for (k = hash & (h->stack_nslots - 1); h->stack_slots[k];
 	     k = (k + 1) & (h->stack_nslots - 1)) {
 		struct hist_stack *s = &h->stacks[h->stack_slots[k] - 1];
 
-		if (s->comm == comm && s->pid == pid && s->nr == nr &&
+		if (s->hash == hash && s->comm == comm && s->pid == pid && s->nr == nr &&
 		    !memcmp(h->arena + s->off, root_first, nr * sizeof(uint32_t)))
 			return s;
 	}
@@ -132,7 +131,7 @@ static struct hist_stack *find_stack(struct hist *h, const char *comm, pid_t pid
 		return NULL;
 	memcpy(h->arena + h->arena_used, root_first, nr * sizeof(uint32_t));
 	h->stacks[h->nr_stacks] = (struct hist_stack){ .comm = comm, .pid = pid, .nr = (uint32_t)nr,
-						       .off = (uint32_t)h->arena_used };
+						       .off = (uint32_t)h->arena_used, .hash = hash };
 	h->arena_used += nr;
 	h->stack_slots[k] = (uint32_t)(h->nr_stacks + 1);
 	return &h->stacks[h->nr_stacks++];
@@ -145,6 +144,34 @@ int ppm_hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *f
 }
 
 /*
+ * The row of a frame for a comm and pid, made if new: known by the frame id when it went
+ * there with the same comm and pid before (most of a report's frames: a row's key is
+ * made and looked up once per frame, not once per frame of every stack).
+ */
+static struct hist_entry *frame_row(struct hist *h, const char *comm, pid_t pid, uint32_t frame,
+				    uint32_t *idx)
+{
+	struct hist_key key;
+	struct hist_entry *e;
+
+	if (frame < h->frame_rows_cap) {
+		const struct hist_frame_row *c = &h->frame_rows[frame];
+
+		if (c->row && c->comm == comm && c->pid == pid) {
+			*idx = c->row - 1;
+			return &h->entries[*idx];
+		}
+	}
+	make_key(h, comm, pid, frame, &key);
+	e = find_entry(h, &key, frame, idx);
+	/* without room to remember it, it is looked up again next time */
+	if (e && !ppm_array__reserve_zeroed((void **)&h->frame_rows, &h->frame_rows_cap, (size_t)frame + 1,
+					    sizeof(*h->frame_rows)))
+		h->frame_rows[frame] = (struct hist_frame_row){ comm, pid, *idx + 1 };
+	return e;
+}
+
+/*
  * The rows a new stack counts: its leaf's (self) first, then each frame's once,
  * recursion or not, in the order a sample would meet them (so rows are made in the
  * order they were before stacks kept them). 0 or -ENOMEM.
@@ -152,22 +179,19 @@ int ppm_hist__add(struct hist *h, const char *comm, pid_t pid, const uint32_t *f
 static int stack_rows(struct hist *h, struct hist_stack *s, const char *comm, pid_t pid,
 		      const uint32_t *frames, size_t nr)
 {
-	struct hist_key key;
 	struct hist_entry *e;
 	uint32_t idx;
 
 	if (ppm_array__reserve((void **)&h->rows, &h->rows_cap, h->rows_used + nr, sizeof(*h->rows)))
 		return -ENOMEM;
-	make_key(h, comm, pid, frames[0], &key);
-	if (!find_entry(h, &key, frames[0], &idx))
+	if (!frame_row(h, comm, pid, frames[0], &idx))
 		return -ENOMEM;
 	s->leaf_entry = idx;
 	s->rows_off = (uint32_t)h->rows_used;
 	s->nr_rows = 0;
 	h->sample_no++;
 	for (size_t i = 0; i < nr; i++) {
-		make_key(h, comm, pid, frames[i], &key);
-		e = find_entry(h, &key, frames[i], &idx);
+		e = frame_row(h, comm, pid, frames[i], &idx);
 		if (!e)
 			return -ENOMEM;
 		if (e->stamp == h->sample_no)

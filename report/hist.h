@@ -46,7 +46,15 @@ struct hist_stack {
 	uint32_t off;            /* into hist.frames_arena */
 	uint32_t leaf_entry;     /* the row that holds its self time */
 	uint32_t rows_off, nr_rows; /* into hist.rows: the rows it counts in children */
+	uint32_t hash;           /* of its comm, pid and frames (the index's, kept for its growth) */
 	uint64_t period, samples;
+};
+
+/* The row a frame id went to, for the comm and pid it last went there with. */
+struct hist_frame_row {
+	const char *comm;
+	pid_t pid;
+	uint32_t row;            /* + 1; 0 when none yet */
 };
 
 struct hist {
@@ -64,6 +72,8 @@ struct hist {
 	size_t arena_used, arena_cap;
 	uint32_t *rows;
 	size_t rows_used, rows_cap;
+	struct hist_frame_row *frame_rows; /* by frame id: a new stack's rows found without a key */
+	size_t frame_rows_cap;
 	uint32_t *by_chain;          /* resolver chain (ppm_resolved_sample.chain_key) -> stack + 1 */
 	size_t by_chain_cap;
 	uint64_t chain_epoch;

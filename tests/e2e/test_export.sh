@@ -104,8 +104,16 @@ scenario_big_flamegraph() {
 	LIB=$("$PY" -c 'import sysconfig, os; print(os.path.join(sysconfig.get_config_var("LIBDIR"), sysconfig.get_config_var("INSTSONAME")))')
 	nm --defined-only "$LIB" | awk '$2 ~ /^[tT]$/ { print $1 }' >addrs.txt
 	"$PERFGEN" stacks big.data "$LIB" addrs.txt 200000 100000 >/dev/null || fail "perfgen stacks"
-	distinct=$("$PPM_BIN" report -i big.data -F folded | wc -l)
+	"$PPM_BIN" report -i big.data -F folded >big.folded || fail "report -F folded of big.data"
+	distinct=$(wc -l <big.folded)
 	[ "$distinct" -ge 99000 ] || fail "the generator gave $distinct distinct stacks, not ~100,000"
+	# sorted as sort(1) sorts bytes (the large groups by radix, the small by quicksort),
+	# each stack once, every sample counted once
+	LC_ALL=C sort -c big.folded 2>sort.err || fail "folded lines out of byte order: $(cat sort.err)"
+	dup=$(sed 's/ [0-9]*$//' big.folded | LC_ALL=C sort | uniq -d | wc -l)
+	[ "$dup" -eq 0 ] || fail "$dup folded stacks printed more than once"
+	total=$(awk '{ s += $NF } END { print s }' big.folded)
+	[ "$total" -eq 200000 ] || fail "folded counts add up to $total, not the 200000 samples"
 	"$PPM_BIN" report -i big.data -F flamegraph -o big.html 2>err.txt || fail "flamegraph of big.data: $(cat err.txt)"
 	if node "$JS/flame_check.js" big.html 200000 big.png >chk.txt 2>&1; then
 		pass "flame graph of $distinct distinct stacks: $(grep -c '^ok' chk.txt) checks, $(tail -1 chk.txt), $(stat -c %s big.html) bytes"
