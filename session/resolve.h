@@ -22,6 +22,9 @@
 #include "../lib/data_reader.h"
 #include "../maps/machine.h"
 
+/* The most frames a resolved sample has (a deeper stack is cut there). */
+#define PPM_RESOLVE_MAX_FRAMES 512
+
 /* One sample as the sinks see it. */
 struct ppm_resolved_sample {
 	const struct ppm_sample *s;
@@ -125,6 +128,12 @@ int ppm_resolver__record(struct ppm_resolver *r, const struct ppm_data *d,
  * 0 or -ENOMEM.
  */
 int ppm_resolver__unwind_dwarf(struct ppm_resolver *r);
+/*
+ * A DWARF sample's call chain (resolve_dwarf.c): its kernel part as recorded, then its
+ * user stack unwound; 1 with *out the sample holding it, or 0 when it has no stack copy.
+ */
+int ppm_resolver__unwind_sample(struct ppm_resolver *r, const struct ppm_sample *s,
+				struct ppm_sample *out);
 /* stats as they are for one event (its unresolved frames and incomplete stacks). */
 struct ppm_resolve_stats ppm_resolver__event_stats(const struct ppm_resolver *r, int event);
 /* Cached answers are dropped (symbols were added: a perf map grew). */
