@@ -1,3 +1,5 @@
+/* A recording: the events opened per CPU and their rings drained into the file (record.h;
+ * what else the file holds: record_file.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -6,7 +8,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,43 +18,9 @@
 #include "proctree.h"
 #include "data_reader.h"
 #include "record.h"
-#include "tracepoint.h"
+#include "record_priv.h"
 #include "ring.h"
 #include "synth.h"
-
-struct ppm_record {
-	struct ppm_record_opts opts;
-	struct ppm_cpumap *cpus;
-	pid_t *tids;              /* threads opened per CPU: the command, every thread of the
-				   * attached tree, or -1 (all of them, -a) */
-	int nr_tids;
-	int *fds;                 /* [cpu index][event][tid] */
-	int nr_fds;
-	struct ppm_ring *rings;   /* one per CPU */
-	struct pollfd *pfds;
-	struct perf_event_attr *attrs;
-	uint64_t **ids;           /* per event */
-	size_t *nr_ids;
-	struct ppm_data_writer *w; /* NULL: no file */
-	struct ppm_evsel_desc *desc; /* the attrs as written, and ... */
-	struct ppm_data live;        /* ... their description, for observers */
-	struct ppm_record_stats stats;
-	struct ppm_pidset pids;   /* processes seen, whose perf maps are embedded */
-	struct {                  /* kernel addresses seen, for the embedded kernel symbols */
-		uint64_t *slots;
-		size_t cap, nr;
-	} kips;
-	int callchain_pos;        /* u64 index of the callchain in our samples, -1 without */
-	unsigned char xbuf[65536]; /* a transformed record */
-	const struct perf_event_header **pending; /* per CPU: next record, merged drain */
-	uint64_t *pending_time;                    /* and its time */
-	int stopped;
-	struct ppm_offcpu *offcpu; /* --off-cpu: switch-outs held until their thread runs */
-	uint64_t last_time;        /* the latest record time written */
-	int gone;                 /* attach: thread opens that found the thread gone */
-	long long last_checkpoint_ms;
-	struct timespec start;
-};
 
 static int fd_index(const struct ppm_record *rec, int cpu_idx, int ev, int t)
 {
@@ -275,128 +242,8 @@ int ppm_record__open(struct ppm_record *rec, struct ppm_err *perr)
 }
 
 /* Appends the sample_id trailer our attrs promise on every non-sample record. */
-static size_t put_trailer(const struct ppm_record *rec, unsigned char *p, uint32_t pid,
-			  uint32_t tid)
-{
-	uint64_t v[4];
-	size_t n = 0;
-
-	v[n++] = (uint64_t)pid | ((uint64_t)tid << 32);
-	v[n++] = 0; /* time: synthesized records come before everything */
-	if (!rec->opts.no_sample_cpu)
-		v[n++] = 0; /* cpu */
-	if (rec->opts.nr_events > 1)
-		v[n++] = rec->nr_ids[0] ? rec->ids[0][0] : 0;
-	memcpy(p, v, n * 8);
-	return n * 8;
-}
-
-/* A record to the observer and the file (either may be absent). */
-static int put_record(struct ppm_record *rec, const struct perf_event_header *h)
-{
-	int err = rec->opts.observe ? rec->opts.observe(rec->opts.observe_ctx, h) : 0;
-
-	return err ? err : rec->w ? ppm_data_writer__write(rec->w, h, h->size) : 0;
-}
-
-static int emit(void *ctx, struct perf_event_header *h, uint32_t pid, uint32_t tid)
-{
-	struct ppm_record *rec = ctx;
-
-	h->size = (uint16_t)(h->size + put_trailer(rec, (unsigned char *)h + h->size, pid, tid));
-	/* The transform keeps an address-space model: it must see the synthesized maps too. */
-	if (rec->opts.transform)
-		rec->opts.transform(rec->opts.transform_ctx, h, rec->xbuf, sizeof(rec->xbuf));
-	return put_record(rec, h);
-}
-
 static int checkpoint(struct ppm_record *rec, int complete);
 static int write_offcpu(void *ctx, const struct perf_event_header *h);
-
-/* The formats of the tracepoints recorded, without which perf reads none of the file. */
-static int add_tracing_data(struct ppm_record *rec)
-{
-	const char **names = malloc((size_t)rec->opts.nr_events * sizeof(*names));
-	void *data;
-	size_t len;
-	int nr = 0, err;
-
-	if (!names)
-		return -ENOMEM;
-	for (int e = 0; e < rec->opts.nr_events; e++)
-		if (rec->opts.events[e].attr.type == PERF_TYPE_TRACEPOINT)
-			names[nr++] = rec->opts.events[e].name;
-	err = nr ? ppm_tracepoint__tracing_data(names, nr, &data, &len) : 0;
-	free(names);
-	if (!nr || err)
-		return err;
-	err = ppm_data_writer__add_feature(rec->w, PPM_FEAT_TRACING_DATA, data, len);
-	free(data);
-	return err;
-}
-
-static int add_header_features(struct ppm_record *rec)
-{
-	struct utsname u;
-	uint32_t nrcpus[2];
-	long conf = sysconf(_SC_NPROCESSORS_CONF);
-	char host[256];
-	int err = 0;
-
-	if (uname(&u) == 0) {
-		err = err ?: ppm_data_writer__add_string(rec->w, PPM_FEAT_OSRELEASE, u.release);
-		err = err ?: ppm_data_writer__add_string(rec->w, PPM_FEAT_ARCH, u.machine);
-	}
-	if (gethostname(host, sizeof(host)) == 0) {
-		host[sizeof(host) - 1] = '\0';
-		err = err ?: ppm_data_writer__add_string(rec->w, PPM_FEAT_HOSTNAME, host);
-	}
-	err = err ?: ppm_data_writer__add_string(rec->w, PPM_FEAT_VERSION, "pyperfmap " PPM_VERSION);
-	nrcpus[0] = (uint32_t)(conf > 0 ? conf : rec->cpus->nr);
-	nrcpus[1] = (uint32_t)rec->cpus->nr;
-	err = err ?: ppm_data_writer__add_feature(rec->w, PPM_FEAT_NRCPUS, nrcpus, sizeof(nrcpus));
-	if (rec->opts.cmdline_nr)
-		err = err ?: ppm_data_writer__add_strings(rec->w, PPM_FEAT_CMDLINE, rec->opts.cmdline,
-							 rec->opts.cmdline_nr);
-	return err;
-}
-
-/*
- * What the kernel would have told about the attached processes had it seen them
- * start: each one's lineage as FORK records (ancestors first, so a worker's inherited
- * stubs are named by its parent's map, embedded with it), then every thread's COMM
- * and every executable mapping.
- */
-static int synth_attached(struct ppm_record *rec)
-{
-	size_t n = rec->pids.cap;
-	pid_t *procs = malloc((n ? n : 1) * sizeof(*procs));
-	int nr = 0, err = 0;
-
-	if (!procs)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (rec->pids.slots[i])
-			procs[nr++] = rec->pids.slots[i];
-	for (int i = 0; i < nr && !err; i++) {
-		pid_t up[8];
-		int k = ppm_proctree__ancestors(procs[i], up, 8);
-
-		for (int j = k - 1; j >= 0 && !err; j--) {
-			err = ppm_synth__fork(j ? up[j - 1] : procs[i], up[j], emit, rec);
-			if (!err && ppm_pidset__add(&rec->pids, up[j]) < 0)
-				err = -ENOMEM;
-		}
-	}
-	for (int i = 0; i < nr && !err; i++) {
-		int rc = ppm_synth__process(procs[i], emit, rec);
-
-		if (rc && rc != -ENOENT && rc != -ESRCH)
-			err = rc; /* one that is gone is no error */
-	}
-	free(procs);
-	return err;
-}
 
 int ppm_record__start(struct ppm_record *rec, int out_fd)
 {
@@ -446,88 +293,18 @@ int ppm_record__start(struct ppm_record *rec, int out_fd)
 	free(wa);
 	if (out_fd >= 0 && !rec->w)
 		return -errno;
-	err = ppm_synth__kernel_mmap(emit, rec);
-	if (err && err != -ENOENT)
+	err = ppm_record__synth(rec);
+	if (err)
 		return err;
 	if (rec->opts.attach || rec->opts.system_wide) {
-		err = rec->opts.system_wide ? ppm_synth__all(emit, rec, &rec->pids) : synth_attached(rec);
-		if (err)
-			return err;
 		for (int i = 0; i < rec->nr_fds; i++)
 			if (rec->fds[i] >= 0 && ioctl(rec->fds[i], PERF_EVENT_IOC_ENABLE, 0) < 0 &&
 			    errno != ESRCH)
 				return -errno;
 	}
 	/* The file is whole from here on: a recorder that dies leaves it readable. */
-	err = rec->w ? add_header_features(rec) : 0;
-	if (!err && rec->w)
-		err = add_tracing_data(rec);
+	err = rec->w ? ppm_record__write_head(rec) : 0;
 	return err ? err : checkpoint(rec, 0);
-}
-
-static void kip_add(struct ppm_record *rec, uint64_t ip)
-{
-	size_t i;
-
-	if ((rec->kips.nr + 1) * 2 > rec->kips.cap) {
-		size_t cap = rec->kips.cap ? rec->kips.cap * 2 : 1024;
-		uint64_t *slots = calloc(cap, sizeof(*slots));
-
-		if (!slots)
-			return; /* a missing kernel name is not worth failing the recording */
-		for (i = 0; i < rec->kips.cap; i++) {
-			uint64_t v = rec->kips.slots[i];
-			size_t j;
-
-			if (!v)
-				continue;
-			for (j = (v >> 4) * 0x9E3779B97F4A7C15ULL % cap; slots[j]; j = (j + 1) % cap)
-				;
-			slots[j] = v;
-		}
-		free(rec->kips.slots);
-		rec->kips.slots = slots;
-		rec->kips.cap = cap;
-	}
-	for (i = (ip >> 4) * 0x9E3779B97F4A7C15ULL % rec->kips.cap; rec->kips.slots[i];
-	     i = (i + 1) % rec->kips.cap)
-		if (rec->kips.slots[i] == ip)
-			return;
-	rec->kips.slots[i] = ip;
-	rec->kips.nr++;
-}
-
-/* Kernel addresses of a sample: its ip, or the kernel part of its callchain. */
-static void note_kernel_ips(struct ppm_record *rec, const struct perf_event_header *h)
-{
-	const uint64_t *u = (const uint64_t *)(h + 1);
-	size_t words = (h->size - sizeof(*h)) / 8;
-	int ip_pos = rec->opts.nr_events > 1;
-
-	if (rec->callchain_pos < 0 || (size_t)rec->callchain_pos >= words) {
-		if ((h->misc & PERF_RECORD_MISC_CPUMODE_MASK) == PERF_RECORD_MISC_KERNEL &&
-		    (size_t)ip_pos < words)
-			kip_add(rec, u[ip_pos]);
-		return;
-	}
-	{
-		uint64_t nr = u[rec->callchain_pos];
-		const uint64_t *ips = u + rec->callchain_pos + 1;
-		int kernel = 0;
-
-		if (nr > words - (size_t)rec->callchain_pos - 1)
-			return;
-		for (uint64_t i = 0; i < nr; i++) {
-			if (ips[i] >= PERF_CONTEXT_MAX) {
-				kernel = ips[i] == PERF_CONTEXT_KERNEL;
-				if (!kernel)
-					return; /* the user part follows the kernel part */
-				continue;
-			}
-			if (kernel)
-				kip_add(rec, ips[i]);
-		}
-	}
 }
 
 static void note_record(struct ppm_record *rec, const struct perf_event_header *h)
@@ -538,7 +315,7 @@ static void note_record(struct ppm_record *rec, const struct perf_event_header *
 	switch (h->type) {
 	case PERF_RECORD_SAMPLE:
 		rec->stats.samples++;
-		note_kernel_ips(rec, h);
+		ppm_record__note_kernel_ips(rec, h);
 		break;
 	case PERF_RECORD_LOST:
 		rec->stats.lost += u[1];
@@ -647,7 +424,7 @@ static int emit_record(struct ppm_record *rec, const struct perf_event_header *h
 	if (err)
 		return err;
 	note_record(rec, h);
-	return put_record(rec, h) ?: 1;
+	return ppm_record__put(rec, h) ?: 1;
 }
 
 /* An off-CPU sample, weighed, on its way to the file (ppm_offcpu_write). */
@@ -656,7 +433,7 @@ static int write_offcpu(void *ctx, const struct perf_event_header *h)
 	struct ppm_record *rec = ctx;
 
 	note_record(rec, h);
-	return put_record(rec, h);
+	return ppm_record__put(rec, h);
 }
 
 /*
@@ -830,29 +607,6 @@ void ppm_record__abandon(struct ppm_record *rec)
 		ppm_ring__release(&rec->rings[c]);
 		rec->pfds[c].fd = -1;
 	}
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-const uint64_t *ppm_record__kernel_ips(struct ppm_record *rec, size_t *nr)
-{
-	size_t n = 0;
-
-	/* Compact the hash set in place into a sorted array; no more adds after stop. */
-	for (size_t i = 0; i < rec->kips.cap; i++)
-		if (rec->kips.slots[i])
-			rec->kips.slots[n++] = rec->kips.slots[i];
-	rec->kips.cap = n;
-	rec->kips.nr = n;
-	if (n)
-		qsort(rec->kips.slots, n, sizeof(uint64_t), cmp_u64);
-	*nr = n;
-	return rec->kips.slots;
 }
 
 int ppm_record__add_feature(struct ppm_record *rec, int feat, const void *buf, size_t size)
