@@ -1,7 +1,8 @@
 /*
  * A recording as record and top run it: the same options, events, trampoline,
  * attach and process trees, call graphs; record drains it into a file, top into a
- * live view (and a file with -o). cmd/record.c implements it.
+ * live view (and a file with -o). cmd/record_args.c parses its options, cmd/record.c
+ * runs it.
  *
  * Usage:
  *	ppm_recording__parse(&r, argc, argv, mode)   // 0, 1 (help printed), -1 (said)
