@@ -181,7 +181,7 @@ static int rank_texts(struct folded *fo)
 	return bytes > UINT32_MAX ? -ENOMEM : 0;
 }
 
-/* The text number of a line's k-th text (its command first) and its length in texts. */
+/* The text number of a line's k-th text (its command first). */
 static inline uint32_t text_at(const struct folded *fo, uint32_t line, uint32_t k)
 {
 	const struct hist_stack *s = &fo->h->stacks[line];

@@ -8,8 +8,6 @@
 #include "../maps/unwind.h"
 #include "../util/array.h"
 
-#define MAX_FRAMES PPM_RESOLVE_MAX_FRAMES
-
 /*
  * Remembers (pid, address) -> frame id answers while the model stands: stacks repeat
  * their frames (1M samples of 100,000 stacks hold 1.75M frames of 28,673 addresses).
@@ -85,7 +83,7 @@ int ppm_resolver__init(struct ppm_resolver *r, struct ppm_machine *m, int show_i
 	r->python_dso.loaded = 1;
 	r->sink = sink;
 	r->sink_arg = sink_arg;
-	r->chain = malloc(MAX_FRAMES * sizeof(*r->chain));
+	r->chain = malloc(PPM_RESOLVE_MAX_FRAMES * sizeof(*r->chain));
 	if (!r->chain) {
 		ppm_resolver__release(r);
 		return -ENOMEM;
@@ -412,7 +410,7 @@ static int resolve_chain(struct ppm_resolver *r, const struct ppm_sample *s, uin
 	if (s->callchain && s->nr_callchain) {
 		int first_in_ctx = 1;
 
-		for (uint64_t i = 0; i < s->nr_callchain && n < MAX_FRAMES; i++) {
+		for (uint64_t i = 0; i < s->nr_callchain && n < PPM_RESOLVE_MAX_FRAMES; i++) {
 			uint64_t ip = s->callchain[i];
 
 			if (ip >= PERF_CONTEXT_MAX) {
@@ -663,7 +661,7 @@ size_t ppm_resolver__max_frames(const struct ppm_sample *s)
 {
 	uint64_t n = s->callchain ? s->nr_callchain : 0;
 
-	return n > MAX_FRAMES ? MAX_FRAMES : n ? (size_t)n : 1;
+	return n > PPM_RESOLVE_MAX_FRAMES ? PPM_RESOLVE_MAX_FRAMES : n ? (size_t)n : 1;
 }
 
 int ppm_resolver__record(struct ppm_resolver *r, const struct ppm_data *d,
